@@ -1,0 +1,21 @@
+"""autograd_engine: reverse-mode automatic differentiation with a PyTorch-like API."""
+from .tensor import Tensor  # first: the op modules it imports need the class
+from . import autograd  # noqa: I001
+from .creation import (arange, as_tensor, bool, double, empty, empty_like, eye, float16,
+                       float32, float64, from_numpy, full, full_like, half, int32, int64,
+                       linspace, long, ones, ones_like, rand, randint, randn, tensor, zeros,
+                       zeros_like)
+from .grad_mode import enable_grad, is_grad_enabled, no_grad, set_grad_enabled
+from .ops.activation import log_softmax, relu, sigmoid, softmax, tanh
+from .ops.elementwise import (abs, add, clamp, clone, cos, div, eq, exp, ge, gt, le, log,
+                              logical_and, logical_not, logical_or, lt, maximum, minimum, mul,
+                              ne, neg, pow, sign, sin, sqrt, sub, where)
+from .ops.linalg import matmul
+from .ops.reduce import mean, sum
+from .ops.shape import (expand, flatten, permute, reshape, squeeze, transpose, unsqueeze,
+                        view)
+from .random import manual_seed
+
+clip = clamp
+
+__version__ = "0.1.0"

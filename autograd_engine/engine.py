@@ -1,0 +1,373 @@
+"""The backward pass: dependency counting, reverse topological walk, gradient routing.
+
+Iterative throughout (Kahn's algorithm with dependency counts), so graph depth is limited
+by memory only. Gradients returned by an op are summed to their input's shape (``sum_to``)
+and cast to its dtype here, once, for built-in and custom ops alike.
+"""
+from __future__ import annotations
+
+from typing import Any, Optional, Sequence
+
+import numpy as np
+
+from .function import Node
+from .grad_mode import enable_grad, no_grad, state
+from .tensor import Tensor
+
+
+def backward(root: Tensor, gradient: Any, retain_graph: Optional[bool],
+             create_graph: bool, inputs: Any = None) -> None:
+    """``Tensor.backward``: accumulate into the ``.grad`` of leaves (or of ``inputs``)."""
+    if not root.requires_grad:
+        raise RuntimeError("backward: element 0 of tensors does not require grad and does "
+                           "not have a grad_fn")
+    grad = _root_gradient(root, gradient, "backward")
+    if inputs is not None:
+        inputs = [inputs] if isinstance(inputs, Tensor) else list(inputs)
+        captured = run([root], [grad], retain_graph, create_graph, inputs)
+        for t, g in zip(inputs, captured):
+            if g is not None:
+                _accumulate_grad(t, g, create_graph)
+        return
+    run([root], [grad], retain_graph, create_graph, None)
+
+
+def grad(outputs: Any, inputs: Any, grad_outputs: Any = None,
+         retain_graph: Optional[bool] = None, create_graph: bool = False,
+         allow_unused: bool = False) -> tuple:
+    """Gradients of ``outputs`` with respect to ``inputs``, returned instead of stored."""
+    outputs = [outputs] if isinstance(outputs, Tensor) else list(outputs)
+    single_input = isinstance(inputs, Tensor)
+    inputs = [inputs] if single_input else list(inputs)
+    if grad_outputs is None or isinstance(grad_outputs, Tensor):
+        grad_outputs = [grad_outputs] * len(outputs)
+    grad_outputs = list(grad_outputs)
+    if len(grad_outputs) != len(outputs):
+        raise RuntimeError(f"grad: got {len(grad_outputs)} grad_outputs for {len(outputs)} "
+                           "outputs")
+    for i, t in enumerate(inputs):
+        if not isinstance(t, Tensor) or not t.requires_grad:
+            raise RuntimeError(f"grad: input {i} does not require grad")
+    roots, root_grads = [], []
+    for i, (out, g) in enumerate(zip(outputs, grad_outputs)):
+        if not out.requires_grad:
+            raise RuntimeError(f"grad: element {i} of outputs does not require grad and does "
+                               "not have a grad_fn")
+        roots.append(out)
+        root_grads.append(_root_gradient(out, g, "grad"))
+    captured = run(roots, root_grads, retain_graph, create_graph, inputs)
+    for i, g in enumerate(captured):
+        if g is None and not allow_unused:
+            raise RuntimeError(f"grad: one of the differentiated Tensors (input {i}) appears "
+                               "to not have been used in the graph; set allow_unused=True "
+                               "if this is the desired behavior")
+    return tuple(captured)
+
+
+def _root_gradient(root: Tensor, gradient: Any, op: str) -> Tensor:
+    if gradient is None:
+        if root.data.size != 1:
+            raise RuntimeError(f"{op}: grad can be implicitly created only for scalar outputs "
+                               f"(got an output of shape {root.shape}); pass a gradient")
+        return Tensor(np.ones_like(root.data))
+    g = gradient if isinstance(gradient, Tensor) else Tensor(np.asarray(gradient,
+                                                                       root.dtype))
+    if g.shape != root.shape:
+        raise RuntimeError(f"{op}: mismatch in shape: gradient has shape {g.shape} but the "
+                           f"output has shape {root.shape}")
+    return g
+
+
+def run(roots: Sequence[Tensor], root_grads: Sequence[Tensor],
+        retain_graph: Optional[bool], create_graph: bool,
+        inputs: Optional[Sequence[Tensor]]) -> list:
+    """Propagate ``root_grads`` back through the graph.
+
+    With ``inputs`` None, leaf gradients accumulate into ``.grad``; otherwise the gradient
+    reaching each of ``inputs`` is captured and returned (nothing is stored).
+    """
+    if retain_graph is None:
+        retain_graph = create_graph
+    mode = enable_grad() if create_graph else no_grad()
+    with mode:
+        return _walk(roots, root_grads, retain_graph, create_graph, inputs)
+
+
+def _walk(roots, root_grads, retain_graph, create_graph, inputs):
+    captures = _capture_map(inputs)
+    captured: dict = {}
+    wanted = None if inputs is None else {t for t in inputs if t.grad_fn is None}
+    leaf_grads: dict = {}
+    pending: dict = {}
+    deps = _dependencies(roots)
+    ready = []
+    for root, g in zip(roots, root_grads):
+        fn = root.grad_fn
+        if fn is None:
+            if wanted is None or root in wanted:
+                _add_leaf(leaf_grads, root, g)
+            continue
+        _add_pending(pending, fn, root._output_nr, g)
+    for root in roots:
+        fn = root.grad_fn
+        if fn is not None and deps.get(fn, 0) == 0 and fn not in ready:
+            ready.append(fn)
+    anomaly = state.anomaly
+    while ready:
+        node = ready.pop()
+        g = pending.pop(node)
+        if node.hooks is not None or (captures is not None and node in captures):
+            g = _node_output_hooks(node, g, captures, captured)
+        if node.n_outputs == 1:
+            grads = node.op.backward(node, g)
+        else:
+            grads = node.op.backward(node, *_materialize(node, g))
+        if not retain_graph:
+            node.release()
+        grads = _check_count(node, grads)
+        for i, target in enumerate(node.next):
+            if target is None:
+                continue
+            gi = grads[i]
+            if gi is None:
+                continue
+            gi = _validate(node, i, gi, create_graph)
+            if anomaly:
+                _check_backward_finite(node, i, gi)
+            if type(target) is Tensor:
+                if wanted is None or target in wanted:
+                    _add_leaf(leaf_grads, target, gi)
+                continue
+            if type(target) is tuple:
+                fn, nr = target
+            else:
+                fn, nr = target, 0
+            _add_pending(pending, fn, nr, gi)
+            remaining = deps[fn] - 1
+            deps[fn] = remaining
+            if remaining == 0:
+                ready.append(fn)
+    if inputs is None:
+        given = {id(g.data) for g in root_grads}
+        for leaf, g in leaf_grads.items():
+            if leaf._hooks:
+                g = _run_leaf_hooks(leaf, g)
+            _accumulate_grad(leaf, g, create_graph, given)
+        return []
+    result = []
+    for i, t in enumerate(inputs):
+        g = leaf_grads.get(t) if t.grad_fn is None else captured.get(i)
+        if g is not None and t.grad_fn is None and t._hooks:
+            g = _run_leaf_hooks(t, g)
+        result.append(g)
+    return result
+
+
+def _dependencies(roots: Sequence[Tensor]) -> dict:
+    """Count, for every node reachable from the roots, the edges that point into it."""
+    deps: dict = {}
+    stack = []
+    for root in roots:
+        if root.grad_fn is not None and root.grad_fn not in deps:
+            deps[root.grad_fn] = 0
+            stack.append(root.grad_fn)
+    while stack:
+        node = stack.pop()
+        for target in node.next:
+            if target is None or type(target) is Tensor:
+                continue
+            fn = target[0] if type(target) is tuple else target
+            if fn in deps:
+                deps[fn] += 1
+            else:
+                deps[fn] = 1
+                stack.append(fn)
+    return deps
+
+
+def _add_pending(pending: dict, fn: Node, nr: int, g: Tensor) -> None:
+    if fn.n_outputs == 1:
+        prev = pending.get(fn)
+        pending[fn] = g if prev is None else prev + g
+        return
+    slots = pending.get(fn)
+    if slots is None:
+        slots = pending[fn] = [None] * fn.n_outputs
+    slots[nr] = g if slots[nr] is None else slots[nr] + g
+
+
+def _add_leaf(leaf_grads: dict, leaf: Tensor, g: Tensor) -> None:
+    prev = leaf_grads.get(leaf)
+    leaf_grads[leaf] = g if prev is None else prev + g
+
+
+def _materialize(node: Node, slots: list) -> list:
+    """Multi-output ops receive zeros for outputs that got no gradient (as PyTorch)."""
+    out = []
+    for nr, g in enumerate(slots):
+        if g is None:
+            shape, dtype = node.out_meta[nr]
+            g = Tensor(np.zeros(shape, dtype))
+        out.append(g)
+    return out
+
+
+def _capture_map(inputs: Optional[Sequence[Tensor]]) -> Optional[dict]:
+    """For autograd.grad: map each non-leaf input's node to the output numbers to capture."""
+    if inputs is None:
+        return None
+    captures: dict = {}
+    for i, t in enumerate(inputs):
+        if t.grad_fn is not None:
+            captures.setdefault(t.grad_fn, []).append((t._output_nr, i))
+    return captures
+
+
+def _node_output_hooks(node: Node, g: Any, captures: Optional[dict],
+                       captured: dict) -> Any:
+    """Run tensor hooks (incl. retain_grad) of the node's outputs; capture grad's inputs."""
+    single = node.n_outputs == 1
+    slots = [g] if single else g
+    if node.hooks is not None:
+        for nr, hooks in node.hooks.items():
+            if slots[nr] is None:
+                continue
+            for hook in list(hooks):
+                result = hook(slots[nr])
+                if result is not None:
+                    slots[nr] = result if isinstance(result, Tensor) else Tensor(
+                        np.asarray(result))
+    if captures is not None:
+        for nr, i in captures.get(node, ()):
+            captured[i] = slots[nr]
+    return slots[0] if single else slots
+
+
+def _run_leaf_hooks(leaf: Tensor, g: Tensor) -> Tensor:
+    for hook in list(leaf._hooks):
+        result = hook(g)
+        if result is not None:
+            g = result if isinstance(result, Tensor) else Tensor(np.asarray(result))
+    return g
+
+
+def _accumulate_grad(leaf: Tensor, g: Tensor, create_graph: bool, given: set) -> None:
+    """``leaf.grad += g`` (out of place).
+
+    A first gradient is stored without a copy when its buffer is fresh; views and buffers
+    already handed to another leaf (or the caller's root gradient) are copied, so an
+    in-place write to one ``.grad`` can never change another.
+    """
+    if create_graph:
+        leaf.grad = g if leaf.grad is None else leaf.grad + g
+        return
+    array = g.data
+    if leaf.grad is not None:
+        leaf.grad = Tensor(leaf.grad.data + array)
+        return
+    if not array.flags.owndata or not array.flags.writeable or id(array) in given:
+        array = array.copy()
+    given.add(id(array))
+    leaf.grad = Tensor(array)
+
+
+def _check_count(node: Node, grads: Any) -> tuple:
+    if type(grads) is not tuple:
+        grads = tuple(grads) if isinstance(grads, list) else (grads,)
+    if len(grads) != len(node.next):
+        raise RuntimeError(
+            f"{node.op.__name__}.backward returned an incorrect number of gradients "
+            f"(expected {len(node.next)}, got {len(grads)}): return one gradient (or None) "
+            "per forward argument")
+    return grads
+
+
+def _validate(node: Node, i: int, g: Any, create_graph: bool) -> Tensor:
+    """Wrap, sum to the input's shape and cast to the input's dtype."""
+    if type(g) is not Tensor:
+        g = _wrap_returned_array(node, i, g, create_graph)
+    expected = node.in_meta[i]
+    if g.data.shape != expected:
+        g = sum_to(g, expected, node, i)
+    dtype = node.in_dtypes[i]
+    if g.data.dtype != dtype:
+        if g.data.dtype.kind != "f":
+            raise RuntimeError(
+                f"{node.op.__name__}.backward returned a gradient of dtype {g.dtype} for "
+                f"input {i}, expected a floating point gradient of dtype {dtype}")
+        g = g.to(dtype)
+    return g
+
+
+def _wrap_returned_array(node: Node, i: int, g: Any, create_graph: bool) -> Tensor:
+    if isinstance(g, Tensor):  # a Tensor subclass
+        return g
+    try:
+        array = np.asarray(g)
+    except Exception as exc:
+        raise RuntimeError(f"{node.op.__name__}.backward returned {type(g).__name__} for "
+                           f"input {i}; expected a Tensor, an array or None") from exc
+    if array.dtype.kind != "f":
+        raise RuntimeError(
+            f"{node.op.__name__}.backward returned a gradient of dtype {array.dtype} for "
+            f"input {i}; gradients must be floating point")
+    if create_graph:
+        return _once_differentiable(node, array)
+    return Tensor(array)
+
+
+def _once_differentiable(node: Node, array: np.ndarray) -> Tensor:
+    from .function import Function
+
+    class OnceDifferentiable(Function):
+        @staticmethod
+        def forward(ctx, a):
+            return a
+
+        @staticmethod
+        def backward(ctx, g):
+            raise RuntimeError(
+                f"{node.op.__name__}: its backward returned numpy arrays, so it is "
+                "differentiable only once; a double backward through it is not supported "
+                "(write the backward with Tensor ops to support create_graph=True)")
+
+    marker = Tensor(array, True)
+    return OnceDifferentiable.apply(marker)
+
+
+def sum_to(g: Tensor, shape: tuple, node: Node, i: int) -> Tensor:
+    """Sum a broadcast gradient back to ``shape``; raise if it cannot be."""
+    gshape = g.data.shape
+    lead = len(gshape) - len(shape)
+    ok = lead >= 0
+    axes = list(range(max(lead, 0)))
+    if ok:
+        for k, n in enumerate(shape):
+            m = gshape[lead + k]
+            if n == m:
+                continue
+            if n == 1:
+                axes.append(lead + k)
+            else:
+                ok = False
+                break
+    if not ok:
+        raise RuntimeError(
+            f"{node.op.__name__}.backward returned a gradient of shape {tuple(gshape)} for "
+            f"input {i}, which cannot be summed to the input's shape {tuple(shape)}")
+    out = g.sum(dim=tuple(axes), keepdim=True) if axes else g
+    if lead:
+        out = out.reshape(shape)
+    return out
+
+
+def _check_backward_finite(node: Node, i: int, g: Tensor) -> None:
+    data = g.data
+    if data.dtype.kind == "f" and not np.isfinite(data).all():
+        kind = "nan" if np.isnan(data).any() else "inf"
+        where = node.location or "<unknown>"
+        raise RuntimeError(
+            f"Function '{node.op.__name__}Backward' returned {kind} values in its {i}th "
+            f"output (input shapes {list(m for m in node.in_meta if m is not None)}); "
+            f"the forward op was created at {where}")
+

@@ -1,0 +1,225 @@
+"""Graph nodes and the ``Function`` base class of every built-in op.
+
+A built-in op is a ``Function`` subclass with two static methods: ``forward(ctx, *args)``
+receives numpy arrays (Tensor arguments unwrapped) and returns an array; ``backward(ctx, g)``
+receives Tensors and returns one Tensor (or None) per forward argument, written with
+differentiable ops so that ``create_graph=True`` records it. ``ctx`` is the graph ``Node``.
+"""
+from __future__ import annotations
+
+import os
+import sys
+from typing import Any
+
+import numpy as np
+
+from .grad_mode import state
+from .tensor import Tensor
+
+REGISTRY: dict[str, type["Function"]] = {}
+
+
+def register(cls: type["Function"]) -> type["Function"]:
+    """Add a built-in op to the registry (tests iterate it to gradcheck every op)."""
+    REGISTRY[cls.__name__] = cls
+    return cls
+
+
+_OUTPUT = object()  # marks a saved array that is the op's own output
+_PACKAGE_DIR = os.path.dirname(os.path.abspath(__file__))
+
+
+def _user_location() -> str:
+    """File and line of the innermost frame outside this package (for anomaly reports)."""
+    frame = sys._getframe(1)
+    while frame is not None and frame.f_code.co_filename.startswith(_PACKAGE_DIR):
+        frame = frame.f_back
+    if frame is None:
+        return "<unknown>"
+    return f"{frame.f_code.co_filename}:{frame.f_lineno}"
+
+
+class Node:
+    """One recorded op: where gradients go (``next``), what it saved, and its hooks.
+
+    Also the ``ctx`` an op's forward and backward see. Arbitrary attributes may be set on it
+    (``ctx.axis = 1``); they live in a lazily created ``__dict__``.
+    """
+
+    __slots__ = ("op", "next", "in_meta", "in_dtypes", "needs_input_grad", "saved",
+                 "_to_save", "n_outputs", "out_meta", "hooks", "location",
+                 "non_differentiable", "__weakref__", "__dict__")
+
+    def __init__(self, op: type) -> None:
+        self.op = op
+        self.next = ()
+        self.saved = None
+        self._to_save = None
+        self.n_outputs = 1
+        self.hooks = None
+        self.location = None
+        self.non_differentiable = ()
+
+    @property
+    def name(self) -> str:
+        return self.op.__name__
+
+    def __repr__(self) -> str:
+        return f"<{self.op.__name__}Backward>"
+
+    # -- ctx API -------------------------------------------------------------------------
+    def save_for_backward(self, *values: Any) -> None:
+        """Keep arrays (forward) or Tensors (custom ops) for the backward pass."""
+        self._to_save = values
+
+    def mark_non_differentiable(self, *outputs: Any) -> None:
+        self.non_differentiable = outputs
+
+    @property
+    def saved_tensors(self) -> tuple:
+        """The saved values as Tensors; raises if the graph was freed or a value changed."""
+        saved = self.saved
+        if saved is None:
+            return ()
+        if saved is _RELEASED:
+            raise RuntimeError(
+                f"{self.op.__name__}: trying to backward through the graph a second time "
+                "(or to access saved tensors after they were freed). Saved values are freed "
+                "by backward(); pass retain_graph=True to the first backward to keep them.")
+        out = []
+        for value, version in saved:
+            if type(value) is tuple:  # (array, version box, output index): the op's output
+                array, box, index = value
+                if box[0] != version:
+                    _raise_stale(self, f"output {index}", array.shape, box[0], version)
+                t = Tensor(array, self.out_requires_grad(), self, index)
+                t._vc = box
+                out.append(t)
+            elif type(value) is Tensor:
+                current = value._vc[0] if value._vc is not None else 0
+                if current != version:
+                    _raise_stale(self, "an input", value.shape, current, version)
+                out.append(value)
+            else:
+                out.append(value if value is None else Tensor(value))
+        return tuple(out)
+
+    def out_requires_grad(self) -> bool:
+        return any(e is not None for e in self.next)
+
+    # -- engine API ----------------------------------------------------------------------
+    def release(self) -> None:
+        """Free saved values after a backward without ``retain_graph``."""
+        if self.saved is not None:
+            self.saved = _RELEASED
+
+    def add_hook(self, output_nr: int, fn: Any) -> None:
+        if self.hooks is None:
+            self.hooks = {}
+        self.hooks.setdefault(output_nr, []).append(fn)
+
+
+_RELEASED = object()
+
+
+def _raise_stale(node: Node, what: str, shape: tuple, current: int, expected: int) -> None:
+    raise RuntimeError(
+        f"{node.op.__name__}: one of the variables needed for gradient computation has been "
+        f"modified by an inplace operation: {what} of shape {tuple(shape)} is at version "
+        f"{current}; expected version {expected} instead.")
+
+
+def edge(t: Tensor) -> Any:
+    """Where a gradient for ``t`` goes: the leaf itself, its node, or (node, output index)."""
+    fn = t.grad_fn
+    if fn is None:
+        return t
+    return fn if fn.n_outputs == 1 else (fn, t._output_nr)
+
+
+def _version_of(t: Tensor) -> int:
+    return t._vc[0] if t._vc is not None else 0
+
+
+def resolve_saved(node: Node, tensors: list, raw_out: Any, out: Tensor) -> None:
+    """Turn the arrays a forward saved into references the backward can unpack.
+
+    An input's array becomes that input Tensor (so higher-order gradients reach it), the
+    output's array is stored with the output's version box (no reference cycle), anything
+    else is kept as a constant.
+    """
+    saved = []
+    for value in node._to_save:
+        if value is raw_out or value is out.data:
+            if out._vc is None:
+                out._vc = [0]
+            saved.append(((out.data, out._vc, 0), out._vc[0]))
+            continue
+        for t in tensors:
+            if t is not None and t.data is value:
+                saved.append((t, _version_of(t)))
+                break
+        else:
+            saved.append((value, 0))
+    node.saved = tuple(saved)
+    node._to_save = None
+
+
+class Function:
+    """Base of the built-in ops: ``forward`` on arrays, ``backward`` on Tensors."""
+
+    @staticmethod
+    def forward(ctx: Node, *args: Any) -> np.ndarray:
+        raise NotImplementedError
+
+    @staticmethod
+    def backward(ctx: Node, grad: Tensor) -> Any:
+        raise NotImplementedError
+
+    @classmethod
+    def apply(cls, *args: Any, **kwargs: Any) -> Tensor:
+        """Run ``forward`` on the arrays of ``args`` and record a node when grad is needed."""
+        arrays = []
+        tensors = []
+        requires = False
+        for a in args:
+            if isinstance(a, Tensor):
+                arrays.append(a.data)
+                tensors.append(a)
+                if a.requires_grad:
+                    requires = True
+            else:
+                arrays.append(a)
+                tensors.append(None)
+        ctx = Node(cls)
+        raw = out_array = cls.forward(ctx, *arrays, **kwargs)
+        if type(out_array) is not np.ndarray:  # numpy returns scalars for 0-d results
+            out_array = np.asarray(out_array)
+        if state.anomaly:
+            check_forward_finite(cls, out_array, arrays)
+        if not (requires and state.grad_enabled) or out_array.dtype.kind != "f":
+            return Tensor(out_array)
+        out = Tensor(out_array, True, ctx)
+        ctx.next = tuple(None if t is None or not t.requires_grad else edge(t)
+                         for t in tensors)
+        ctx.in_meta = tuple(None if t is None else t.data.shape for t in tensors)
+        ctx.in_dtypes = tuple(None if t is None else t.data.dtype for t in tensors)
+        ctx.needs_input_grad = tuple(t is not None and t.requires_grad for t in tensors)
+        if ctx._to_save is not None:
+            resolve_saved(ctx, tensors, raw, out)
+        if state.anomaly:
+            ctx.location = _user_location()
+        return out
+
+
+def check_forward_finite(op: type, out: Any, arrays: list) -> None:
+    """Anomaly mode: raise if a forward produced NaN/Inf."""
+    outs = out if isinstance(out, (tuple, list)) else (out,)
+    for o in outs:
+        o = o.data if isinstance(o, Tensor) else o
+        if isinstance(o, np.ndarray) and o.dtype.kind == "f" and not np.isfinite(o).all():
+            kind = "nan" if np.isnan(o).any() else "inf"
+            shapes = [tuple(np.shape(a)) for a in arrays if isinstance(a, (np.ndarray, Tensor))]
+            raise RuntimeError(
+                f"Function '{op.__name__}' returned {kind} values in its output (forward); "
+                f"input shapes {shapes}; created at {_user_location()}")

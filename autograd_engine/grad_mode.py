@@ -1,0 +1,94 @@
+"""Grad mode and anomaly mode: thread-local switches read on every op."""
+from __future__ import annotations
+
+import functools
+import threading
+from typing import Any, Callable
+
+
+class _State(threading.local):
+    grad_enabled = True
+    anomaly = False
+
+
+state = _State()
+
+
+def is_grad_enabled() -> bool:
+    """True when ops record the graph in this thread."""
+    return state.grad_enabled
+
+
+class _SwitchContext:
+    """Base for context managers that are also decorators."""
+
+    def __call__(self, fn: Callable) -> Callable:
+        @functools.wraps(fn)
+        def wrapper(*args: Any, **kwargs: Any) -> Any:
+            with self.__class__(*self._args()):
+                return fn(*args, **kwargs)
+
+        return wrapper
+
+    def _args(self) -> tuple:
+        return ()
+
+
+class set_grad_enabled(_SwitchContext):
+    """Turn graph recording on or off inside a ``with`` block (or a decorated function)."""
+
+    def __init__(self, mode: bool) -> None:
+        self.mode = bool(mode)
+        self.prev = state.grad_enabled
+        state.grad_enabled = self.mode
+
+    def _args(self) -> tuple:
+        return (self.mode,)
+
+    def __enter__(self) -> None:
+        return None
+
+    def __exit__(self, *exc: Any) -> None:
+        state.grad_enabled = self.prev
+
+
+class no_grad(_SwitchContext):
+    """Ops inside record no graph; results do not require grad."""
+
+    def __enter__(self) -> None:
+        self.prev = state.grad_enabled
+        state.grad_enabled = False
+
+    def __exit__(self, *exc: Any) -> None:
+        state.grad_enabled = self.prev
+
+
+class enable_grad(_SwitchContext):
+    """Re-enable recording inside a ``no_grad`` block."""
+
+    def __enter__(self) -> None:
+        self.prev = state.grad_enabled
+        state.grad_enabled = True
+
+    def __exit__(self, *exc: Any) -> None:
+        state.grad_enabled = self.prev
+
+
+class detect_anomaly(_SwitchContext):
+    """Raise at the first op whose forward output or backward gradient holds NaN/Inf.
+
+    The error names the op, its input shapes and the user-code line that created it.
+    """
+
+    def __init__(self, check_nan: bool = True) -> None:
+        self.check_nan = check_nan
+
+    def _args(self) -> tuple:
+        return (self.check_nan,)
+
+    def __enter__(self) -> None:
+        self.prev = state.anomaly
+        state.anomaly = self.check_nan
+
+    def __exit__(self, *exc: Any) -> None:
+        state.anomaly = self.prev

@@ -1,0 +1,65 @@
+"""Matrix multiplication with numpy semantics (1-D, 2-D, batched with broadcasting)."""
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from ..function import Function, register
+from ..tensor import Tensor
+
+
+def _check_matmul(a: np.ndarray, b: np.ndarray) -> None:
+    if a.ndim == 0 or b.ndim == 0:
+        raise RuntimeError(f"matmul: both arguments need to be at least 1D, but they are "
+                           f"{a.ndim}D and {b.ndim}D")
+    if a.dtype != b.dtype and (a.dtype.kind == "f" or b.dtype.kind == "f"):
+        raise RuntimeError(f"matmul: expected both operands to have the same dtype, but got "
+                           f"{a.dtype} and {b.dtype}")
+    ka, kb = a.shape[-1], b.shape[-2] if b.ndim > 1 else b.shape[0]
+    if ka != kb:
+        dim_b = b.ndim - 2 if b.ndim > 1 else 0
+        raise RuntimeError(f"matmul: shapes {a.shape} and {b.shape} are not aligned: "
+                           f"{ka} (dim {a.ndim - 1}) != {kb} (dim {dim_b})")
+    try:
+        np.broadcast_shapes(a.shape[:-2], b.shape[:-2])
+    except ValueError:
+        raise RuntimeError(f"matmul: batch dimensions of shapes {a.shape} and {b.shape} "
+                           "cannot be broadcast together") from None
+
+
+@register
+class MatMul(Function):
+    """y = a @ b;  da = g @ b^T, db = a^T @ g  (1-D operands get a dim added and removed)"""
+
+    @staticmethod
+    def forward(ctx, a, b):
+        _check_matmul(a, b)
+        ctx.save_for_backward(a, b)
+        return np.matmul(a, b)
+
+    @staticmethod
+    def backward(ctx, g):
+        a, b = ctx.saved_tensors
+        da, db = ctx.needs_input_grad
+        a2 = a.reshape((1,) + a.shape) if a.ndim == 1 else a
+        b2 = b.reshape(b.shape + (1,)) if b.ndim == 1 else b
+        g2 = g
+        if b.ndim == 1:
+            g2 = g2.unsqueeze(-1)
+        if a.ndim == 1:
+            g2 = g2.unsqueeze(-2)
+        ga = gb = None
+        if da:
+            ga = g2 @ b2.mT
+            if a.ndim == 1:
+                ga = ga.squeeze(-2)
+        if db:
+            gb = a2.mT @ g2
+            if b.ndim == 1:
+                gb = gb.squeeze(-1)
+        return ga, gb
+
+
+def matmul(a: Any, b: Any) -> Tensor:
+    return MatMul.apply(a, b)

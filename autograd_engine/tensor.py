@@ -1,0 +1,538 @@
+"""The ``Tensor``: an array, its gradient and the graph node that produced it.
+
+Methods only delegate to the ops in ``ops/``; the math lives there.
+"""
+from __future__ import annotations
+
+from typing import Any, Callable, Optional
+
+import numpy as np
+
+from .grad_mode import state
+
+
+class _HookHandle:
+    """Returned by ``register_hook``; ``remove()`` unregisters the hook."""
+
+    __slots__ = ("_hooks", "_fn")
+
+    def __init__(self, hooks: list, fn: Callable) -> None:
+        self._hooks = hooks
+        self._fn = fn
+
+    def remove(self) -> None:
+        if self._fn in self._hooks:
+            self._hooks.remove(self._fn)
+
+
+class Tensor:
+    """A numpy array with reverse-mode autodiff. Build one with ``autograd_engine.tensor``."""
+
+    __slots__ = ("data", "grad", "requires_grad", "grad_fn", "_output_nr", "_vc", "_hooks",
+                 "__weakref__")
+    __array_ufunc__ = None  # numpy defers to our reflected operators: ndarray + Tensor -> Tensor
+    __hash__ = object.__hash__  # == is elementwise; identity hashing keeps tensors usable as keys
+
+    def __init__(self, data: np.ndarray, requires_grad: bool = False, grad_fn: Any = None,
+                 _output_nr: int = 0) -> None:
+        self.data = data
+        self.grad = None
+        self.requires_grad = requires_grad
+        self.grad_fn = grad_fn
+        self._output_nr = _output_nr
+        self._vc = None  # version counter box [int], shared with views; created on demand
+        self._hooks = None
+
+    # -- metadata ------------------------------------------------------------------------
+    @property
+    def shape(self) -> tuple:
+        return self.data.shape
+
+    @property
+    def ndim(self) -> int:
+        return self.data.ndim
+
+    @property
+    def dtype(self) -> np.dtype:
+        return self.data.dtype
+
+    @property
+    def is_leaf(self) -> bool:
+        return self.grad_fn is None
+
+    @property
+    def _version(self) -> int:
+        return self._vc[0] if self._vc is not None else 0
+
+    @property
+    def T(self) -> "Tensor":
+        return _shape.permute(self, tuple(range(self.ndim - 1, -1, -1)))
+
+    @property
+    def mT(self) -> "Tensor":
+        return _shape.transpose(self, -2, -1)
+
+    def dim(self) -> int:
+        return self.data.ndim
+
+    def numel(self) -> int:
+        return self.data.size
+
+    def size(self, dim: Optional[int] = None) -> Any:
+        if dim is None:
+            return self.data.shape
+        return self.data.shape[_util.normalize_dim(dim, self.ndim, "size")]
+
+    def __len__(self) -> int:
+        if self.ndim == 0:
+            raise TypeError("len() of a 0-d tensor")
+        return self.data.shape[0]
+
+    def __iter__(self):
+        if self.ndim == 0:
+            raise TypeError("iteration over a 0-d tensor")
+        return (self[i] for i in range(self.data.shape[0]))
+
+    # -- conversion ----------------------------------------------------------------------
+    def item(self) -> Any:
+        if self.data.size != 1:
+            raise RuntimeError(
+                f"item: a Tensor with {self.data.size} elements cannot be converted to a "
+                f"Python scalar (shape {self.shape})")
+        return self.data.reshape(()).item()
+
+    def tolist(self) -> Any:
+        return self.data.tolist()
+
+    def numpy(self) -> np.ndarray:
+        if self.requires_grad:
+            raise RuntimeError("numpy: can't call numpy() on a Tensor that requires grad; "
+                               "use tensor.detach().numpy() instead")
+        return self.data
+
+    def __array__(self, dtype: Any = None, copy: Any = None) -> np.ndarray:
+        return self.data if dtype is None else self.data.astype(dtype)
+
+    def __float__(self) -> float:
+        return float(self.item())
+
+    def __int__(self) -> int:
+        return int(self.item())
+
+    def __bool__(self) -> bool:
+        if self.data.size != 1:
+            raise RuntimeError(f"Boolean value of Tensor with {self.data.size} elements is "
+                               "ambiguous")
+        return bool(self.data.reshape(()).item())
+
+    def __index__(self) -> int:
+        if self.dtype.kind not in "iub" or self.data.size != 1:
+            raise TypeError("only integer tensors of a single element can be converted to an "
+                            "index")
+        return int(self.item())
+
+    def __repr__(self) -> str:
+        body = np.array2string(self.data, separator=", ", precision=4, prefix="tensor(")
+        extra = ""
+        if self.dtype not in (np.float32, np.int64, np.bool_):
+            extra += f", dtype={self.dtype}"
+        if self.grad_fn is not None:
+            extra += f", grad_fn=<{self.grad_fn.op.__name__}Backward>"
+        elif self.requires_grad:
+            extra += ", requires_grad=True"
+        return f"tensor({body}{extra})"
+
+    def to(self, dtype: Any) -> "Tensor":
+        return _elementwise.cast(self, dtype)
+
+    def float(self) -> "Tensor":
+        return self.to(np.float32)
+
+    def double(self) -> "Tensor":
+        return self.to(np.float64)
+
+    def long(self) -> "Tensor":
+        return self.to(np.int64)
+
+    def int(self) -> "Tensor":
+        return self.to(np.int32)
+
+    def bool(self) -> "Tensor":
+        return self.to(np.bool_)
+
+    def type_as(self, other: "Tensor") -> "Tensor":
+        return self.to(other.dtype)
+
+    # -- autograd ------------------------------------------------------------------------
+    def backward(self, gradient: Any = None, retain_graph: Optional[bool] = None,
+                 create_graph: bool = False, inputs: Any = None) -> None:
+        """Accumulate d(self)/d(leaf) into every leaf's ``.grad``."""
+        _engine.backward(self, gradient, retain_graph, create_graph, inputs)
+
+    def detach(self) -> "Tensor":
+        """Same data (shared memory and version counter), no graph."""
+        out = Tensor(self.data)
+        if self._vc is None:
+            self._vc = [0]
+        out._vc = self._vc
+        return out
+
+    def detach_(self) -> "Tensor":
+        self.grad_fn = None
+        self.requires_grad = False
+        return self
+
+    def requires_grad_(self, requires_grad: bool = True) -> "Tensor":
+        if self.grad_fn is not None and not requires_grad:
+            raise RuntimeError("requires_grad_: you can only change requires_grad flags of "
+                               "leaf variables")
+        if requires_grad and self.dtype.kind != "f":
+            raise TypeError(f"requires_grad_: only floating point tensors can require "
+                            f"gradients, got dtype {self.dtype}")
+        self.requires_grad = bool(requires_grad)
+        return self
+
+    def retain_grad(self) -> None:
+        """Keep ``.grad`` on this non-leaf tensor after backward."""
+        if not self.requires_grad:
+            raise RuntimeError("retain_grad: can't retain_grad on Tensor that has "
+                               "requires_grad=False")
+        if self.grad_fn is None or self.retains_grad:
+            return
+        self.grad_fn.add_hook(self._output_nr, _RetainGrad(self))
+
+    @property
+    def retains_grad(self) -> bool:
+        hooks = self.grad_fn.hooks if self.grad_fn is not None else None
+        return bool(hooks) and any(isinstance(h, _RetainGrad)
+                                   for h in hooks.get(self._output_nr, ()))
+
+    def register_hook(self, hook: Callable) -> _HookHandle:
+        """Call ``hook(grad)`` when this tensor's gradient is computed; a returned value
+        replaces the gradient."""
+        if not self.requires_grad:
+            raise RuntimeError("register_hook: cannot register a hook on a tensor that "
+                               "doesn't require gradient")
+        if self.grad_fn is not None:
+            self.grad_fn.add_hook(self._output_nr, hook)
+            return _HookHandle(self.grad_fn.hooks[self._output_nr], hook)
+        if self._hooks is None:
+            self._hooks = []
+        self._hooks.append(hook)
+        return _HookHandle(self._hooks, hook)
+
+    # -- in place ------------------------------------------------------------------------
+    def _check_inplace(self, op: str) -> None:
+        if self.requires_grad and state.grad_enabled:
+            kind = "a leaf Variable that requires grad" if self.grad_fn is None else \
+                "a tensor that requires grad"
+            raise RuntimeError(f"{op}: a view of {kind} is being used in an in-place "
+                               "operation; wrap it in no_grad() or use the out-of-place op")
+
+    def _bump_version(self) -> None:
+        if self._vc is None:
+            self._vc = [1]
+        else:
+            self._vc[0] += 1
+
+    def _write(self, op: str, value: Any) -> "Tensor":
+        """Assign ``value`` (array-like, broadcast) into all of self in place."""
+        self._check_inplace(op)
+        value = value.data if isinstance(value, Tensor) else value
+        try:
+            np.copyto(self.data, value, casting="unsafe")
+        except ValueError as exc:
+            raise RuntimeError(f"{op}: cannot write a value of shape {np.shape(value)} into "
+                               f"a tensor of shape {self.shape}") from exc
+        self._bump_version()
+        return self
+
+    def add_(self, other: Any, alpha: Any = 1) -> "Tensor":
+        other = other.data if isinstance(other, Tensor) else other
+        return self._write("add_", self.data + (other * alpha if alpha != 1 else other))
+
+    def sub_(self, other: Any, alpha: Any = 1) -> "Tensor":
+        other = other.data if isinstance(other, Tensor) else other
+        return self._write("sub_", self.data - (other * alpha if alpha != 1 else other))
+
+    def mul_(self, other: Any) -> "Tensor":
+        return self._write("mul_", self.data * (other.data if isinstance(other, Tensor)
+                                                else other))
+
+    def div_(self, other: Any) -> "Tensor":
+        return self._write("div_", self.data / (other.data if isinstance(other, Tensor)
+                                                else other))
+
+    def clamp_(self, min: Any = None, max: Any = None) -> "Tensor":
+        return self._write("clamp_", np.clip(self.data, min, max))
+
+    def zero_(self) -> "Tensor":
+        return self._write("zero_", 0)
+
+    def fill_(self, value: Any) -> "Tensor":
+        return self._write("fill_", value)
+
+    def copy_(self, src: Any) -> "Tensor":
+        return self._write("copy_", src)
+
+    def __setitem__(self, index: Any, value: Any) -> None:
+        self._check_inplace("setitem")
+        _index.setitem(self, index, value)
+        self._bump_version()
+
+    # -- arithmetic ----------------------------------------------------------------------
+    def __add__(self, other: Any) -> "Tensor":
+        return _elementwise.add(self, other)
+
+    def __radd__(self, other: Any) -> "Tensor":
+        return _elementwise.add(other, self)
+
+    def __sub__(self, other: Any) -> "Tensor":
+        return _elementwise.sub(self, other)
+
+    def __rsub__(self, other: Any) -> "Tensor":
+        return _elementwise.sub(other, self)
+
+    def __mul__(self, other: Any) -> "Tensor":
+        return _elementwise.mul(self, other)
+
+    def __rmul__(self, other: Any) -> "Tensor":
+        return _elementwise.mul(other, self)
+
+    def __truediv__(self, other: Any) -> "Tensor":
+        return _elementwise.div(self, other)
+
+    def __rtruediv__(self, other: Any) -> "Tensor":
+        return _elementwise.div(other, self)
+
+    def __pow__(self, other: Any) -> "Tensor":
+        return _elementwise.pow(self, other)
+
+    def __rpow__(self, other: Any) -> "Tensor":
+        return _elementwise.pow(other, self)
+
+    def __matmul__(self, other: Any) -> "Tensor":
+        return _linalg.matmul(self, other)
+
+    def __rmatmul__(self, other: Any) -> "Tensor":
+        return _linalg.matmul(other, self)
+
+    def __neg__(self) -> "Tensor":
+        return _elementwise.neg(self)
+
+    def __pos__(self) -> "Tensor":
+        return self
+
+    def __abs__(self) -> "Tensor":
+        return _elementwise.abs(self)
+
+    def __lt__(self, other: Any) -> "Tensor":
+        return _elementwise.lt(self, other)
+
+    def __le__(self, other: Any) -> "Tensor":
+        return _elementwise.le(self, other)
+
+    def __gt__(self, other: Any) -> "Tensor":
+        return _elementwise.gt(self, other)
+
+    def __ge__(self, other: Any) -> "Tensor":
+        return _elementwise.ge(self, other)
+
+    def __eq__(self, other: Any) -> "Tensor":  # type: ignore[override]
+        return _elementwise.eq(self, other)
+
+    def __ne__(self, other: Any) -> "Tensor":  # type: ignore[override]
+        return _elementwise.ne(self, other)
+
+    def __invert__(self) -> "Tensor":
+        return _elementwise.logical_not(self)
+
+    def __and__(self, other: Any) -> "Tensor":
+        return _elementwise.logical_and(self, other)
+
+    def __or__(self, other: Any) -> "Tensor":
+        return _elementwise.logical_or(self, other)
+
+    def __getitem__(self, index: Any) -> "Tensor":
+        return _index.getitem(self, index)
+
+    # -- named methods (each delegates to its op) --------------------------------------------
+    def add(self, other: Any, alpha: Any = 1) -> "Tensor":
+        return _elementwise.add(self, other, alpha)
+
+    def sub(self, other: Any, alpha: Any = 1) -> "Tensor":
+        return _elementwise.sub(self, other, alpha)
+
+    def mul(self, other: Any) -> "Tensor":
+        return _elementwise.mul(self, other)
+
+    def div(self, other: Any) -> "Tensor":
+        return _elementwise.div(self, other)
+
+    def pow(self, other: Any) -> "Tensor":
+        return _elementwise.pow(self, other)
+
+    def matmul(self, other: Any) -> "Tensor":
+        return _linalg.matmul(self, other)
+
+    def neg(self) -> "Tensor":
+        return _elementwise.neg(self)
+
+    def abs(self) -> "Tensor":
+        return _elementwise.abs(self)
+
+    def exp(self) -> "Tensor":
+        return _elementwise.exp(self)
+
+    def log(self) -> "Tensor":
+        return _elementwise.log(self)
+
+    def sqrt(self) -> "Tensor":
+        return _elementwise.sqrt(self)
+
+    def sin(self) -> "Tensor":
+        return _elementwise.sin(self)
+
+    def cos(self) -> "Tensor":
+        return _elementwise.cos(self)
+
+    def sign(self) -> "Tensor":
+        return _elementwise.sign(self)
+
+    def clamp(self, min: Any = None, max: Any = None) -> "Tensor":
+        return _elementwise.clamp(self, min, max)
+
+    clip = clamp
+
+    def maximum(self, other: Any) -> "Tensor":
+        return _elementwise.maximum(self, other)
+
+    def minimum(self, other: Any) -> "Tensor":
+        return _elementwise.minimum(self, other)
+
+    def eq(self, other: Any) -> "Tensor":
+        return _elementwise.eq(self, other)
+
+    def ne(self, other: Any) -> "Tensor":
+        return _elementwise.ne(self, other)
+
+    def lt(self, other: Any) -> "Tensor":
+        return _elementwise.lt(self, other)
+
+    def le(self, other: Any) -> "Tensor":
+        return _elementwise.le(self, other)
+
+    def gt(self, other: Any) -> "Tensor":
+        return _elementwise.gt(self, other)
+
+    def ge(self, other: Any) -> "Tensor":
+        return _elementwise.ge(self, other)
+
+    def tanh(self) -> "Tensor":
+        return _activation.tanh(self)
+
+    def sigmoid(self) -> "Tensor":
+        return _activation.sigmoid(self)
+
+    def relu(self) -> "Tensor":
+        return _activation.relu(self)
+
+    def softmax(self, dim: int) -> "Tensor":
+        return _activation.softmax(self, dim)
+
+    def log_softmax(self, dim: int) -> "Tensor":
+        return _activation.log_softmax(self, dim)
+
+    def sum(self, dim: Any = None, keepdim: Any = None, **kwargs: Any) -> "Tensor":
+        return _reduce.sum(self, dim, keepdim, **kwargs)
+
+    def mean(self, dim: Any = None, keepdim: Any = None, **kwargs: Any) -> "Tensor":
+        return _reduce.mean(self, dim, keepdim, **kwargs)
+
+    def var(self, dim: Any = None, unbiased: Any = None, keepdim: Any = None,
+            **kwargs: Any) -> "Tensor":
+        return _reduce.var(self, dim, unbiased, keepdim, **kwargs)
+
+    def std(self, dim: Any = None, unbiased: Any = None, keepdim: Any = None,
+            **kwargs: Any) -> "Tensor":
+        return _reduce.std(self, dim, unbiased, keepdim, **kwargs)
+
+    def max(self, dim: Any = None, keepdim: Any = None, **kwargs: Any) -> Any:
+        return _reduce.max(self, dim, keepdim, **kwargs)
+
+    def min(self, dim: Any = None, keepdim: Any = None, **kwargs: Any) -> Any:
+        return _reduce.min(self, dim, keepdim, **kwargs)
+
+    def argmax(self, dim: Any = None, keepdim: Any = None, **kwargs: Any) -> "Tensor":
+        return _reduce.argmax(self, dim, keepdim, **kwargs)
+
+    def argmin(self, dim: Any = None, keepdim: Any = None, **kwargs: Any) -> "Tensor":
+        return _reduce.argmin(self, dim, keepdim, **kwargs)
+
+    def logsumexp(self, dim: Any = None, keepdim: Any = None, **kwargs: Any) -> "Tensor":
+        return _reduce.logsumexp(self, dim, keepdim, **kwargs)
+
+    def prod(self, dim: Any = None, keepdim: Any = None, **kwargs: Any) -> "Tensor":
+        return _reduce.prod(self, dim, keepdim, **kwargs)
+
+    def norm(self, p: Any = 2, dim: Any = None, keepdim: Any = None,
+             **kwargs: Any) -> "Tensor":
+        return _reduce.norm(self, p, dim, keepdim, **kwargs)
+
+    def reshape(self, *shape: Any) -> "Tensor":
+        return _shape.reshape(self, *shape)
+
+    def view(self, *shape: Any) -> "Tensor":
+        return _shape.view(self, *shape)
+
+    def flatten(self, start_dim: int = 0, end_dim: int = -1) -> "Tensor":
+        return _shape.flatten(self, start_dim, end_dim)
+
+    def squeeze(self, dim: Any = None) -> "Tensor":
+        return _shape.squeeze(self, dim)
+
+    def unsqueeze(self, dim: int) -> "Tensor":
+        return _shape.unsqueeze(self, dim)
+
+    def transpose(self, dim0: int, dim1: int) -> "Tensor":
+        return _shape.transpose(self, dim0, dim1)
+
+    def t(self) -> "Tensor":
+        if self.ndim > 2:
+            raise RuntimeError(f"t: expects a tensor with <= 2 dimensions, but self is "
+                               f"{self.ndim}D")
+        return self.T
+
+    def permute(self, *dims: Any) -> "Tensor":
+        return _shape.permute(self, *dims)
+
+    def expand(self, *shape: Any) -> "Tensor":
+        return _shape.expand(self, *shape)
+
+    def expand_as(self, other: "Tensor") -> "Tensor":
+        return _shape.expand(self, other.shape)
+
+    def repeat(self, *repeats: Any) -> "Tensor":
+        return _shape.repeat(self, *repeats)
+
+    def split(self, split_size: Any, dim: int = 0) -> tuple:
+        return _shape.split(self, split_size, dim)
+
+    def chunk(self, chunks: int, dim: int = 0) -> tuple:
+        return _shape.chunk(self, chunks, dim)
+
+    def contiguous(self) -> "Tensor":
+        return self
+
+    def clone(self) -> "Tensor":
+        return _elementwise.clone(self)
+
+
+from . import engine as _engine  # noqa: E402  (ops import Tensor, so they come after it)
+from .ops import _util  # noqa: E402
+from .ops import activation as _activation  # noqa: E402
+from .ops import elementwise as _elementwise  # noqa: E402
+from .ops import index as _index  # noqa: E402
+from .ops import linalg as _linalg  # noqa: E402
+from .ops import reduce as _reduce  # noqa: E402
+from .ops import shape as _shape  # noqa: E402

@@ -1,0 +1,461 @@
+"""Elementwise activations: forward and fused backward, plus the vectorisable math they share.
+
+Numba has no SIMD ``exp``/``tanh`` (it calls scalar libm, ~5-30 ns per element, 10-50x slower
+than numpy's AVX-512 loops), so this module defines ``_exp``, ``_expm1``, ``_tanh`` and ``_erf``
+from polynomials LLVM can vectorise, with PyTorch's NaN/Inf semantics. ``softmax.py`` and
+``losses.py`` import them.
+
+Backward kernels take what is cheapest to recompute from: the input ``x`` for relu,
+leaky_relu, gelu, gelu_tanh, silu, softplus and elu; the forward output ``y`` for sigmoid
+and tanh. Results keep the input dtype (float32 or float64) and are computed in it.
+"""
+from __future__ import annotations
+
+import math
+from types import FunctionType
+
+import numpy as np
+from llvmlite import ir
+from numba import prange, types
+from numba.extending import intrinsic, overload
+
+from . import config
+
+# --- vectorisable math ---------------------------------------------------------------------
+
+
+@intrinsic
+def _pow2(typingctx, n, like):
+    """``2.0**n`` in the float type of ``like``, built from exponent bits (n in the normal range)."""
+    width, bias, shift = (32, 127, 23) if like == types.float32 else (64, 1023, 52)
+
+    def codegen(context, builder, signature, args):
+        int_type = ir.IntType(width)
+        bits = builder.sext(args[0], int_type) if args[0].type.width < width else (
+            builder.trunc(args[0], int_type) if args[0].type.width > width else args[0])
+        bits = builder.shl(builder.add(bits, int_type(bias)), int_type(shift))
+        return builder.bitcast(bits, context.get_value_type(like))
+
+    return like(n, like), codegen
+
+
+def _float(numba_type):
+    """The numpy scalar type matching a Numba float type (typed constants avoid float64 promotion)."""
+    return np.float32 if numba_type == types.float32 else np.float64
+
+
+def _exp_parts(x):
+    """Pure-Python stand-in (under ``NUMBA_DISABLE_JIT``) for the compiled overload."""
+    raise NotImplementedError
+
+
+# Cephes expf / exp constants: x = n*ln2 + r with |r| <= ln2/2, ln2 split in two so n * ln2_hi is exact.
+_EXP_CONSTANTS = {
+    types.float32: dict(
+        hi=88.72283935546875, lo=-103.97, magic=12582912.0, ln2_hi=0.693359375,
+        ln2_lo=-2.12194440e-4,
+        poly=(1.9875691500e-4, 1.3981999507e-3, 8.3334519073e-3, 4.1665795894e-2,
+              1.6666665459e-1, 5.0000001201e-1)),
+    types.float64: dict(
+        hi=709.782712893384, lo=-745.2, magic=6755399441055744.0,
+        ln2_hi=6.93145751953125e-1, ln2_lo=1.42860682030941723212e-6,
+        poly=tuple(1.0 / math.factorial(k) for k in range(13, 1, -1))),
+}
+
+
+@overload(_exp_parts)
+def _exp_parts_impl(x):
+    c = _EXP_CONSTANTS[x]
+    hi, lo, magic, ln2_hi, ln2_lo, poly = (
+        c["hi"], c["lo"], c["magic"], c["ln2_hi"], c["ln2_lo"], c["poly"])
+    f = _float(x)
+
+    def impl(x):
+        # Returns (a, b, q) with exp(x) = a * b * (1 + q); a, b split 2**n so that neither
+        # overflows or leaves the normal range at the edges (e.g. exp(88.7) in float32).
+        xc = x if x < f(hi) else f(hi)
+        xc = xc if xc > f(lo) else f(lo)  # also maps NaN to lo; callers restore NaN
+        n = (xc * f(1.4426950408889634) + f(magic)) - f(magic)  # round to nearest
+        r = (xc - n * f(ln2_hi)) - n * f(ln2_lo)
+        p = f(0.0)
+        for coefficient in poly:
+            p = p * r + f(coefficient)
+        q = p * r * r + r
+        k = np.int32(n)
+        half = k >> 1
+        return _pow2(half, xc), _pow2(k - half, xc), q
+
+    return impl
+
+
+def _exp(x):
+    """exp(x); NaN -> NaN, +inf -> inf, -inf -> 0 (numpy semantics when JIT is disabled)."""
+    return np.exp(x)
+
+
+@overload(_exp)
+def _exp_impl(x):
+    f = _float(x)
+    one, hi = f(1.0), _EXP_CONSTANTS[x]["hi"]
+
+    def impl(x):
+        a, b, q = _exp_parts(x)
+        y = (a * (q + one)) * b
+        y = y if x <= f(hi) else f(np.inf)
+        return y if x == x else x
+
+    return impl
+
+
+def _expm1(x):
+    """exp(x) - 1 without cancellation near 0."""
+    return np.expm1(x)
+
+
+@overload(_expm1)
+def _expm1_impl(x):
+    one = _float(x)(1.0)
+
+    def impl(x):
+        a, b, q = _exp_parts(x)
+        y = (a * q) * b + (a * b - one)
+        return y if x == x else x
+
+    return impl
+
+
+def _tanh(x):
+    """tanh(x) = e / (e + 2) with e = expm1(2x): no cancellation anywhere."""
+    return np.tanh(x)
+
+
+@overload(_tanh)
+def _tanh_impl(x):
+    f = _float(x)
+
+    def impl(x):
+        # tanh(20) rounds to 1 in float32 and float64; clamping keeps e finite (NaN passes).
+        e = _expm1(f(2.0) * (f(20.0) if x > f(20.0) else x))
+        return e / (e + f(2.0))
+
+    return impl
+
+
+def _erf(x):
+    """erf(x): A&S 7.1.26 for float32 (PyTorch's vectorised CPU path), libm for float64."""
+    return math.erf(x)
+
+
+@overload(_erf)
+def _erf_impl(x):
+    if x == types.float64:
+        return lambda x: math.erf(x)
+    f = np.float32
+
+    def impl(x):
+        t = f(1.0) / (f(0.3275911) * abs(x) + f(1.0))
+        p = ((((f(1.061405429) * t + f(-1.453152027)) * t + f(1.421413741)) * t
+              + f(-0.284496736)) * t + f(0.254829592)) * t
+        y = f(1.0) - p * _exp(-x * x)
+        return y if x >= f(0.0) else -y
+
+    return impl
+
+
+
+def _log1p_unit(t):
+    """log(1 + t) for t in [0, 1]: 2 * atanh(s) with s = t / (2 + t) <= 1/3, as a series in s**2."""
+    return np.log1p(t)
+
+
+@overload(_log1p_unit)
+def _log1p_unit_impl(t):
+    f = _float(t)
+    terms = 7 if t == types.float32 else 16  # (1/9)**k / (2k + 1) below the unit roundoff
+    poly = tuple(1.0 / (2 * k + 1) for k in range(terms, -1, -1))
+
+    def impl(t):
+        s = t / (f(2.0) + t)
+        w = s * s
+        p = f(0.0)
+        for coefficient in poly:
+            p = p * w + f(coefficient)
+        return f(2.0) * s * p
+
+    return impl
+
+# --- serial/parallel builds and wrappers (shared with softmax.py and losses.py) -------------
+
+
+class _SerialOrParallel:
+    """Serial and parallel builds of one loop; the parallel one runs from
+    ``config.PARALLEL_MIN_SIZE`` elements, where it outweighs the ~2 us thread launch."""
+
+    __slots__ = ("serial", "parallel")
+
+    def __init__(self, loop: FunctionType) -> None:
+        # Two dispatchers of one function share an on-disk cache entry (the parallel build
+        # would load the serial code), so the parallel build compiles a renamed copy.
+        twin = FunctionType(loop.__code__, loop.__globals__, loop.__name__ + "_parallel",
+                            loop.__defaults__, loop.__closure__)
+        twin.__qualname__ = loop.__qualname__ + "_parallel"
+        # error_model="numpy": float division must not raise (it also blocks vectorisation).
+        self.serial = config.jit(error_model="numpy")(loop)
+        self.parallel = config.jit(error_model="numpy", parallel=True)(twin)
+
+    def __call__(self, size: int, *args):
+        kernel = self.parallel if size >= config.PARALLEL_MIN_SIZE else self.serial
+        return kernel(*args)
+
+
+def _float_array(name: str, a: np.ndarray) -> np.ndarray:
+    """``a`` as a C-contiguous float32/float64 array; TypeError naming ``name`` otherwise."""
+    if a.dtype != np.float32 and a.dtype != np.float64:
+        raise TypeError(f"{name}: expected float32 or float64, got {a.dtype}")
+    return a if a.flags.c_contiguous else np.ascontiguousarray(a)
+
+
+def _like(name: str, x: np.ndarray, g: np.ndarray) -> np.ndarray:
+    """``g`` as a C-contiguous array of ``x``'s shape and dtype (the upstream gradient)."""
+    if g.shape != x.shape or g.dtype != x.dtype:
+        raise ValueError(f"{name}: gradient {g.dtype}{list(g.shape)} does not match "
+                         f"{x.dtype}{list(x.shape)}")
+    return _float_array(name, g)
+
+
+def _unary(kernel: _SerialOrParallel, name: str, x: np.ndarray, *constants: float) -> np.ndarray:
+    x = _float_array(name, x)
+    out = np.empty(x.shape, x.dtype)
+    kernel(x.size, x.reshape(-1), out.reshape(-1), *(x.dtype.type(c) for c in constants))
+    return out
+
+
+def _binary(kernel: _SerialOrParallel, name: str, x: np.ndarray, g: np.ndarray,
+            *constants: float) -> np.ndarray:
+    x = _float_array(name, x)
+    g = _like(name, x, g)
+    out = np.empty(x.shape, x.dtype)
+    kernel(x.size, x.reshape(-1), g.reshape(-1), out.reshape(-1),
+           *(x.dtype.type(c) for c in constants))
+    return out
+
+
+# --- loops ---------------------------------------------------------------------------------
+# NaN handling follows PyTorch: comparisons are written so NaN takes PyTorch's branch.
+
+
+def _relu_fwd(x, out):
+    zero = x.dtype.type(0.0)
+    for i in prange(x.size):
+        out[i] = zero if x[i] <= zero else x[i]
+
+
+def _relu_bwd(x, g, out):
+    zero = x.dtype.type(0.0)
+    for i in prange(x.size):
+        out[i] = zero if x[i] <= zero else g[i]
+
+
+def _leaky_relu_fwd(x, out, slope):
+    for i in prange(x.size):
+        out[i] = x[i] if x[i] > 0 else x[i] * slope
+
+
+def _leaky_relu_bwd(x, g, out, slope):
+    for i in prange(x.size):
+        out[i] = g[i] if x[i] > 0 else g[i] * slope
+
+
+def _sigmoid_fwd(x, out):
+    one = x.dtype.type(1.0)
+    for i in prange(x.size):
+        out[i] = one / (one + _exp(-x[i]))
+
+
+def _sigmoid_bwd(y, g, out):
+    one = y.dtype.type(1.0)
+    for i in prange(y.size):
+        out[i] = g[i] * (one - y[i]) * y[i]
+
+
+def _tanh_fwd(x, out):
+    for i in prange(x.size):
+        out[i] = _tanh(x[i])
+
+
+def _tanh_bwd(y, g, out):
+    one = y.dtype.type(1.0)
+    for i in prange(y.size):
+        out[i] = g[i] * (one - y[i] * y[i])
+
+
+def _gelu_fwd(x, out):
+    f = x.dtype.type
+    for i in prange(x.size):
+        out[i] = x[i] * f(0.5) * (f(1.0) + _erf(x[i] * f(0.7071067811865476)))
+
+
+def _gelu_bwd(x, g, out):
+    f = x.dtype.type
+    for i in prange(x.size):
+        cdf = f(0.5) * (f(1.0) + _erf(x[i] * f(0.7071067811865476)))
+        pdf = _exp(f(-0.5) * x[i] * x[i]) * f(0.3989422804014327)
+        out[i] = g[i] * (cdf + x[i] * pdf)
+
+
+def _gelu_tanh_fwd(x, out):
+    f = x.dtype.type
+    for i in prange(x.size):
+        inner = f(0.7978845608028654) * (x[i] + f(0.044715) * x[i] * x[i] * x[i])
+        out[i] = f(0.5) * x[i] * (f(1.0) + _tanh(inner))
+
+
+def _gelu_tanh_bwd(x, g, out):
+    f = x.dtype.type
+    for i in prange(x.size):
+        square = x[i] * x[i]
+        inner = f(0.7978845608028654) * (x[i] + f(0.044715) * square * x[i])
+        t = _tanh(inner)
+        left_derivative = f(0.5) * (f(1.0) + t)
+        inner_derivative = f(0.7978845608028654) * (f(1.0) + f(3.0 * 0.044715) * square)
+        right_derivative = f(0.5) * x[i] * (f(1.0) - t * t) * inner_derivative
+        out[i] = g[i] * (left_derivative + right_derivative)
+
+
+def _silu_fwd(x, out):
+    one = x.dtype.type(1.0)
+    for i in prange(x.size):
+        out[i] = x[i] / (one + _exp(-x[i]))
+
+
+def _silu_bwd(x, g, out):
+    one = x.dtype.type(1.0)
+    for i in prange(x.size):
+        s = one / (one + _exp(-x[i]))
+        out[i] = g[i] * s * (one + x[i] * (one - s))
+
+
+def _softplus_fwd(x, out, beta, threshold):
+    zero = x.dtype.type(0.0)
+    for i in prange(x.size):
+        z = x[i] * beta
+        # log1p(exp(z)) = max(z, 0) + log1p(exp(-|z|)): the log1p argument stays in [0, 1].
+        softplus = (z if z > zero else zero) + _log1p_unit(_exp(-abs(z)))
+        out[i] = x[i] if z > threshold else softplus / beta
+
+
+def _softplus_bwd(x, g, out, beta, threshold):
+    one = x.dtype.type(1.0)
+    for i in prange(x.size):
+        z = x[i] * beta
+        e = _exp(z)
+        out[i] = g[i] if z > threshold else g[i] * e / (e + one)
+
+
+def _elu_fwd(x, out, alpha):
+    for i in prange(x.size):
+        out[i] = _expm1(x[i]) * alpha if x[i] <= 0 else x[i]
+
+
+def _elu_bwd(x, g, out, alpha):
+    for i in prange(x.size):
+        out[i] = g[i] * alpha * _exp(x[i]) if x[i] <= 0 else g[i]
+
+
+_KERNELS = {loop.__name__[1:]: _SerialOrParallel(loop) for loop in (
+    _relu_fwd, _relu_bwd, _leaky_relu_fwd, _leaky_relu_bwd, _sigmoid_fwd, _sigmoid_bwd,
+    _tanh_fwd, _tanh_bwd, _gelu_fwd, _gelu_bwd, _gelu_tanh_fwd, _gelu_tanh_bwd, _silu_fwd,
+    _silu_bwd, _softplus_fwd, _softplus_bwd, _elu_fwd, _elu_bwd)}
+
+# --- public API ----------------------------------------------------------------------------
+
+
+def relu_fwd(x: np.ndarray) -> np.ndarray:
+    """max(x, 0); NaN stays NaN."""
+    return _unary(_KERNELS["relu_fwd"], "relu_fwd", x)
+
+
+def relu_bwd(x: np.ndarray, g: np.ndarray) -> np.ndarray:
+    """g where x > 0 else 0 (0 at x == 0; g where x is NaN, as PyTorch's threshold_backward)."""
+    return _binary(_KERNELS["relu_bwd"], "relu_bwd", x, g)
+
+
+def leaky_relu_fwd(x: np.ndarray, negative_slope: float = 0.01) -> np.ndarray:
+    """x if x > 0 else negative_slope * x."""
+    return _unary(_KERNELS["leaky_relu_fwd"], "leaky_relu_fwd", x, negative_slope)
+
+
+def leaky_relu_bwd(x: np.ndarray, g: np.ndarray, negative_slope: float = 0.01) -> np.ndarray:
+    """g if x > 0 else negative_slope * g (the slope at x == 0)."""
+    return _binary(_KERNELS["leaky_relu_bwd"], "leaky_relu_bwd", x, g, negative_slope)
+
+
+def sigmoid_fwd(x: np.ndarray) -> np.ndarray:
+    """y = 1 / (1 + exp(-x))."""
+    return _unary(_KERNELS["sigmoid_fwd"], "sigmoid_fwd", x)
+
+
+def sigmoid_bwd(y: np.ndarray, g: np.ndarray) -> np.ndarray:
+    """g * (1 - y) * y from the forward output y."""
+    return _binary(_KERNELS["sigmoid_bwd"], "sigmoid_bwd", y, g)
+
+
+def tanh_fwd(x: np.ndarray) -> np.ndarray:
+    """y = tanh(x)."""
+    return _unary(_KERNELS["tanh_fwd"], "tanh_fwd", x)
+
+
+def tanh_bwd(y: np.ndarray, g: np.ndarray) -> np.ndarray:
+    """g * (1 - y**2) from the forward output y."""
+    return _binary(_KERNELS["tanh_bwd"], "tanh_bwd", y, g)
+
+
+def gelu_fwd(x: np.ndarray) -> np.ndarray:
+    """Exact GELU: x * Phi(x) = 0.5 * x * (1 + erf(x / sqrt(2)))."""
+    return _unary(_KERNELS["gelu_fwd"], "gelu_fwd", x)
+
+
+def gelu_bwd(x: np.ndarray, g: np.ndarray) -> np.ndarray:
+    """g * (Phi(x) + x * phi(x)), phi the standard normal density."""
+    return _binary(_KERNELS["gelu_bwd"], "gelu_bwd", x, g)
+
+
+def gelu_tanh_fwd(x: np.ndarray) -> np.ndarray:
+    """Tanh-approximate GELU: 0.5 * x * (1 + tanh(sqrt(2/pi) * (x + 0.044715 * x**3)))."""
+    return _unary(_KERNELS["gelu_tanh_fwd"], "gelu_tanh_fwd", x)
+
+
+def gelu_tanh_bwd(x: np.ndarray, g: np.ndarray) -> np.ndarray:
+    """g * d/dx of gelu_tanh_fwd, written as PyTorch's GeluBackward (approximate='tanh')."""
+    return _binary(_KERNELS["gelu_tanh_bwd"], "gelu_tanh_bwd", x, g)
+
+
+def silu_fwd(x: np.ndarray) -> np.ndarray:
+    """x * sigmoid(x), computed as x / (1 + exp(-x)) like PyTorch."""
+    return _unary(_KERNELS["silu_fwd"], "silu_fwd", x)
+
+
+def silu_bwd(x: np.ndarray, g: np.ndarray) -> np.ndarray:
+    """g * s * (1 + x * (1 - s)) with s = sigmoid(x)."""
+    return _binary(_KERNELS["silu_bwd"], "silu_bwd", x, g)
+
+
+def softplus_fwd(x: np.ndarray, beta: float = 1.0, threshold: float = 20.0) -> np.ndarray:
+    """log(1 + exp(beta * x)) / beta, or x where beta * x > threshold."""
+    return _unary(_KERNELS["softplus_fwd"], "softplus_fwd", x, beta, threshold)
+
+
+def softplus_bwd(x: np.ndarray, g: np.ndarray, beta: float = 1.0,
+                 threshold: float = 20.0) -> np.ndarray:
+    """g * sigmoid(beta * x), or g where beta * x > threshold."""
+    return _binary(_KERNELS["softplus_bwd"], "softplus_bwd", x, g, beta, threshold)
+
+
+def elu_fwd(x: np.ndarray, alpha: float = 1.0) -> np.ndarray:
+    """x if x > 0 else alpha * (exp(x) - 1)."""
+    return _unary(_KERNELS["elu_fwd"], "elu_fwd", x, alpha)
+
+
+def elu_bwd(x: np.ndarray, g: np.ndarray, alpha: float = 1.0) -> np.ndarray:
+    """g if x > 0 else g * alpha * exp(x) (PyTorch's elu_backward from the input)."""
+    return _binary(_KERNELS["elu_bwd"], "elu_bwd", x, g, alpha)
