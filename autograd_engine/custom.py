@@ -25,11 +25,16 @@ class Function(function.Function):
         tensors = [a if isinstance(a, Tensor) else None for a in args]
         ctx = Node(cls)
         ctx.needs_input_grad = tuple(t is not None and t.requires_grad for t in tensors)
-        with no_grad():
-            outputs = cls.forward(ctx, *args, **kwargs)
+        anomaly = state.anomaly
+        state.anomaly = False  # inner ops are not reported; this op's outputs are, below
+        try:
+            with no_grad():
+                outputs = cls.forward(ctx, *args, **kwargs)
+        finally:
+            state.anomaly = anomaly
         single = not isinstance(outputs, tuple)
         outs = _wrap_outputs((outputs,) if single else outputs, tensors)
-        if state.anomaly:
+        if anomaly:
             check_forward_finite(cls, outs, list(args))
         record = state.grad_enabled and any(ctx.needs_input_grad)
         if record:

@@ -25,9 +25,10 @@ def backward(root: Tensor, gradient: Any, retain_graph: Optional[bool],
     if inputs is not None:
         inputs = [inputs] if isinstance(inputs, Tensor) else list(inputs)
         captured = run([root], [grad], retain_graph, create_graph, inputs)
+        given = {id(grad.data)}
         for t, g in zip(inputs, captured):
             if g is not None:
-                _accumulate_grad(t, g, create_graph)
+                _accumulate_grad(t, g, create_graph, given)
         return
     run([root], [grad], retain_graph, create_graph, None)
 
@@ -89,11 +90,16 @@ def run(roots: Sequence[Tensor], root_grads: Sequence[Tensor],
     if retain_graph is None:
         retain_graph = create_graph
     mode = enable_grad() if create_graph else no_grad()
-    with mode:
-        return _walk(roots, root_grads, retain_graph, create_graph, inputs)
+    anomaly = state.anomaly
+    state.anomaly = False  # the engine checks each node's gradients instead of their ops
+    try:
+        with mode:
+            return _walk(roots, root_grads, retain_graph, create_graph, inputs, anomaly)
+    finally:
+        state.anomaly = anomaly
 
 
-def _walk(roots, root_grads, retain_graph, create_graph, inputs):
+def _walk(roots, root_grads, retain_graph, create_graph, inputs, anomaly):
     captures = _capture_map(inputs)
     captured: dict = {}
     wanted = None if inputs is None else {t for t in inputs if t.grad_fn is None}
@@ -112,7 +118,6 @@ def _walk(roots, root_grads, retain_graph, create_graph, inputs):
         fn = root.grad_fn
         if fn is not None and deps.get(fn, 0) == 0 and fn not in ready:
             ready.append(fn)
-    anomaly = state.anomaly
     while ready:
         node = ready.pop()
         g = pending.pop(node)
@@ -134,7 +139,7 @@ def _walk(roots, root_grads, retain_graph, create_graph, inputs):
             gi = _validate(node, i, gi, create_graph)
             if anomaly:
                 _check_backward_finite(node, i, gi)
-            if type(target) is Tensor:
+            if isinstance(target, Tensor):  # Tensor or a subclass (nn.Parameter)
                 if wanted is None or target in wanted:
                     _add_leaf(leaf_grads, target, gi)
                 continue
@@ -174,7 +179,7 @@ def _dependencies(roots: Sequence[Tensor]) -> dict:
     while stack:
         node = stack.pop()
         for target in node.next:
-            if target is None or type(target) is Tensor:
+            if target is None or isinstance(target, Tensor):
                 continue
             fn = target[0] if type(target) is tuple else target
             if fn in deps:

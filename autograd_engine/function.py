@@ -95,7 +95,7 @@ class Node:
                 t = Tensor(array, self.out_requires_grad(), self, index)
                 t._vc = box
                 out.append(t)
-            elif type(value) is Tensor:
+            elif isinstance(value, Tensor):  # Tensor or a subclass (nn.Parameter)
                 current = value._vc[0] if value._vc is not None else 0
                 if current != version:
                     _raise_stale(self, "an input", value.shape, current, version)

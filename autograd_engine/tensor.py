@@ -4,6 +4,7 @@ Methods only delegate to the ops in ``ops/``; the math lives there.
 """
 from __future__ import annotations
 
+import weakref
 from typing import Any, Callable, Optional
 
 import numpy as np
@@ -23,6 +24,20 @@ class _HookHandle:
     def remove(self) -> None:
         if self._fn in self._hooks:
             self._hooks.remove(self._fn)
+
+
+class _RetainGrad:
+    """The hook ``retain_grad`` installs: stores the gradient on the (weakly held) tensor."""
+
+    __slots__ = ("ref",)
+
+    def __init__(self, tensor: "Tensor") -> None:
+        self.ref = weakref.ref(tensor)
+
+    def __call__(self, grad: "Tensor") -> None:
+        tensor = self.ref()
+        if tensor is not None:
+            tensor.grad = grad if tensor.grad is None else tensor.grad + grad
 
 
 class Tensor:
