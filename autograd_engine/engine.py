@@ -10,7 +10,7 @@ from typing import Any, Optional, Sequence
 
 import numpy as np
 
-from .function import Node
+from .function import _RELEASED, Node
 from .grad_mode import enable_grad, no_grad, state
 from .tensor import Tensor
 
@@ -127,31 +127,39 @@ def _walk(roots, root_grads, retain_graph, create_graph, inputs, anomaly):
             grads = node.op.backward(node, g)
         else:
             grads = node.op.backward(node, *_materialize(node, g))
-        if not retain_graph:
-            node.release()
-        grads = _check_count(node, grads)
-        for i, target in enumerate(node.next):
+        if not retain_graph and node.saved is not None:
+            node.saved = _RELEASED
+        edges = node.next
+        if type(grads) is not tuple or len(grads) != len(edges):
+            grads = _check_count(node, grads)
+        metas = node.in_meta
+        dtypes = node.in_dtypes
+        for i, target in enumerate(edges):
             if target is None:
                 continue
             gi = grads[i]
             if gi is None:
                 continue
-            gi = _validate(node, i, gi, create_graph)
+            # fast path: a Tensor of the right shape and dtype needs no fixing
+            if type(gi) is not Tensor or gi.data.shape != metas[i] or \
+                    gi.data.dtype != dtypes[i]:
+                gi = _validate(node, i, gi, create_graph)
             if anomaly:
                 _check_backward_finite(node, i, gi)
-            if isinstance(target, Tensor):  # Tensor or a subclass (nn.Parameter)
+            if isinstance(target, Tensor):  # a leaf: Tensor or a subclass (nn.Parameter)
                 if wanted is None or target in wanted:
                     _add_leaf(leaf_grads, target, gi)
                 continue
             if type(target) is tuple:
-                fn, nr = target
+                _add_pending(pending, target[0], target[1], gi)
+                target = target[0]
             else:
-                fn, nr = target, 0
-            _add_pending(pending, fn, nr, gi)
-            remaining = deps[fn] - 1
-            deps[fn] = remaining
+                prev = pending.get(target)
+                pending[target] = gi if prev is None else prev + gi
+            remaining = deps[target] - 1
+            deps[target] = remaining
             if remaining == 0:
-                ready.append(fn)
+                ready.append(target)
     if inputs is None:
         given = {id(g.data) for g in root_grads}
         for leaf, g in leaf_grads.items():

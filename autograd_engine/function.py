@@ -46,19 +46,33 @@ class Node:
     (``ctx.axis = 1``); they live in a lazily created ``__dict__``.
     """
 
-    __slots__ = ("op", "next", "in_meta", "in_dtypes", "needs_input_grad", "saved",
-                 "_to_save", "n_outputs", "out_meta", "hooks", "location",
-                 "non_differentiable", "__weakref__", "__dict__")
+    __slots__ = ("op", "next", "in_meta", "in_dtypes", "saved", "_to_save", "__weakref__",
+                 "__dict__")
+    # Rarely set per node: class-level defaults keep node creation cheap; an assignment
+    # lands in the instance ``__dict__``.
+    n_outputs = 1
+    hooks = None
+    location = None
+    non_differentiable = ()
+    out_meta = ()
 
     def __init__(self, op: type) -> None:
         self.op = op
         self.next = ()
         self.saved = None
         self._to_save = None
-        self.n_outputs = 1
-        self.hooks = None
-        self.location = None
-        self.non_differentiable = ()
+
+    @property
+    def needs_input_grad(self) -> tuple:
+        """Per forward argument: does it need a gradient?"""
+        nig = self.__dict__.get("_needs_input_grad")
+        if nig is None:
+            nig = tuple(e is not None for e in self.next)
+        return nig
+
+    @needs_input_grad.setter
+    def needs_input_grad(self, value: tuple) -> None:
+        self.__dict__["_needs_input_grad"] = value
 
     @property
     def name(self) -> str:
@@ -108,11 +122,6 @@ class Node:
         return any(e is not None for e in self.next)
 
     # -- engine API ----------------------------------------------------------------------
-    def release(self) -> None:
-        """Free saved values after a backward without ``retain_graph``."""
-        if self.saved is not None:
-            self.saved = _RELEASED
-
     def add_hook(self, output_nr: int, fn: Any) -> None:
         if self.hooks is None:
             self.hooks = {}
@@ -141,7 +150,7 @@ def _version_of(t: Tensor) -> int:
     return t._vc[0] if t._vc is not None else 0
 
 
-def resolve_saved(node: Node, tensors: list, raw_out: Any, out: Tensor) -> None:
+def resolve_saved(node: Node, args: tuple, raw_out: Any, out: Tensor) -> None:
     """Turn the arrays a forward saved into references the backward can unpack.
 
     An input's array becomes that input Tensor (so higher-order gradients reach it), the
@@ -155,8 +164,8 @@ def resolve_saved(node: Node, tensors: list, raw_out: Any, out: Tensor) -> None:
                 out._vc = [0]
             saved.append(((out.data, out._vc, 0), out._vc[0]))
             continue
-        for t in tensors:
-            if t is not None and t.data is value:
+        for t in args:
+            if isinstance(t, Tensor) and t.data is value:
                 saved.append((t, _version_of(t)))
                 break
         else:
@@ -179,34 +188,43 @@ class Function:
     @classmethod
     def apply(cls, *args: Any, **kwargs: Any) -> Tensor:
         """Run ``forward`` on the arrays of ``args`` and record a node when grad is needed."""
+        # One pass over the arguments builds everything the node needs (this is the hot path).
         arrays = []
-        tensors = []
+        edges = []
+        metas = []
+        dtypes = []
         requires = False
         for a in args:
             if isinstance(a, Tensor):
-                arrays.append(a.data)
-                tensors.append(a)
+                data = a.data
+                arrays.append(data)
                 if a.requires_grad:
                     requires = True
+                    fn = a.grad_fn
+                    edges.append(a if fn is None else
+                                 fn if fn.n_outputs == 1 else (fn, a._output_nr))
+                    metas.append(data.shape)
+                    dtypes.append(data.dtype)
+                    continue
             else:
                 arrays.append(a)
-                tensors.append(None)
+            edges.append(None)
+            metas.append(None)
+            dtypes.append(None)
         ctx = Node(cls)
         raw = out_array = cls.forward(ctx, *arrays, **kwargs)
         if type(out_array) is not np.ndarray:  # numpy returns scalars for 0-d results
             out_array = np.asarray(out_array)
         if state.anomaly:
             check_forward_finite(cls, out_array, arrays)
-        if not (requires and state.grad_enabled) or out_array.dtype.kind != "f":
+        if not requires or not state.grad_enabled or out_array.dtype.kind != "f":
             return Tensor(out_array)
         out = Tensor(out_array, True, ctx)
-        ctx.next = tuple(None if t is None or not t.requires_grad else edge(t)
-                         for t in tensors)
-        ctx.in_meta = tuple(None if t is None else t.data.shape for t in tensors)
-        ctx.in_dtypes = tuple(None if t is None else t.data.dtype for t in tensors)
-        ctx.needs_input_grad = tuple(t is not None and t.requires_grad for t in tensors)
+        ctx.next = tuple(edges)
+        ctx.in_meta = metas
+        ctx.in_dtypes = dtypes
         if ctx._to_save is not None:
-            resolve_saved(ctx, tensors, raw, out)
+            resolve_saved(ctx, args, raw, out)
         if state.anomaly:
             ctx.location = _user_location()
         return out

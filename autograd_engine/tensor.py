@@ -297,28 +297,28 @@ class Tensor:
 
     # -- arithmetic ----------------------------------------------------------------------
     def __add__(self, other: Any) -> "Tensor":
-        return _elementwise.add(self, other)
+        return _elementwise.Add.apply(self, other)
 
     def __radd__(self, other: Any) -> "Tensor":
-        return _elementwise.add(other, self)
+        return _elementwise.Add.apply(other, self)
 
     def __sub__(self, other: Any) -> "Tensor":
-        return _elementwise.sub(self, other)
+        return _elementwise.Sub.apply(self, other)
 
     def __rsub__(self, other: Any) -> "Tensor":
-        return _elementwise.sub(other, self)
+        return _elementwise.Sub.apply(other, self)
 
     def __mul__(self, other: Any) -> "Tensor":
-        return _elementwise.mul(self, other)
+        return _elementwise.Mul.apply(self, other)
 
     def __rmul__(self, other: Any) -> "Tensor":
-        return _elementwise.mul(other, self)
+        return _elementwise.Mul.apply(other, self)
 
     def __truediv__(self, other: Any) -> "Tensor":
-        return _elementwise.div(self, other)
+        return _elementwise.Div.apply(self, other)
 
     def __rtruediv__(self, other: Any) -> "Tensor":
-        return _elementwise.div(other, self)
+        return _elementwise.Div.apply(other, self)
 
     def __pow__(self, other: Any) -> "Tensor":
         return _elementwise.pow(self, other)

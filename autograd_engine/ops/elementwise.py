@@ -11,7 +11,8 @@ from ._util import broadcast_error, promote
 
 
 def _binary(op: str, ufunc: Any, a: Any, b: Any) -> np.ndarray:
-    a, b = promote(op, a, b)
+    if not (type(a) is np.ndarray and type(b) is np.ndarray and a.dtype == b.dtype):
+        a, b = promote(op, a, b)
     try:
         return ufunc(a, b)
     except ValueError:
