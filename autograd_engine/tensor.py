@@ -290,6 +290,18 @@ class Tensor:
     def copy_(self, src: Any) -> "Tensor":
         return self._write("copy_", src)
 
+    def __iadd__(self, other: Any) -> "Tensor":
+        return self.add_(other)
+
+    def __isub__(self, other: Any) -> "Tensor":
+        return self.sub_(other)
+
+    def __imul__(self, other: Any) -> "Tensor":
+        return self.mul_(other)
+
+    def __itruediv__(self, other: Any) -> "Tensor":
+        return self.div_(other)
+
     def __setitem__(self, index: Any, value: Any) -> None:
         self._check_inplace("setitem")
         _index.setitem(self, index, value)
