@@ -1,0 +1,21 @@
+"""Command line: ``autograd-engine demo [...]`` (also ``python -m autograd_engine``)."""
+from __future__ import annotations
+
+import sys
+from typing import Optional, Sequence
+
+COMMANDS = ("demo",)
+
+
+def main(argv: Optional[Sequence[str]] = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    command = argv.pop(0) if argv and argv[0] in COMMANDS else "demo"
+    if command == "demo":
+        from .demo import main as demo_main
+
+        return demo_main(argv)
+    raise AssertionError(command)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
