@@ -63,6 +63,22 @@ def analytic_jacobian(fn: Callable, inputs: Sequence[Any], index: int) -> list:
     return result
 
 
+def jacobian_mismatch(fn: Callable, inputs: Sequence[Any], index: int, eps: float,
+                      atol: float, rtol: float) -> Optional[tuple]:
+    """The worst disagreement for ``inputs[index]``, or None:
+    (output number, input element as a tuple, output element, analytic, numerical)."""
+    x = inputs[index]
+    analytic = analytic_jacobian(fn, inputs, index)
+    numeric = numerical_jacobian(fn, inputs, index, eps)
+    for k, (a, n) in enumerate(zip(analytic, numeric)):
+        error = _mismatch(a, n, atol, rtol)
+        if error is not None:
+            row, col = error
+            element = tuple(int(w) for w in np.unravel_index(col, x.shape)) if x.ndim else ()
+            return k, element, int(row), float(a[row, col]), float(n[row, col])
+    return None
+
+
 def gradcheck(fn: Callable, inputs: Any, eps: float = 1e-6, atol: float = 1e-5,
               rtol: float = 1e-3, raise_exception: bool = True) -> bool:
     """Compare the analytic Jacobian of ``fn`` with central differences for every input
@@ -76,25 +92,21 @@ def gradcheck(fn: Callable, inputs: Any, eps: float = 1e-6, atol: float = 1e-5,
     for i, x in enumerate(inputs):
         if not (isinstance(x, Tensor) and x.requires_grad):
             continue
-        analytic = analytic_jacobian(fn, inputs, i)
-        numeric = numerical_jacobian(fn, inputs, i, eps)
-        for k, (a, n) in enumerate(zip(analytic, numeric)):
-            error = _mismatch(a, n, atol, rtol)
-            if error is None:
-                continue
-            if not raise_exception:
-                return False
-            row, col = error
-            where = np.unravel_index(col, x.shape) if x.ndim else ()
-            raise GradcheckError(
-                f"gradcheck: Jacobian mismatch for output {k} with respect to input {i} "
-                f"(shape {x.shape}) at input element {tuple(int(w) for w in where)}, output "
-                f"element {row}: analytic {a[row, col]!r} vs numerical {n[row, col]!r} "
-                f"(atol={atol}, rtol={rtol})")
+        found = jacobian_mismatch(fn, inputs, i, eps, atol, rtol)
+        if found is None:
+            continue
+        if not raise_exception:
+            return False
+        k, element, row, analytic, numeric = found
+        raise GradcheckError(
+            f"gradcheck: Jacobian mismatch for output {k} with respect to input {i} "
+            f"(shape {x.shape}) at input element {element}, output element {row}: "
+            f"analytic {analytic!r} vs numerical {numeric!r} (atol={atol}, rtol={rtol})")
     return True
 
 
 def _mismatch(a: np.ndarray, n: np.ndarray, atol: float, rtol: float) -> Optional[tuple]:
+    """(row, col) of the worst element outside tolerance, or None."""
     if a.size == 0:
         return None
     bad = ~(np.abs(a - n) <= atol + rtol * np.abs(n))
