@@ -63,7 +63,7 @@ _EXP_CONSTANTS = {
 }
 
 
-@overload(_exp_parts)
+@overload(_exp_parts, inline="always")
 def _exp_parts_impl(x):
     c = _EXP_CONSTANTS[x]
     hi, lo, magic, ln2_hi, ln2_lo, poly = (
@@ -93,15 +93,16 @@ def _exp(x):
     return np.exp(x)
 
 
-@overload(_exp)
+@overload(_exp, inline="always")
 def _exp_impl(x):
     f = _float(x)
-    one, hi = f(1.0), _EXP_CONSTANTS[x]["hi"]
+    one, hi, lo = f(1.0), _EXP_CONSTANTS[x]["hi"], _EXP_CONSTANTS[x]["lo"]
 
     def impl(x):
         a, b, q = _exp_parts(x)
         y = (a * (q + one)) * b
         y = y if x <= f(hi) else f(np.inf)
+        y = y if x >= f(lo) else f(0.0)
         return y if x == x else x
 
     return impl
@@ -112,7 +113,7 @@ def _expm1(x):
     return np.expm1(x)
 
 
-@overload(_expm1)
+@overload(_expm1, inline="always")
 def _expm1_impl(x):
     one = _float(x)(1.0)
 
@@ -129,7 +130,7 @@ def _tanh(x):
     return np.tanh(x)
 
 
-@overload(_tanh)
+@overload(_tanh, inline="always")
 def _tanh_impl(x):
     f = _float(x)
 
@@ -146,7 +147,7 @@ def _erf(x):
     return math.erf(x)
 
 
-@overload(_erf)
+@overload(_erf, inline="always")
 def _erf_impl(x):
     if x == types.float64:
         return lambda x: math.erf(x)
@@ -168,7 +169,7 @@ def _log1p_unit(t):
     return np.log1p(t)
 
 
-@overload(_log1p_unit)
+@overload(_log1p_unit, inline="always")
 def _log1p_unit_impl(t):
     f = _float(t)
     terms = 7 if t == types.float32 else 16  # (1/9)**k / (2k + 1) below the unit roundoff

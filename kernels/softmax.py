@@ -16,11 +16,21 @@ from .activations import _SerialOrParallel, _exp, _float_array, _like
 
 @config.jit(error_model="numpy")
 def _max(row):
-    """max(row) ignoring NaN (a NaN still poisons the row through exp)."""
-    m = -np.inf
-    for v in row:
-        m = v if v > m else m
-    return m
+    """max(row) ignoring NaN (a NaN still poisons the row through exp); 8 accumulators as _sum."""
+    m0 = m1 = m2 = m3 = m4 = m5 = m6 = m7 = row.dtype.type(-np.inf)
+    tail = row.size - row.size % 8
+    for i in range(0, tail, 8):
+        m0 = row[i] if row[i] > m0 else m0
+        m1 = row[i + 1] if row[i + 1] > m1 else m1
+        m2 = row[i + 2] if row[i + 2] > m2 else m2
+        m3 = row[i + 3] if row[i + 3] > m3 else m3
+        m4 = row[i + 4] if row[i + 4] > m4 else m4
+        m5 = row[i + 5] if row[i + 5] > m5 else m5
+        m6 = row[i + 6] if row[i + 6] > m6 else m6
+        m7 = row[i + 7] if row[i + 7] > m7 else m7
+    for i in range(tail, row.size):
+        m0 = row[i] if row[i] > m0 else m0
+    return max(max(max(m0, m1), max(m2, m3)), max(max(m4, m5), max(m6, m7)))
 
 
 @config.jit(error_model="numpy")
@@ -46,7 +56,7 @@ def _sum(row):
 @config.jit(error_model="numpy")
 def _exp_shifted(row, out):
     """out = exp(row - max(row)); returns (max, sum(out))."""
-    m = row.dtype.type(_max(row))
+    m = _max(row)
     for j in range(row.size):
         out[j] = _exp(row[j] - m)
     return m, _sum(out)

@@ -1,0 +1,184 @@
+"""Elementwise, softmax, cross-entropy and scatter kernels vs their reference twins and numpy."""
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+
+from autograd_engine.kernels import activations, losses, reference, scatter, softmax
+
+DTYPES = [np.float32, np.float64]
+TOLERANCE = {np.float32: dict(rtol=2e-5, atol=2e-6), np.float64: dict(rtol=1e-12, atol=1e-14)}
+SHAPES = [(0,), (1,), (7,), (3, 5), (2, 3, 4)]
+# name -> (constants, backward takes the forward output)
+ACTIVATIONS = {
+    "relu": ((), False), "leaky_relu": ((0.2,), False), "sigmoid": ((), True),
+    "tanh": ((), True), "gelu": ((), False), "gelu_tanh": ((), False), "silu": ((), False),
+    "softplus": ((2.0, 15.0), False), "elu": ((0.7,), False),
+}
+SPECIAL = [np.nan, np.inf, -np.inf, 0.0, -0.0, 1e-30, -1e-30, 9.5, -9.5, 30.0, -30.0, 95.0,
+           -95.0, 750.0, -750.0]
+
+
+def _tolerance(name, dtype):
+    # float32 GELU uses the A&S erf (PyTorch's vectorised path): 1.5e-7 absolute on erf.
+    if name == "gelu" and dtype == np.float32:
+        return dict(rtol=2e-5, atol=5e-7)
+    return TOLERANCE[dtype]
+
+
+def _pair(name):
+    return getattr(activations, f"{name}_fwd"), getattr(activations, f"{name}_bwd")
+
+
+def _close(actual, expected, **tolerance):
+    assert actual.dtype == expected.dtype and actual.shape == expected.shape
+    np.testing.assert_allclose(actual, expected, equal_nan=True, **tolerance)
+
+
+@pytest.mark.parametrize("dtype", DTYPES)
+@pytest.mark.parametrize("shape", SHAPES)
+@pytest.mark.parametrize("name", ACTIVATIONS)
+def test_activation_matches_reference(name, shape, dtype):
+    rng = np.random.default_rng(0)
+    constants, from_output = ACTIVATIONS[name]
+    x = (rng.standard_normal(shape) * 4).astype(dtype)
+    g = rng.standard_normal(shape).astype(dtype)
+    fwd, bwd = _pair(name)
+    ref_fwd, ref_bwd = getattr(reference, f"{name}_fwd"), getattr(reference, f"{name}_bwd")
+    y = fwd(x, *constants)
+    _close(y, ref_fwd(x, *constants), **_tolerance(name, dtype))
+    saved = y if from_output else x
+    _close(bwd(saved, g, *constants), ref_bwd(saved, g, *constants), **_tolerance(name, dtype))
+
+
+@pytest.mark.parametrize("dtype", DTYPES)
+@pytest.mark.parametrize("name", ACTIVATIONS)
+def test_activation_special_values(name, dtype):
+    constants, from_output = ACTIVATIONS[name]
+    x = np.array(SPECIAL, dtype)
+    fwd, bwd = _pair(name)
+    with np.errstate(all="ignore"):
+        y = fwd(x, *constants)
+        expected = getattr(reference, f"{name}_fwd")(x, *constants)
+        _close(y, expected, **_tolerance(name, dtype))
+        saved = y if from_output else x
+        g = np.full_like(x, 0.5)
+        _close(bwd(saved, g, *constants),
+               getattr(reference, f"{name}_bwd")(saved, g, *constants), **_tolerance(name, dtype))
+    assert np.isnan(y[0])
+
+
+def test_activation_numpy_and_pytorch_conventions():
+    x = np.array([-1.0, 0.0, 2.0, np.nan])
+    g = np.ones(4)
+    _close(activations.relu_fwd(x), np.maximum(x, 0))
+    _close(activations.relu_bwd(x, g), np.array([0.0, 0.0, 1.0, 1.0]))  # relu'(0) = 0
+    _close(activations.leaky_relu_bwd(x, g, 0.1), np.array([0.1, 0.1, 1.0, 0.1]))
+    _close(activations.elu_bwd(x, g, 2.0), np.array([2 * math.exp(-1), 2.0, 1.0, 1.0]))
+    _close(activations.tanh_fwd(x), np.tanh(x), rtol=1e-15)
+    _close(activations.softplus_fwd(np.array([25.0, -800.0])), np.array([25.0, 0.0]))
+
+
+def test_activation_non_contiguous_and_dtype_errors():
+    x = np.random.default_rng(1).standard_normal((6, 8)).astype(np.float32)[:, ::2]
+    _close(activations.sigmoid_fwd(x), reference.sigmoid_fwd(x), rtol=2e-6)
+    assert activations.relu_fwd(np.float64(-2.0)).shape == ()
+    with pytest.raises(TypeError, match="relu_fwd.*int64"):
+        activations.relu_fwd(np.arange(3))
+    with pytest.raises(ValueError, match="relu_bwd"):
+        activations.relu_bwd(np.ones(3), np.ones(4))
+
+
+@pytest.mark.parametrize("dtype", DTYPES)
+@pytest.mark.parametrize("shape, axis", [((1, 1), -1), ((4, 9), 1), ((4, 9), 0), ((2, 3, 5), 1),
+                                         ((3, 0), 0), ((0, 3), -1), ((17,), 0)])
+def test_softmax_matches_reference(shape, axis, dtype):
+    rng = np.random.default_rng(2)
+    x = (rng.standard_normal(shape) * 5).astype(dtype)
+    g = rng.standard_normal(shape).astype(dtype)
+    tolerance = TOLERANCE[dtype]
+    for name in ("softmax", "log_softmax"):
+        fwd = getattr(softmax, f"{name}_fwd")
+        bwd = getattr(softmax, f"{name}_bwd")
+        y = fwd(x, axis)
+        _close(y, getattr(reference, f"{name}_fwd")(x, axis), **tolerance)
+        _close(bwd(y, g, axis), getattr(reference, f"{name}_bwd")(y, g, axis), **tolerance)
+
+
+@pytest.mark.parametrize("dtype", DTYPES)
+def test_softmax_stability_and_nan(dtype):
+    x = np.array([[1e4, -1e4, 0.0], [np.nan, 1.0, 2.0], [-np.inf, 0.0, 0.0]], dtype)
+    y = softmax.softmax_fwd(x)
+    _close(y[0], np.array([1.0, 0.0, 0.0], dtype))
+    assert np.isnan(y[1]).all()
+    _close(y[2], np.array([0.0, 0.5, 0.5], dtype))
+    _close(softmax.log_softmax_fwd(x)[0], np.array([0.0, -2e4, -1e4], dtype))
+    assert softmax.softmax_fwd(np.float32(3.0)) == 1.0
+
+
+def _cross_entropy_case(dtype, n=13, c=7, seed=3):
+    rng = np.random.default_rng(seed)
+    logits = (rng.standard_normal((n, c)) * 3).astype(dtype)
+    target = rng.integers(0, c, n)
+    target[[2, 5]] = -100
+    weight = rng.uniform(0.5, 2.0, c).astype(dtype)
+    grad = rng.standard_normal(n).astype(dtype)
+    return logits, target, weight, grad
+
+
+@pytest.mark.parametrize("dtype", DTYPES)
+@pytest.mark.parametrize("smoothing", [0.0, 0.1])
+@pytest.mark.parametrize("weighted", [False, True])
+def test_cross_entropy_matches_reference(dtype, smoothing, weighted):
+    logits, target, weight, grad = _cross_entropy_case(dtype)
+    weight = weight if weighted else None
+    loss, prob = losses.cross_entropy_fwd(logits, target, -100, smoothing, weight)
+    _close(loss, reference.cross_entropy_fwd(logits, target, -100, smoothing, weight),
+           **TOLERANCE[dtype])
+    _close(prob, softmax.softmax_fwd(logits), **TOLERANCE[dtype])
+    dlogits = losses.cross_entropy_bwd(prob, target, grad, -100, smoothing, weight)
+    _close(dlogits, reference.cross_entropy_bwd(logits, target, grad, -100, smoothing, weight),
+           **TOLERANCE[dtype])
+    assert (loss[[2, 5]] == 0).all() and (dlogits[[2, 5]] == 0).all()
+
+
+def test_cross_entropy_numpy_formula_large_logits_and_errors():
+    logits = np.array([[1e4, 0.0, -1e4], [0.0, 1e4, 1e4]])
+    target = np.array([0, 2])
+    loss, prob = losses.cross_entropy_fwd(logits, target)
+    _close(loss, np.array([0.0, math.log(2.0)]))
+    _close(losses.cross_entropy_bwd(prob, target, np.ones(2)),
+           np.array([[0.0, 0.0, 0.0], [0.0, 0.5, -0.5]]))
+    with pytest.raises(IndexError, match="target 3 out of bounds for 3 classes"):
+        losses.cross_entropy_fwd(logits, np.array([0, 3]))
+    with pytest.raises(IndexError, match="target -1"):
+        losses.cross_entropy_bwd(prob, np.array([-1, 0]), np.ones(2))
+    with pytest.raises(TypeError, match="cross_entropy_fwd"):
+        losses.cross_entropy_fwd(logits.astype(np.int64), target)
+
+
+@pytest.mark.parametrize("dtype", DTYPES)
+@pytest.mark.parametrize("n", [0, 1, 50])
+def test_scatter_add_matches_reference_and_numpy(dtype, n):
+    rng = np.random.default_rng(4)
+    index = rng.integers(0, 6, n)
+    values = rng.standard_normal(n).astype(dtype)
+    out = scatter.scatter_add_flat(6, index, values)
+    expected = np.zeros(6, dtype)
+    np.add.at(expected, index, values)
+    _close(out, expected, **TOLERANCE[dtype])
+    _close(out, reference.scatter_add_flat(6, index, values), **TOLERANCE[dtype])
+    rows = rng.standard_normal((n, 3)).astype(dtype)[:, ::-1]
+    _close(scatter.scatter_add_rows(6, index, rows), reference.scatter_add_rows(6, index, rows),
+           **TOLERANCE[dtype])
+
+
+def test_scatter_add_bounds():
+    with pytest.raises(IndexError, match="index 5 out of bounds for size 5"):
+        scatter.scatter_add_flat(5, np.array([0, 5]), np.ones(2))
+    with pytest.raises(IndexError, match="index -1"):
+        scatter.scatter_add_rows(5, np.array([-1]), np.ones((1, 2)))
+    with pytest.raises(TypeError, match="scatter_add_flat"):
+        scatter.scatter_add_flat(5, np.array([0.0]), np.ones(1))
