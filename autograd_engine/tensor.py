@@ -383,6 +383,15 @@ class Tensor:
     def __getitem__(self, index: Any) -> "Tensor":
         return _index.getitem(self, index)
 
+    def index_select(self, dim: int, index: Any) -> "Tensor":
+        return _index.index_select(self, dim, index)
+
+    def gather(self, dim: int, index: Any) -> "Tensor":
+        return _index.gather(self, dim, index)
+
+    def masked_fill(self, mask: Any, value: Any) -> "Tensor":
+        return _index.masked_fill(self, mask, value)
+
     # -- named methods (each delegates to its op) --------------------------------------------
     def add(self, other: Any, alpha: Any = 1) -> "Tensor":
         return _elementwise.add(self, other, alpha)

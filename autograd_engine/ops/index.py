@@ -8,7 +8,10 @@ from typing import Any
 import numpy as np
 
 from ..function import Function, register
+from ..grad_mode import is_grad_enabled
 from ..tensor import Tensor
+from ._util import normalize_dim
+from .elementwise import where
 from .shape import _share_version
 
 
@@ -32,6 +35,8 @@ def normalize_index(index: Any) -> tuple:
         elif isinstance(item, (float, np.floating)):
             raise IndexError(f"index: only integers, slices, None, Ellipsis, and integer or "
                              f"boolean tensors are valid indices (got {type(item).__name__})")
+        elif isinstance(item, slice) and item.step is not None and item.step <= 0:
+            raise ValueError(f"index: step must be greater than zero, got slice {item!r}")
         out.append(item)
     return tuple(out), advanced
 
@@ -58,6 +63,13 @@ class GetItem(Function):
         return IndexBackward.apply(g, shape, index, advanced), None, None
 
 
+def _scatter_add(shape: tuple, index: tuple, g: np.ndarray) -> np.ndarray:
+    """zeros(shape) with ``out[index] += g``, repeated positions accumulating."""
+    out = np.zeros(shape, g.dtype)
+    np.add.at(out, index, g)
+    return out
+
+
 @register
 class IndexBackward(Function):
     """y = zeros(shape); y[index] += g;  dg = gg[index]"""
@@ -65,11 +77,10 @@ class IndexBackward(Function):
     @staticmethod
     def forward(ctx, g, shape, index, advanced):
         ctx.meta = (index, advanced)
-        out = np.zeros(shape, g.dtype)
         if advanced:
-            np.add.at(out, index, g)
-        else:
-            out[index] = g
+            return _scatter_add(shape, index, g)
+        out = np.zeros(shape, g.dtype)
+        out[index] = g
         return out
 
     @staticmethod
@@ -87,6 +98,11 @@ def getitem(a: Tensor, index: Any) -> Tensor:
 def setitem(a: Tensor, index: Any, value: Any) -> None:
     """In-place ``a[index] = value`` (the caller checks grad mode and bumps the version)."""
     index, _ = normalize_index(index)
+    if isinstance(value, Tensor) and value.requires_grad and is_grad_enabled():
+        raise RuntimeError(
+            f"setitem: assigning a tensor that requires grad (shape {value.shape}) into a "
+            f"tensor of shape {a.shape} that does not would silently lose its gradient; use "
+            "out-of-place ops (where, cat, index_select, masked_fill) or wrap in no_grad()")
     value = value.data if isinstance(value, Tensor) else value
     try:
         a.data[index] = value
@@ -95,3 +111,68 @@ def setitem(a: Tensor, index: Any, value: Any) -> None:
     except ValueError as exc:
         raise RuntimeError(f"setitem: cannot assign a value of shape {np.shape(value)} to "
                            f"index {index!r} of a tensor of shape {a.shape}: {exc}") from None
+
+
+def _int_index(index: Any, op: str) -> np.ndarray:
+    data = index.data if isinstance(index, Tensor) else np.asarray(index)
+    if data.dtype.kind not in "iu":
+        raise RuntimeError(f"{op}(): Expected dtype int32 or int64 for index, got {data.dtype}")
+    return data
+
+
+def _bounds(op: str, index: np.ndarray, size: int, dim: int) -> None:
+    """PyTorch reports an out-of-range index of these ops as a RuntimeError."""
+    bad = (index < -size) | (index >= size)
+    if bad.any():
+        raise RuntimeError(f"{op}(): index {int(index[bad].flat[0])} is out of bounds for "
+                           f"dimension {dim} with size {size}")
+
+
+def index_select(a: Tensor, dim: int, index: Any) -> Tensor:
+    """y = a indexed by the 1-D ``index`` along ``dim`` (rows may repeat; gradients add)."""
+    d = normalize_dim(dim, a.ndim, "index_select")
+    idx = _int_index(index, "index_select")
+    if idx.ndim > 1:
+        raise IndexError(f"index_select(): Index is supposed to be a vector, got shape "
+                         f"{idx.shape}")
+    if a.ndim == 0:  # a scalar behaves as a 1-element vector
+        return index_select(a.reshape(1), 0, idx).reshape(idx.shape)
+    _bounds("index_select", idx, a.shape[d], d)
+    return getitem(a, (slice(None),) * d + (idx.reshape(-1),))
+
+
+def gather(a: Tensor, dim: int, index: Any) -> Tensor:
+    """y[i][j][k] = a[i][index[i][j][k]][k] (for dim = 1); gradients scatter-add."""
+    d = normalize_dim(dim, a.ndim, "gather")
+    idx = _int_index(index, "gather")
+    if a.ndim and idx.ndim != a.ndim:
+        raise RuntimeError(f"gather(): Index tensor must have the same number of dimensions "
+                           f"as input tensor (index shape {idx.shape}, input shape {a.shape})")
+    if a.ndim == 0:  # a scalar behaves as a 1-element vector
+        return gather(a.reshape(1), 0, idx.reshape(-1)).reshape(idx.shape)
+    for k, (n, m) in enumerate(zip(idx.shape, a.shape)):
+        if k != d and n > m:
+            raise RuntimeError(f"gather(): Size does not match at dimension {k}: expected "
+                               f"index {idx.shape} to be no larger than self {a.shape} apart "
+                               f"from dimension {d}")
+    _bounds("gather", idx, a.shape[d], d)
+    grid = list(np.ogrid[tuple(slice(n) for n in idx.shape)])
+    grid[d] = idx
+    return getitem(a, tuple(grid))
+
+
+def masked_fill(a: Tensor, mask: Any, value: Any) -> Tensor:
+    """y = value where mask else a (the value is cast to a's dtype; a 0-d tensor value gets
+    the gradient of the filled positions)."""
+    m = mask.data if isinstance(mask, Tensor) else np.asarray(mask)
+    if m.dtype != np.bool_:
+        raise RuntimeError(f"masked_fill(): only supports boolean masks, but got mask with "
+                           f"dtype {m.dtype} (input shape {a.shape})")
+    if isinstance(value, Tensor):
+        if value.ndim:
+            raise RuntimeError(f"masked_fill(): only supports a 0-dimensional value tensor, "
+                               f"but got tensor with {value.ndim} dimension(s)")
+        value = value.to(a.dtype)
+    else:
+        value = np.asarray(value).astype(a.dtype)
+    return where(Tensor(m), value, a)

@@ -7,7 +7,7 @@ import numpy as np
 
 from ..function import Function, register
 from ..tensor import Tensor
-from ._util import normalize_dim, shape_args
+from ._util import normalize_dim, result_type, shape_args
 
 
 def _share_version(out: Tensor, base: Tensor) -> Tensor:
@@ -167,3 +167,197 @@ def flatten(a: Tensor, start_dim: int = 0, end_dim: int = -1) -> Tensor:
                            f"({end_dim}) for shape {a.shape}")
     return reshape(a, a.shape[:s] + (-1,) + a.shape[e + 1:]) if a.data.size else reshape(
         a, a.shape[:s] + (int(np.prod(a.shape[s:e + 1])),) + a.shape[e + 1:])
+
+
+# -- copies: repeat, cat, stack, split, chunk, pad ------------------------------------------
+@register
+class Repeat(Function):
+    """y = tile(a, repeats) (PyTorch's repeat);  da = g summed over the tiles"""
+
+    @staticmethod
+    def forward(ctx, a, repeats):
+        ctx.meta = (a.shape, repeats)
+        return np.tile(a, repeats)
+
+    @staticmethod
+    def backward(ctx, g):
+        shape, repeats = ctx.meta
+        padded = (1,) * (len(repeats) - len(shape)) + shape
+        split = tuple(n for pair in zip(repeats, padded) for n in pair)  # (r0, s0, r1, s1..)
+        tiles = tuple(range(0, 2 * len(repeats), 2))
+        return g.reshape(split).sum(tiles).reshape(shape), None
+
+
+def repeat(a: Tensor, *repeats: Any) -> Tensor:
+    """Tile ``a`` ``repeats[i]`` times along dim i; extra leading repeats add dims."""
+    repeats = shape_args(repeats, "repeat")
+    if len(repeats) < a.ndim:
+        raise RuntimeError(f"repeat: Number of dimensions of repeat dims {repeats} can not be "
+                           f"smaller than number of dimensions of tensor of shape {a.shape}")
+    if any(r < 0 for r in repeats):
+        raise RuntimeError(f"repeat: repeats must be non-negative, got {repeats}")
+    return Repeat.apply(a, repeats)
+
+
+@register
+class Cat(Function):
+    """y = concatenate(tensors, dim) (dtypes promoted);  each input gets its slice of g"""
+
+    @staticmethod
+    def forward(ctx, dim, skip, *arrays):
+        kept = [a for a, s in zip(arrays, skip) if not s]
+        ctx.meta = (dim, skip, [a.shape[dim] for a in kept])
+        dtype = result_type(*arrays)
+        return np.concatenate([a.astype(dtype, copy=False) for a in kept], axis=dim)
+
+    @staticmethod
+    def backward(ctx, g):
+        dim, skip, sizes = ctx.meta
+        lead = (slice(None),) * dim
+        pieces = iter(zip(sizes, np.cumsum(sizes).tolist()))
+        grads = []
+        for skipped, needed in zip(skip, ctx.needs_input_grad[2:]):
+            if skipped:  # a legacy empty 1-D input: its gradient is empty too
+                grads.append(Tensor(np.zeros((0,), g.dtype)) if needed else None)
+                continue
+            n, end = next(pieces)
+            grads.append(g[lead + (slice(end - n, end),)] if needed else None)
+        return (None, None) + tuple(grads)
+
+
+def _tensor_list(tensors: Any, op: str) -> list:
+    if isinstance(tensors, Tensor) or not isinstance(tensors, (list, tuple)):
+        raise TypeError(f"{op}(): argument 'tensors' must be a sequence of Tensors, got "
+                        f"{type(tensors).__name__}")
+    if not tensors:
+        raise ValueError(f"{op}(): expected a non-empty list of Tensors")
+    for i, t in enumerate(tensors):
+        if not isinstance(t, Tensor):
+            raise TypeError(f"{op}(): expected Tensor as element {i} in argument 0, but got "
+                            f"{type(t).__name__}")
+    return list(tensors)
+
+
+def cat(tensors: Any, dim: int = 0) -> Tensor:
+    """Join tensors along an existing dim; the others must match. 1-D empty tensors are
+    skipped (PyTorch's legacy rule); dtypes promote as in arithmetic."""
+    tensors = _tensor_list(tensors, "cat")
+    for i, t in enumerate(tensors):
+        if t.ndim == 0:
+            raise RuntimeError(f"cat(): zero-dimensional tensor (at position {i}) cannot be "
+                               f"concatenated")
+    ref = next((t for t in tensors if t.shape != (0,)), tensors[0])
+    skip = tuple(t.shape == (0,) and ref.ndim != 1 for t in tensors)
+    kept = [t for t, s in zip(tensors, skip) if not s]
+    d = normalize_dim(dim, ref.ndim, "cat")
+    for i, t in enumerate(kept):
+        if t.ndim != ref.ndim:
+            raise RuntimeError(f"cat(): Tensors must have same number of dimensions: got "
+                               f"{ref.ndim} and {t.ndim} (shapes {ref.shape} and {t.shape})")
+        for k, (n, m) in enumerate(zip(ref.shape, t.shape)):
+            if k != d and n != m:
+                raise RuntimeError(
+                    f"cat(): Sizes of tensors must match except in dimension {d}. Expected "
+                    f"size {n} but got size {m} for tensor number {i} in the list (shapes "
+                    f"{ref.shape} and {t.shape})")
+    return Cat.apply(d, skip, *tensors)
+
+
+def stack(tensors: Any, dim: int = 0) -> Tensor:
+    """Join equal-shaped tensors along a new dim ``dim``."""
+    tensors = _tensor_list(tensors, "stack")
+    for i, t in enumerate(tensors):
+        if t.shape != tensors[0].shape:
+            raise RuntimeError(f"stack(): expects each tensor to be equal size, but got "
+                               f"{tensors[0].shape} at entry 0 and {t.shape} at entry {i}")
+    d = normalize_dim(dim, tensors[0].ndim + 1, "stack")
+    return cat([unsqueeze(t, d) for t in tensors], d)
+
+
+def _narrow(a: Tensor, dim: int, start: int, length: int) -> Tensor:
+    """The differentiable view a[..., start:start + length, ...] along ``dim``."""
+    return a[(slice(None),) * dim + (slice(start, start + length),)]
+
+
+def split(a: Tensor, split_size_or_sections: Any, dim: int = 0) -> tuple:
+    """Pieces of ``split_size`` along ``dim`` (the last may be smaller), or of the given
+    list of sizes, which must sum to the dim's size."""
+    if a.ndim == 0:
+        raise RuntimeError("split(): expects at least a 1-dimensional tensor")
+    d = normalize_dim(dim, a.ndim, "split")
+    n = a.shape[d]
+    if isinstance(split_size_or_sections, (int, np.integer)):
+        size = int(split_size_or_sections)
+        if size < 0:
+            raise RuntimeError(f"split(): expects split_size be non-negative, but got "
+                               f"split_size={size}")
+        if size == 0 and n:
+            raise RuntimeError(f"split(): split_size can only be 0 if dimension size is 0, "
+                               f"but got dimension size of {n} (input shape {a.shape})")
+        sizes = [min(size, n - s) for s in range(0, n, size)] if size else [0]
+    else:
+        sizes = [int(s) for s in split_size_or_sections]
+        if any(s < 0 for s in sizes):
+            raise RuntimeError(f"split(): split_with_sizes expects split_sizes have only "
+                               f"non-negative entries, but got split_sizes={sizes}")
+        if sum(sizes) != n:
+            raise RuntimeError(f"split(): split_with_sizes expects split_sizes to sum exactly "
+                               f"to {n} (input tensor's size at dimension {d}, shape "
+                               f"{a.shape}), but got split_sizes={sizes}")
+    starts = np.cumsum([0] + sizes[:-1]).tolist()
+    return tuple(_narrow(a, d, s, m) for s, m in zip(starts, sizes))
+
+
+def chunk(a: Tensor, chunks: int, dim: int = 0) -> tuple:
+    """Split into pieces of ceil(size / chunks) along ``dim``: possibly fewer than
+    ``chunks`` pieces (6 elements in 4 chunks give sizes [2, 2, 2])."""
+    if a.ndim == 0:
+        raise RuntimeError("chunk(): expects at least a 1-dimensional tensor")
+    if chunks <= 0:
+        raise RuntimeError(f"chunk(): expects `chunks` to be greater than 0, got: {chunks}")
+    d = normalize_dim(dim, a.ndim, "chunk")
+    n = a.shape[d]
+    if n == 0:
+        return tuple(_narrow(a, d, 0, 0) for _ in range(chunks))
+    return split(a, -(-n // chunks), d)
+
+
+@register
+class Pad(Function):
+    """y = a cropped by negative and padded with ``value`` by positive widths (PyTorch's
+    F.pad order: pairs from the last dim);  da = pad(g, -widths)"""
+
+    @staticmethod
+    def forward(ctx, a, widths, value):
+        ctx.widths = widths
+        crop = tuple(slice(-lo if lo < 0 else 0, n + hi if hi < 0 else n)
+                     for (lo, hi), n in zip(widths, a.shape))
+        grow = [(lo if lo > 0 else 0, hi if hi > 0 else 0) for lo, hi in widths]
+        return np.pad(a[crop], grow, constant_values=value)
+
+    @staticmethod
+    def backward(ctx, g):
+        negated = tuple((-lo, -hi) for lo, hi in ctx.widths)
+        return Pad.apply(g, negated, 0), None, None
+
+
+def pad(a: Tensor, pad: Any, mode: str = "constant", value: Any = None) -> Tensor:
+    """Constant padding; ``pad = (last_lo, last_hi, prev_lo, prev_hi, ...)``; negative
+    widths crop."""
+    if mode != "constant":
+        raise NotImplementedError(f"pad: only mode='constant' is supported, got {mode!r}")
+    pad = shape_args(tuple(pad), "pad")
+    if len(pad) % 2:
+        raise RuntimeError(f"pad: Padding length must be divisible by 2, got {pad}")
+    if len(pad) > 2 * a.ndim:
+        raise RuntimeError(f"pad: Padding length should be less than or equal to two times "
+                           f"the input dimension but got padding length {len(pad)} and input "
+                           f"of dimension {a.ndim} (shape {a.shape})")
+    pairs = [(pad[i], pad[i + 1]) for i in range(0, len(pad), 2)][::-1]
+    widths = ((0, 0),) * (a.ndim - len(pairs)) + tuple(pairs)
+    out_shape = tuple(n + lo + hi for n, (lo, hi) in zip(a.shape, widths))
+    if any(n < 0 for n in out_shape):
+        raise RuntimeError(f"pad: padding {pad} of an input of shape {a.shape} gives a "
+                           f"negative output size {out_shape}")
+    fill = 0 if value is None else (value.item() if isinstance(value, Tensor) else value)
+    return Pad.apply(a, widths, np.asarray(fill).astype(a.dtype))
