@@ -1,0 +1,9 @@
+"""``autograd_engine.nn``: modules, layers, losses, ``functional``, ``init`` and ``utils``."""
+from . import functional  # noqa: F401
+from . import init, utils  # noqa: F401
+from .containers import ModuleDict, ModuleList, Sequential  # noqa: F401
+from .layers import (ELU, GELU, Dropout, Embedding, Flatten, Identity, LeakyReLU,  # noqa: F401
+                     Linear, LogSoftmax, ReLU, Sigmoid, SiLU, Softmax, Softplus, Tanh)
+from .loss import (BCELoss, BCEWithLogitsLoss, CrossEntropyLoss, L1Loss,  # noqa: F401
+                   MSELoss, NLLLoss)
+from .module import Module, Parameter  # noqa: F401

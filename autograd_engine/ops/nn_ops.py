@@ -1,0 +1,157 @@
+"""Layer ops: ``linear`` (one fused op), ``dropout`` and ``embedding``."""
+from __future__ import annotations
+
+from typing import Any, Optional
+
+import numpy as np
+
+from ..function import Function, register
+from ..kernels.scatter import scatter_add_rows
+from ..random import generator
+from ..tensor import Tensor
+
+
+def _check_linear(x: np.ndarray, w: np.ndarray, b: Optional[np.ndarray]) -> None:
+    if w.ndim != 2:
+        raise RuntimeError(f"linear: weight must be 2-D (out_features, in_features), got shape "
+                           f"{w.shape}")
+    if x.ndim == 0 or x.shape[-1] != w.shape[1]:
+        rows = int(np.prod(x.shape[:-1])) if x.ndim else 1
+        cols = x.shape[-1] if x.ndim else 1
+        raise RuntimeError(f"linear: mat1 and mat2 shapes cannot be multiplied ({rows}x{cols} "
+                           f"and {w.shape[1]}x{w.shape[0]}); input shape {x.shape}, weight "
+                           f"shape {w.shape}")
+    if x.dtype != w.dtype or (b is not None and b.dtype != w.dtype):
+        dtypes = f"{x.dtype} and {w.dtype}" + (f" (bias {b.dtype})" if b is not None else "")
+        raise RuntimeError(f"linear: expected input, weight and bias to have the same dtype, "
+                           f"but got {dtypes}")
+    if b is not None and b.shape not in ((w.shape[0],), (), (1,)):
+        raise RuntimeError(f"linear: bias of shape {b.shape} does not match out_features "
+                           f"{w.shape[0]}")
+
+
+@register
+class Linear(Function):
+    """y = x @ W^T + b over leading batch dims;  dx = g @ W, dW = g^T x, db = sum(g)
+    (batch dims folded into one, so dW is a single 2-D matmul)."""
+
+    @staticmethod
+    def forward(ctx, x, w, b):
+        _check_linear(x, w, b)
+        ctx.save_for_backward(x, w)
+        out = np.matmul(x, w.T)
+        if b is not None:
+            out += b
+        return out
+
+    @staticmethod
+    def backward(ctx, g):
+        x, w = ctx.saved_tensors
+        need_x, need_w, need_b = ctx.needs_input_grad
+        dx = g @ w if need_x else None
+        dw = db = None
+        if need_w or need_b:
+            g2 = g.reshape(-1, w.shape[0])
+            if need_w:
+                dw = g2.mT @ x.reshape(-1, w.shape[1])
+            if need_b:
+                db = g2.sum(0)
+        return dx, dw, db
+
+
+def linear(input: Tensor, weight: Tensor, bias: Optional[Tensor] = None) -> Tensor:
+    """y = input @ weight^T + bias."""
+    return Linear.apply(input, weight, bias)
+
+
+def dropout(input: Tensor, p: float = 0.5, training: bool = True,
+            inplace: bool = False) -> Tensor:
+    """Zero each element with probability p and scale the rest by 1/(1-p) (inverted
+    dropout); the identity when not training or p == 0."""
+    if not 0.0 <= p <= 1.0:
+        raise ValueError(f"dropout probability has to be between 0 and 1, but got {p}")
+    if not training or p == 0.0 or input.data.size == 0:
+        return input
+    dtype = input.dtype if input.dtype.kind == "f" else np.dtype(np.float32)
+    if p == 1.0:
+        mask = np.zeros(input.shape, dtype)
+    else:
+        keep = generator().random(input.shape, dtype=np.float32 if dtype == np.float32
+                                  else np.float64) >= p
+        mask = keep.astype(dtype) * dtype.type(1.0 / (1.0 - p))
+    if inplace:
+        return input.mul_(mask)
+    return input * Tensor(mask)
+
+
+def _check_indices(indices: np.ndarray, num: int) -> None:
+    if indices.dtype.kind not in "iu":
+        raise RuntimeError(f"embedding: expected indices of an integer dtype (Long, Int), but "
+                           f"got {indices.dtype}")
+    if indices.size and (indices.min() < 0 or indices.max() >= num):
+        bad = indices[(indices < 0) | (indices >= num)].flat[0]
+        raise IndexError(f"embedding: index {bad} out of range for an embedding of "
+                         f"{num} rows")
+
+
+@register
+class Embedding(Function):
+    """y = W[indices];  dW = zeros with g's rows scatter-added at indices (repeated indices
+    accumulate), the padding row gets nothing"""
+
+    @staticmethod
+    def forward(ctx, weight, indices, padding_idx):
+        if weight.ndim != 2:
+            raise RuntimeError(f"embedding: weight must be 2-D, got shape {weight.shape}")
+        _check_indices(indices, weight.shape[0])
+        ctx.meta = (indices, weight.shape[0], padding_idx)
+        return weight[indices]
+
+    @staticmethod
+    def backward(ctx, g):
+        indices, num, padding_idx = ctx.meta
+        return EmbeddingBackward.apply(g, indices, num, padding_idx), None, None
+
+
+@register
+class EmbeddingBackward(Function):
+    """y = zeros(num, D); y[indices[i]] += g[i] except at padding_idx;  dg = gg[indices]
+    (zero at padding positions)"""
+
+    @staticmethod
+    def forward(ctx, g, indices, num, padding_idx):
+        ctx.meta = (indices, padding_idx)
+        flat = indices.reshape(-1)
+        out = scatter_add_rows(num, flat, np.ascontiguousarray(g).reshape(flat.size, -1))
+        if padding_idx is not None:
+            out[padding_idx] = 0
+        return out
+
+    @staticmethod
+    def backward(ctx, gg):
+        indices, padding_idx = ctx.meta
+        dg = Embedding.apply(gg, indices, None)
+        if padding_idx is not None:
+            dg = dg * Tensor((indices != padding_idx)[..., None].astype(gg.dtype))
+        return dg, None, None, None
+
+
+def embedding(input: Any, weight: Tensor, padding_idx: Optional[int] = None,
+              max_norm: Any = None, norm_type: float = 2.0, scale_grad_by_freq: bool = False,
+              sparse: bool = False) -> Tensor:
+    """y = weight[input]: rows of ``weight`` looked up by the integer tensor ``input``."""
+    if max_norm is not None or scale_grad_by_freq or sparse:
+        raise NotImplementedError("embedding: max_norm, scale_grad_by_freq and sparse are "
+                                  "not supported")
+    indices = input.data if isinstance(input, Tensor) else np.asarray(input)
+    return Embedding.apply(weight, indices, _padding_index(padding_idx, weight.shape[0]))
+
+
+def _padding_index(padding_idx: Optional[int], num: int) -> Optional[int]:
+    """padding_idx normalised to [0, num) (negative counts from the end, as PyTorch)."""
+    if padding_idx is None:
+        return None
+    if not -num <= padding_idx < num:
+        raise AssertionError(f"embedding: padding_idx must be within num_embeddings "
+                             f"(got padding_idx={padding_idx} for {num} embeddings)")
+    return padding_idx + num if padding_idx < 0 else padding_idx
