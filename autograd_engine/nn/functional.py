@@ -1,0 +1,37 @@
+"""``autograd_engine.nn.functional`` (``F``): the functional forms of activations and losses."""
+from __future__ import annotations
+
+import numpy as np
+
+from ..ops.activation import (elu, gelu, leaky_relu, log_softmax, relu, sigmoid, silu, softmax,
+                              softplus, tanh)
+from ..ops.loss import (binary_cross_entropy, binary_cross_entropy_with_logits, cross_entropy,
+                        l1_loss, mse_loss, nll_loss)
+from ..ops.nn_ops import dropout, embedding, linear
+from ..tensor import Tensor
+
+__all__ = ["relu", "leaky_relu", "sigmoid", "tanh", "gelu", "silu", "softplus", "elu",
+           "softmax", "log_softmax", "cross_entropy", "nll_loss", "mse_loss", "l1_loss",
+           "binary_cross_entropy", "binary_cross_entropy_with_logits", "one_hot", "linear",
+           "dropout", "embedding"]
+
+
+def one_hot(tensor: Tensor, num_classes: int = -1) -> Tensor:
+    """int64 tensor of shape tensor.shape + (num_classes,), 1 at each index; num_classes=-1
+    means max + 1."""
+    labels = tensor.data if isinstance(tensor, Tensor) else np.asarray(tensor)
+    if labels.dtype != np.int64:
+        raise RuntimeError(f"one_hot: one_hot is only applicable to index tensor of type "
+                           f"LongTensor, got dtype {labels.dtype}.")
+    if num_classes == -1:
+        if labels.size == 0:
+            raise RuntimeError("one_hot: Can not infer total number of classes from empty "
+                               "tensor.")
+        num_classes = int(labels.max()) + 1
+    if labels.size and labels.min() < 0:
+        raise RuntimeError(f"one_hot: Class values must be non-negative, got "
+                           f"{int(labels.min())}.")
+    if labels.size and labels.max() >= num_classes:
+        raise RuntimeError(f"one_hot: Class values must be smaller than num_classes "
+                           f"({num_classes}), got {int(labels.max())}.")
+    return Tensor((labels[..., None] == np.arange(num_classes)).astype(np.int64))
