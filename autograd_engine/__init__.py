@@ -11,10 +11,14 @@ from .ops.elementwise import (abs, add, clamp, clone, cos, div, eq, exp, ge, gt,
                               logical_and, logical_not, logical_or, lt, maximum, minimum, mul,
                               ne, neg, pow, sign, sin, sqrt, sub, where)
 from .ops.linalg import matmul
-from .ops.reduce import mean, sum
-from .ops.shape import (expand, flatten, permute, reshape, squeeze, transpose, unsqueeze,
-                        view)
+from .ops.index import gather, index_select, masked_fill
+from .ops.reduce import (amax, amin, argmax, argmin, logsumexp, max, mean, min, norm, prod,
+                         std, sum, var)
+from .ops.shape import (cat, chunk, expand, flatten, pad, permute, repeat, reshape, split,
+                        squeeze, stack, transpose, unsqueeze, view)
 from .random import manual_seed
+from . import nn, optim, utils
+from .serialization import load, save
 
 clip = clamp
 

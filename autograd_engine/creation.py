@@ -28,12 +28,13 @@ def _finish(data: np.ndarray, requires_grad: Any, op: str) -> Tensor:
     return Tensor(data, builtins.bool(requires_grad))
 
 
-def _array_from(data: Any, op: str) -> np.ndarray:
-    """Convert Python data with PyTorch's dtype defaults (floats -> float32)."""
+def _array_from(data: Any, op: str, dtype: Any = None) -> np.ndarray:
+    """Convert data with PyTorch's dtype defaults (Python floats -> float32) unless ``dtype``
+    is given, in which case values convert straight to it (no float32 rounding on the way)."""
     if isinstance(data, Tensor):
-        return data.data.copy()
+        return data.data.astype(dtype or data.dtype)
     if isinstance(data, np.ndarray):
-        array = data.copy()
+        array = data.astype(dtype or data.dtype)
     else:
         if isinstance(data, (list, tuple)) and any(isinstance(x, Tensor) for x in data):
             data = [x.data if isinstance(x, Tensor) else x for x in data]
@@ -42,7 +43,9 @@ def _array_from(data: Any, op: str) -> np.ndarray:
         except ValueError as exc:
             raise ValueError(f"{op}: expected a sequence of equal-length sequences (ragged "
                              f"nested lists cannot form a tensor): {exc}") from None
-        if array.dtype == np.float64 and not isinstance(data, np.floating):
+        if array.dtype.kind in "biuf" and dtype is not None:
+            array = array.astype(dtype)
+        elif array.dtype == np.float64 and not isinstance(data, np.floating):
             array = array.astype(np.float32)
         elif array.dtype.kind in "iu" and not isinstance(data, np.integer):
             array = array.astype(np.int64)
@@ -54,10 +57,7 @@ def _array_from(data: Any, op: str) -> np.ndarray:
 
 def tensor(data: Any, dtype: Any = None, requires_grad: bool = False) -> Tensor:
     """A new tensor (a copy) from a scalar, nested lists, an array or a Tensor."""
-    array = _array_from(data, "tensor")
-    if dtype is not None:
-        array = array.astype(dtype, copy=False)
-    return _finish(array, requires_grad, "tensor")
+    return _finish(_array_from(data, "tensor", dtype), requires_grad, "tensor")
 
 
 def as_tensor(data: Any, dtype: Any = None) -> Tensor:

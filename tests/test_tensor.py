@@ -145,3 +145,8 @@ def test_matmul_errors():
 def test_bool_of_multi_element_tensor_raises():
     with pytest.raises(RuntimeError, match="ambiguous"):
         bool(ae.ones(2))
+
+
+def test_explicit_dtype_converts_without_float32_rounding():
+    assert ae.tensor(0.45, dtype=ae.float64).item() == 0.45
+    assert ae.tensor([0.1, 0.2], dtype=ae.float64).tolist() == [0.1, 0.2]

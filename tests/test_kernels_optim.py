@@ -1,0 +1,99 @@
+"""Fused optimizer kernels against their loop twins in ``kernels/reference.py``."""
+import os
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+
+from autograd_engine.kernels import optim as kernels
+from autograd_engine.kernels import reference
+
+CASES = [
+    ("sgd_step", dict(lr=0.1)),
+    ("sgd_step", dict(lr=0.1, momentum=0.9, dampening=0.2, weight_decay=0.01)),
+    ("sgd_step", dict(lr=0.1, momentum=0.9, nesterov=True, maximize=True)),
+    ("sgd_step", dict(lr=0.1, momentum=0.9, first=True)),
+    ("adam_step", dict(step=3, lr=0.01)),
+    ("adam_step", dict(step=1, lr=0.01, weight_decay=0.1, amsgrad=True, maximize=True)),
+    ("adam_step", dict(step=7, lr=0.01, beta1=0.2, weight_decay=0.1, decoupled=True)),
+    ("rmsprop_step", dict(lr=0.01)),
+    ("rmsprop_step", dict(lr=0.01, alpha=0.3, momentum=0.9, centered=True, weight_decay=0.1)),
+    ("adagrad_step", dict(step=4, lr=0.1, lr_decay=0.01, weight_decay=0.1, maximize=True)),
+]
+N_STATES = {"sgd_step": 1, "adam_step": 3, "rmsprop_step": 3, "adagrad_step": 1}
+
+
+def _arrays(name, dtype, n, seed=0):
+    rng = np.random.default_rng(seed)
+    p, g = rng.standard_normal(n).astype(dtype), rng.standard_normal(n).astype(dtype)
+    states = [rng.random(n).astype(dtype) for _ in range(N_STATES[name])]
+    if name == "rmsprop_step":  # square_avg must dominate grad_avg**2 for the centered form
+        states[0] += states[1] ** 2
+    if name == "adam_step":  # states are m, v, vmax; vmax starts as a running max of v
+        states[2] = np.maximum(states[2], states[1])
+    return p, g, states
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("name,kwargs", CASES)
+@pytest.mark.parametrize("n", [1, 37])
+def test_kernel_matches_reference(name, kwargs, dtype, n):
+    p, g, states = _arrays(name, dtype, n)
+    p_ref, states_ref = p.copy(), [s.copy() for s in states]
+    getattr(kernels, name)(p, g, *states, **kwargs)
+    getattr(reference, name)(p_ref, g, *states_ref, **kwargs)
+    tol = dict(rtol=2e-5, atol=1e-6) if dtype == np.float32 else dict(rtol=1e-12, atol=1e-14)
+    np.testing.assert_allclose(p, p_ref, **tol)
+    for got, want in zip(states, states_ref):
+        np.testing.assert_allclose(got, want, **tol)
+    assert p.dtype == dtype
+
+
+def test_large_arrays_use_the_parallel_build_with_the_same_result():
+    from autograd_engine.kernels import config
+    n = config.PARALLEL_MIN_SIZE + 3
+    p, g, states = _arrays("adam_step", np.float32, n)
+    p_small, states_small = p.copy(), [s.copy() for s in states]
+    kernels.adam_step(p, g, *states, step=2, lr=0.01, amsgrad=True)
+    for lo in range(0, n, 1000):  # the serial build, chunk by chunk
+        hi = min(lo + 1000, n)
+        kernels.adam_step(p_small[lo:hi], g[lo:hi], *(s[lo:hi] for s in states_small), step=2,
+                          lr=0.01, amsgrad=True)
+    np.testing.assert_array_equal(p, p_small)
+
+
+def test_unused_state_arrays_are_not_checked_or_touched():
+    p, g = np.ones(4, np.float32), np.ones(4, np.float32)
+    dummy = np.zeros(1, np.float32)
+    kernels.sgd_step(p, g, dummy, lr=0.5)
+    np.testing.assert_array_equal(p, 0.5)
+    np.testing.assert_array_equal(dummy, 0.0)
+
+
+def test_invalid_arrays_are_rejected_before_dispatch():
+    p = np.ones(4, np.float32)
+    with pytest.raises(TypeError, match="expected float32 or float64"):
+        kernels.adagrad_step(np.ones(4, np.int64), np.ones(4), np.ones(4), step=1, lr=0.1)
+    with pytest.raises(ValueError, match="state array"):
+        kernels.adagrad_step(p, p.copy(), np.ones(3, np.float32), step=1, lr=0.1)
+    with pytest.raises(ValueError, match="state array"):
+        kernels.adagrad_step(p, p.copy(), np.ones(4, np.float64), step=1, lr=0.1)
+    with pytest.raises(ValueError, match="1-D C-contiguous"):
+        kernels.sgd_step(np.ones((2, 2), np.float32), p, p, lr=0.1)
+    with pytest.raises(ValueError, match="1-D C-contiguous"):
+        kernels.sgd_step(np.ones(8, np.float32)[::2], p, p, lr=0.1)
+    with pytest.raises(ValueError, match="gradient shape"):
+        kernels.sgd_step(p, np.ones(5, np.float32), p, lr=0.1)
+
+
+def test_kernels_run_as_python_without_jit():
+    """The kernel bodies checked as plain Python (NUMBA_DISABLE_JIT=1), small sizes only."""
+    if os.environ.get("NUMBA_DISABLE_JIT") == "1":
+        pytest.skip("already running without JIT")
+    env = dict(os.environ, NUMBA_DISABLE_JIT="1")
+    result = subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", __file__,
+         "-k", "matches_reference or not_checked"],
+        env=env, capture_output=True, text=True, timeout=600)
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
