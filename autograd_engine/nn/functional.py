@@ -5,15 +5,17 @@ import numpy as np
 
 from ..ops.activation import (elu, gelu, leaky_relu, log_softmax, relu, sigmoid, silu, softmax,
                               softplus, tanh)
+from ..ops.conv import conv2d, max_pool2d
 from ..ops.loss import (binary_cross_entropy, binary_cross_entropy_with_logits, cross_entropy,
                         l1_loss, mse_loss, nll_loss)
 from ..ops.nn_ops import dropout, embedding, linear
+from ..ops.norm import batch_norm, layer_norm
 from ..tensor import Tensor
 
 __all__ = ["relu", "leaky_relu", "sigmoid", "tanh", "gelu", "silu", "softplus", "elu",
            "softmax", "log_softmax", "cross_entropy", "nll_loss", "mse_loss", "l1_loss",
            "binary_cross_entropy", "binary_cross_entropy_with_logits", "one_hot", "linear",
-           "dropout", "embedding"]
+           "dropout", "embedding", "conv2d", "max_pool2d", "batch_norm", "layer_norm"]
 
 
 def one_hot(tensor: Tensor, num_classes: int = -1) -> Tensor:

@@ -1,0 +1,344 @@
+"""2-D convolution and max-pooling on (N, C, H, W) tensors (or unbatched (C, H, W)).
+
+Convolution is im2col + batched GEMM. Its two gradients are convolutions too, and the three
+ops are bilinear and closed under differentiation, so every order of derivative reuses the
+same kernels: with ``conv(x, w)``, ``conv_t(g, w)`` (the transposed convolution: gradient
+wrt x) and ``conv_w(x, g)`` (gradient wrt w),
+``<conv(x, w), g> = <x, conv_t(g, w)> = <w, conv_w(x, g)>``.
+"""
+from __future__ import annotations
+
+from typing import Any, NamedTuple, Optional, Union
+
+import numpy as np
+
+from ..kernels import conv as _conv_kernels
+from ..function import Function, register
+from ..tensor import Tensor
+
+IntPair = Union[int, tuple]
+
+
+class Geometry(NamedTuple):
+    """Stride, padding and dilation as (height, width) pairs, and the channel groups."""
+
+    stride: tuple
+    padding: tuple
+    dilation: tuple
+    groups: int = 1
+
+
+# --- argument checks -----------------------------------------------------------------------
+
+
+def _pair(value: Any, name: str, op: str) -> tuple:
+    """An int or a 1- or 2-sequence of ints as an (h, w) pair."""
+    if isinstance(value, Tensor):
+        value = value.tolist()
+    if isinstance(value, (int, np.integer)) and not isinstance(value, bool):
+        return int(value), int(value)
+    if isinstance(value, (tuple, list)) and len(value) in (1, 2) and all(
+            isinstance(v, (int, np.integer)) and not isinstance(v, bool) for v in value):
+        return (int(value[0]),) * 2 if len(value) == 1 else (int(value[0]), int(value[1]))
+    raise RuntimeError(f"{op}: expected {name} to be a single integer value or a list of 2 "
+                       f"values to match the convolution dimensions, but got {name}={value!r}")
+
+
+def _out_size(size: int, kernel: int, stride: int, padding: int, dilation: int) -> int:
+    return (size + 2 * padding - dilation * (kernel - 1) - 1) // stride + 1
+
+
+def _check_float(op: str, x: Tensor) -> None:
+    if x.dtype.kind != "f":
+        raise RuntimeError(f"{op}: expected a floating point input, got dtype {x.dtype}")
+
+
+def _conv_padding(padding: Any, kernel: tuple, dilation: tuple, stride: tuple) -> tuple:
+    """Integer padding, or PyTorch's 'valid' / 'same' (symmetric 'same' only)."""
+    if not isinstance(padding, str):
+        return _pair(padding, "padding", "conv2d")
+    if padding == "valid":
+        return 0, 0
+    if padding != "same":
+        raise ValueError(f"conv2d: invalid padding string {padding!r}, should be one of "
+                         "{'valid', 'same'}")
+    if stride != (1, 1):
+        raise ValueError("conv2d: padding='same' is not supported for strided convolutions")
+    totals = tuple(d * (k - 1) for k, d in zip(kernel, dilation))
+    if any(t % 2 for t in totals):
+        raise RuntimeError(f"conv2d: padding='same' needs an odd effective kernel size here "
+                           f"(asymmetric padding is not supported), got kernel {kernel} "
+                           f"with dilation {dilation}")
+    return totals[0] // 2, totals[1] // 2
+
+
+def _check_conv(x: Tensor, weight: Tensor, bias: Optional[Tensor], geometry: Geometry) -> None:
+    """PyTorch's conv2d argument checks and messages."""
+    _check_float("conv2d", x)
+    if weight.ndim != 4:
+        raise RuntimeError(f"conv2d: expected weight to be 4-dimensional (out_channels, "
+                           f"in_channels / groups, kH, kW), but got weight of size "
+                           f"{list(weight.shape)}")
+    if x.dtype != weight.dtype:
+        raise RuntimeError(f"conv2d: Input type ({x.dtype}) and weight type ({weight.dtype}) "
+                           "should be the same")
+    if any(s <= 0 for s in geometry.stride):
+        raise RuntimeError("conv2d: non-positive stride is not supported")
+    if any(p < 0 for p in geometry.padding):
+        raise RuntimeError("conv2d: negative padding is not supported")
+    if any(d <= 0 for d in geometry.dilation):
+        raise RuntimeError("conv2d: non-positive dilation is not supported")
+    groups = geometry.groups
+    if not isinstance(groups, (int, np.integer)) or groups <= 0:
+        raise RuntimeError(f"conv2d: non-positive groups is not supported, got {groups!r}")
+    out_channels = weight.shape[0]
+    if out_channels % groups:
+        raise RuntimeError(f"conv2d: Given groups={groups}, expected weight to be divisible "
+                           f"by {groups} at dimension 0, but got weight of size "
+                           f"{list(weight.shape)} instead")
+    if x.shape[1] != weight.shape[1] * groups:
+        raise RuntimeError(f"conv2d: Given groups={groups}, weight of size "
+                           f"{list(weight.shape)}, expected input{list(x.shape)} to have "
+                           f"{weight.shape[1] * groups} channels, but got {x.shape[1]} "
+                           "channels instead")
+    if bias is not None and (bias.shape != (out_channels,) or bias.dtype != weight.dtype):
+        raise RuntimeError(f"conv2d: Given weight of size {list(weight.shape)}, expected bias "
+                           f"to be 1-dimensional with {out_channels} elements of dtype "
+                           f"{weight.dtype}, but got bias of size {list(bias.shape)} and "
+                           f"dtype {bias.dtype} instead")
+    kernel = weight.shape[2:]
+    padded = [s + 2 * p for s, p in zip(x.shape[2:], geometry.padding)]
+    effective = [d * (k - 1) + 1 for k, d in zip(kernel, geometry.dilation)]
+    if any(e > p for e, p in zip(effective, padded)):
+        raise RuntimeError(f"conv2d: Calculated padded input size per channel: "
+                           f"({padded[0]} x {padded[1]}). Kernel size: ({effective[0]} x "
+                           f"{effective[1]}). Kernel size can't be greater than actual input "
+                           "size")
+
+
+# --- array-level convolutions --------------------------------------------------------------
+
+
+def _spatial_out(in_size: tuple, kernel: tuple, geometry: Geometry) -> tuple:
+    return tuple(_out_size(s, k, st, p, d) for s, k, st, p, d in zip(
+        in_size, kernel, geometry.stride, geometry.padding, geometry.dilation))
+
+
+def _columns(x: np.ndarray, kernel: tuple, geometry: Geometry, out_size: tuple) -> np.ndarray:
+    """im2col of x as (N, groups, C/groups * kh * kw, oh * ow)."""
+    cols = _conv_kernels.im2col(x, kernel, geometry.stride, geometry.padding,
+                               geometry.dilation, out_size)
+    return cols.reshape(x.shape[0], geometry.groups, -1, cols.shape[2])
+
+
+def _conv(x: np.ndarray, w: np.ndarray, geometry: Geometry) -> tuple:
+    """(y, im2col columns of x): y[n, o] = sum_{c,i,j} w[o,c,i,j] x[n, c, s*y-p+d*i, s*x-p+d*j]."""
+    kernel = w.shape[2:]
+    out_size = _spatial_out(x.shape[2:], kernel, geometry)
+    cols = _columns(x, kernel, geometry, out_size)
+    w_mat = w.reshape(geometry.groups, w.shape[0] // geometry.groups, -1)
+    return np.matmul(w_mat, cols).reshape((x.shape[0], w.shape[0]) + out_size), cols
+
+
+def _conv_t(g: np.ndarray, w: np.ndarray, in_size: tuple, geometry: Geometry) -> np.ndarray:
+    """Gradient of ``_conv`` wrt x: col2im(w^T @ g) onto an input of spatial size in_size."""
+    groups = geometry.groups
+    n_batch = g.shape[0]
+    g_mat = g.reshape(n_batch, groups, g.shape[1] // groups, -1)
+    w_mat = w.reshape(groups, w.shape[0] // groups, -1)
+    cols = np.matmul(w_mat.transpose(0, 2, 1), g_mat).reshape(n_batch, -1, g_mat.shape[3])
+    shape = (n_batch, w.shape[1] * groups) + tuple(in_size)
+    return _conv_kernels.col2im(cols, shape, w.shape[2:], geometry.stride, geometry.padding,
+                               geometry.dilation, g.shape[2:])
+
+
+def _conv_w(x: np.ndarray, g: np.ndarray, kernel: tuple, geometry: Geometry,
+            cols: Optional[np.ndarray]) -> np.ndarray:
+    """Gradient of ``_conv`` wrt w: sum over the batch of g @ im2col(x)^T (cols if given)."""
+    groups = geometry.groups
+    if cols is None:
+        cols = _columns(x, kernel, geometry, g.shape[2:])
+    g_mat = g.reshape(g.shape[0], groups, g.shape[1] // groups, -1)
+    grad = np.matmul(g_mat, cols.transpose(0, 1, 3, 2)).sum(axis=0)
+    return grad.reshape((g.shape[1], x.shape[1] // groups) + tuple(kernel))
+
+
+# --- ops -----------------------------------------------------------------------------------
+
+
+@register
+class Conv2d(Function):
+    """y = conv(x, w) + b;  dx = conv_t(g, w), dw = conv_w(x, g), db = sum of g over (n, h, w)"""
+
+    @staticmethod
+    def forward(ctx, x, w, b, geometry):
+        out, cols = _conv(x, w, geometry)
+        # The columns make the weight gradient one GEMM; freed with the graph's buffers.
+        ctx.save_for_backward(x, w, cols)
+        ctx.geometry = geometry
+        if b is not None:
+            out += b.reshape(-1, 1, 1)
+        return out
+
+    @staticmethod
+    def backward(ctx, g):
+        x, w, cols = ctx.saved_tensors
+        geometry = ctx.geometry
+        dx = dw = db = None
+        if ctx.needs_input_grad[0]:
+            dx = Conv2dBackwardInput.apply(g, w, x.shape[2:], geometry)
+        if ctx.needs_input_grad[1]:
+            dw = Conv2dBackwardWeight.apply(x, g, w.shape[2:], geometry, cols.data)
+        if ctx.needs_input_grad[2]:
+            db = g.sum((0, 2, 3))
+        return dx, dw, db, None
+
+
+@register
+class Conv2dBackwardInput(Function):
+    """z = conv_t(g, w);  dg = conv(gg, w), dw = conv_w(gg, g)"""
+
+    @staticmethod
+    def forward(ctx, g, w, in_size, geometry):
+        ctx.save_for_backward(g, w)
+        ctx.geometry = geometry
+        return _conv_t(g, w, in_size, geometry)
+
+    @staticmethod
+    def backward(ctx, gg):
+        g, w = ctx.saved_tensors
+        dg = Conv2d.apply(gg, w, None, ctx.geometry) if ctx.needs_input_grad[0] else None
+        dw = (Conv2dBackwardWeight.apply(gg, g, w.shape[2:], ctx.geometry, None)
+              if ctx.needs_input_grad[1] else None)
+        return dg, dw, None, None
+
+
+@register
+class Conv2dBackwardWeight(Function):
+    """z = conv_w(x, g);  dx = conv_t(g, gw), dg = conv(x, gw)
+
+    ``cols`` are the forward's im2col columns of x when available (else recomputed)."""
+
+    @staticmethod
+    def forward(ctx, x, g, kernel, geometry, cols):
+        ctx.save_for_backward(x, g)
+        ctx.geometry = geometry
+        return _conv_w(x, g, kernel, geometry, cols)
+
+    @staticmethod
+    def backward(ctx, gw):
+        x, g = ctx.saved_tensors
+        dx = (Conv2dBackwardInput.apply(g, gw, x.shape[2:], ctx.geometry)
+              if ctx.needs_input_grad[0] else None)
+        dg = Conv2d.apply(x, gw, None, ctx.geometry) if ctx.needs_input_grad[1] else None
+        return dx, dg, None, None, None
+
+
+@register
+class MaxPool2d(Function):
+    """y = max over each window;  dx = g scattered to each window's (first) argmax"""
+
+    @staticmethod
+    def forward(ctx, x, kernel, geometry, out_size, indices_out):
+        out, index = _conv_kernels.max_pool2d_fwd(x, kernel, geometry.stride,
+                                                 geometry.padding, geometry.dilation, out_size)
+        ctx.index = index
+        ctx.in_shape = x.shape
+        indices_out.append(index)  # the caller's return_indices value; not saved state
+        return out
+
+    @staticmethod
+    def backward(ctx, g):
+        return MaxPool2dBackward.apply(g, ctx.index, ctx.in_shape), None, None, None, None
+
+
+@register
+class MaxPool2dBackward(Function):
+    """z[n, c].flat[index] += g;  dg = gg[n, c].flat[index] (a gather, linear in gg)"""
+
+    @staticmethod
+    def forward(ctx, g, index, in_shape):
+        ctx.index = index
+        return _conv_kernels.max_pool2d_bwd(g, index, in_shape)
+
+    @staticmethod
+    def backward(ctx, gg):
+        index = ctx.index
+        n_batch, channels = index.shape[:2]
+        planes = np.arange(n_batch * channels).reshape(-1, 1)
+        flat = gg.reshape(n_batch * channels, -1)[planes, index.reshape(n_batch * channels, -1)]
+        return flat.reshape(index.shape), None, None
+
+
+# --- public functions ----------------------------------------------------------------------
+
+
+def _batched(x: Tensor, op: str) -> tuple:
+    """(x as 4-D, whether it was unbatched): PyTorch accepts (C, H, W) and (N, C, H, W)."""
+    if x.ndim == 4:
+        return x, False
+    if x.ndim == 3:
+        return x.unsqueeze(0), True
+    raise RuntimeError(f"{op}: Expected 3D (unbatched) or 4D (batched) input to {op}, but "
+                       f"got input of size: {list(x.shape)}")
+
+
+def conv2d(input: Tensor, weight: Tensor, bias: Optional[Tensor] = None, stride: IntPair = 1,
+           padding: Union[IntPair, str] = 0, dilation: IntPair = 1, groups: int = 1) -> Tensor:
+    """2-D cross-correlation of (N, C, H, W) with (O, C / groups, kH, kW), plus bias (O,)."""
+    x, unbatched = _batched(input, "conv2d")
+    stride = _pair(stride, "stride", "conv2d")
+    dilation = _pair(dilation, "dilation", "conv2d")
+    kernel = tuple(weight.shape[2:]) if weight.ndim == 4 else (1, 1)
+    geometry = Geometry(stride, _conv_padding(padding, kernel, dilation, stride), dilation,
+                        groups)
+    _check_conv(x, weight, bias, geometry)
+    out = Conv2d.apply(x, weight, bias, geometry)
+    return out.squeeze(0) if unbatched else out
+
+
+def _pool_out_size(size: int, kernel: int, stride: int, padding: int, dilation: int,
+                   ceil_mode: bool) -> int:
+    """PyTorch's pooling_output_shape: the last window must start inside the (left-padded) input."""
+    numerator = size + 2 * padding - dilation * (kernel - 1) - 1 + (stride - 1 if ceil_mode else 0)
+    out = numerator // stride + 1
+    if ceil_mode and (out - 1) * stride >= size + padding:
+        out -= 1
+    return out
+
+
+def max_pool2d(input: Tensor, kernel_size: IntPair, stride: Optional[IntPair] = None,
+               padding: IntPair = 0, dilation: IntPair = 1, ceil_mode: bool = False,
+               return_indices: bool = False) -> Any:
+    """Maximum over kH x kW windows of (N, C, H, W) or (C, H, W); padding counts as -inf."""
+    x, unbatched = _batched(input, "max_pool2d")
+    _check_float("max_pool2d", x)
+    kernel = _pair(kernel_size, "kernel_size", "max_pool2d")
+    stride = kernel if stride is None or stride == [] else _pair(stride, "stride", "max_pool2d")
+    padding = _pair(padding, "padding", "max_pool2d")
+    dilation = _pair(dilation, "dilation", "max_pool2d")
+    if any(k <= 0 for k in kernel):
+        raise RuntimeError(f"max_pool2d: kernel size should be greater than zero, but got "
+                           f"kH: {kernel[0]} kW: {kernel[1]}")
+    if any(s <= 0 for s in stride):
+        raise RuntimeError(f"max_pool2d: stride should be greater than zero, but got "
+                           f"dH: {stride[0]} dW: {stride[1]}")
+    if any(d <= 0 for d in dilation):
+        raise RuntimeError(f"max_pool2d: dilation should be greater than zero, but got "
+                           f"dilationH: {dilation[0]} dilationW: {dilation[1]}")
+    if any(p < 0 or p > k // 2 for p, k in zip(padding, kernel)):
+        raise RuntimeError(f"max_pool2d: pad should be at most half of effective kernel size, "
+                           f"but got pad={padding}, kernel_size={kernel} and "
+                           f"dilation={dilation}")
+    out_size = tuple(_pool_out_size(*args, ceil_mode) for args in zip(
+        x.shape[2:], kernel, stride, padding, dilation))
+    if min(out_size) < 1 or 0 in x.shape[1:]:
+        c, h, w = x.shape[1:]
+        raise RuntimeError(f"max_pool2d: Given input size: ({c}x{h}x{w}). Calculated output "
+                           f"size: ({c}x{out_size[0]}x{out_size[1]}). Output size is too small")
+    indices: list = []
+    out = MaxPool2d.apply(x, kernel, Geometry(stride, padding, dilation), out_size, indices)
+    index = Tensor(indices[0])
+    if unbatched:
+        out, index = out.squeeze(0), index.squeeze(0)
+    return (out, index) if return_indices else out

@@ -1,0 +1,196 @@
+"""Batch and layer normalisation.
+
+The training-mode forward and first-order backward are fused Numba kernels. With
+``create_graph=True`` (grad mode on inside backward) the backward is instead composed of
+differentiable ops from the same formula, so higher-order gradients need no hand-derived
+second derivative:
+``xhat = (x - mean) * invstd``, ``dx = invstd * (dxhat - mean(dxhat) - xhat * mean(dxhat * xhat))``
+with ``dxhat = g * weight``, ``dweight = sum(g * xhat)``, ``dbias = sum(g)``.
+"""
+from __future__ import annotations
+
+from typing import Any, Optional
+
+import numpy as np
+
+from ..function import Function, register
+from ..grad_mode import is_grad_enabled, no_grad
+from ..kernels import norm as _norm_kernels
+from ..tensor import Tensor
+
+
+def _normalize_composed(x: Tensor, dims: tuple, eps: float) -> tuple:
+    """(xhat, invstd) from differentiable ops; biased variance over ``dims``."""
+    centered = x - x.mean(dims, keepdim=True)
+    invstd = ((centered * centered).mean(dims, keepdim=True) + eps) ** -0.5
+    return centered * invstd, invstd
+
+
+def _backward_composed(g: Tensor, x: Tensor, weight: Optional[Tensor], weight_shape: tuple,
+                       dims: tuple, eps: float) -> tuple:
+    """(dx, dxhat * xhat, g): the normalisation's gradients as differentiable ops."""
+    xhat, invstd = _normalize_composed(x, dims, eps)
+    dxhat = g if weight is None else g * weight.reshape(weight_shape)
+    dx = invstd * (dxhat - dxhat.mean(dims, keepdim=True)
+                   - xhat * (dxhat * xhat).mean(dims, keepdim=True))
+    return dx, g * xhat
+
+
+def _gradient_tuple(ctx: Any, dx: Any, dweight: Any, dbias: Any, n_rest: int) -> tuple:
+    needs = ctx.needs_input_grad
+    return ((dx if needs[0] else None, dweight if needs[1] else None,
+             dbias if needs[2] else None) + (None,) * n_rest)
+
+
+@register
+class BatchNorm(Function):
+    """Training mode over all axes but 1: y = (x - mean) / sqrt(var + eps) * w + b with batch
+    statistics (biased variance)."""
+
+    @staticmethod
+    def forward(ctx, x, weight, bias, eps, stats_out):
+        x3 = x.reshape(x.shape[0], x.shape[1], -1)
+        out, mean, var = _norm_kernels.batch_norm_fwd(x3, weight, bias, eps)
+        ctx.save_for_backward(x, weight)
+        ctx.stats = (mean, 1.0 / np.sqrt(var + eps))
+        ctx.eps = eps
+        stats_out.append((mean, var))  # the caller's running-statistics update; not saved state
+        return out.reshape(x.shape)
+
+    @staticmethod
+    def backward(ctx, g):
+        x, weight = ctx.saved_tensors
+        if is_grad_enabled():
+            dims = (0,) + tuple(range(2, x.ndim))
+            dx, dweight = _backward_composed(g, x, weight, _channel_shape(x.ndim), dims,
+                                             ctx.eps)
+            return _gradient_tuple(ctx, dx, dweight.sum(dims), g.sum(dims), 2)
+        x3 = x.data.reshape(x.shape[0], x.shape[1], -1)
+        g3 = g.data.reshape(x3.shape)
+        dx, dweight, dbias = _norm_kernels.batch_norm_bwd(
+            g3, x3, *ctx.stats, None if weight is None else weight.data)
+        return _gradient_tuple(ctx, dx.reshape(x.shape), dweight, dbias, 2)
+
+
+@register
+class LayerNorm(Function):
+    """y = (x - mean) / sqrt(var + eps) * w + b, statistics over the trailing ``k`` dims."""
+
+    @staticmethod
+    def forward(ctx, x, weight, bias, k, eps):
+        width = int(np.prod(x.shape[x.ndim - k:]))
+        x2 = x.reshape(-1, width)
+        flat = [None if p is None else p.reshape(-1) for p in (weight, bias)]
+        out, mean, invstd = _norm_kernels.layer_norm_fwd(x2, *flat, eps)
+        ctx.save_for_backward(x, weight)
+        ctx.stats = (mean, invstd)
+        ctx.k, ctx.eps = k, eps
+        return out.reshape(x.shape)
+
+    @staticmethod
+    def backward(ctx, g):
+        x, weight = ctx.saved_tensors
+        k = ctx.k
+        dims = tuple(range(x.ndim - k, x.ndim))
+        if is_grad_enabled():
+            dx, dweight = _backward_composed(g, x, weight, x.shape[x.ndim - k:], dims,
+                                             ctx.eps)
+            # weight's shape is x's trailing shape: the engine sums the batch dims away.
+            return _gradient_tuple(ctx, dx, dweight, g, 2)
+        normalized = x.shape[x.ndim - k:]
+        x2 = x.data.reshape(-1, int(np.prod(normalized)))
+        dx, dweight, dbias = _norm_kernels.layer_norm_bwd(
+            g.data.reshape(x2.shape), x2, *ctx.stats,
+            None if weight is None else weight.data.reshape(-1))
+        return _gradient_tuple(ctx, dx.reshape(x.shape), dweight.reshape(normalized),
+                               dbias.reshape(normalized), 2)
+
+
+# --- public functions ----------------------------------------------------------------------
+
+
+def _channel_shape(ndim: int) -> tuple:
+    """Shape that broadcasts a per-channel vector against (N, C, *)."""
+    return (-1,) + (1,) * (ndim - 2)
+
+
+def _check_channel_vector(name: str, v: Optional[Tensor], channels: int) -> None:
+    if v is not None and v.numel() != channels:
+        raise RuntimeError(f"batch_norm: {name} should contain {channels} elements not "
+                           f"{v.numel()}")
+
+
+def batch_norm(input: Tensor, running_mean: Optional[Tensor], running_var: Optional[Tensor],
+               weight: Optional[Tensor] = None, bias: Optional[Tensor] = None,
+               training: bool = False, momentum: float = 0.1, eps: float = 1e-5) -> Tensor:
+    """Normalise (N, C, *) per channel: batch statistics in training (updating the running
+    ones in place), running statistics in evaluation."""
+    if input.ndim < 2:
+        raise ValueError(f"batch_norm: expected at least 2D input (got {input.ndim}D input)")
+    if input.dtype.kind != "f":
+        raise RuntimeError(f"batch_norm: expected a floating point input, got {input.dtype}")
+    channels = input.shape[1]
+    for name, v in (("running_mean", running_mean), ("running_var", running_var),
+                    ("weight", weight), ("bias", bias)):
+        _check_channel_vector(name, v, channels)
+    if not training:
+        return _batch_norm_eval(input, running_mean, running_var, weight, bias, eps)
+    count = input.numel() // channels if channels else 0
+    if count <= 1:
+        raise ValueError(f"Expected more than 1 value per channel when training, got input "
+                         f"size {list(input.shape)}")
+    stats: list = []
+    out = BatchNorm.apply(input, weight, bias, float(eps), stats)
+    if running_mean is not None or running_var is not None:
+        _update_running(running_mean, running_var, *stats[0], count, momentum)
+    return out
+
+
+def _update_running(running_mean: Optional[Tensor], running_var: Optional[Tensor],
+                    mean: np.ndarray, var: np.ndarray, count: int, momentum: float) -> None:
+    """running = (1 - momentum) * running + momentum * batch (unbiased variance), in place."""
+    with no_grad():
+        if running_mean is not None:
+            running_mean.mul_(1.0 - momentum).add_(
+                Tensor((momentum * mean).astype(running_mean.dtype)))
+        if running_var is not None:
+            unbiased = var * (count / (count - 1))
+            running_var.mul_(1.0 - momentum).add_(
+                Tensor((momentum * unbiased).astype(running_var.dtype)))
+
+
+def _batch_norm_eval(x: Tensor, running_mean: Optional[Tensor],
+                     running_var: Optional[Tensor], weight: Optional[Tensor],
+                     bias: Optional[Tensor], eps: float) -> Tensor:
+    """y = x * scale + shift with scale = w / sqrt(running_var + eps), shift = b - mean * scale."""
+    if running_mean is None or running_var is None:
+        raise RuntimeError("batch_norm: running_mean and running_var must be defined in "
+                           "evaluation mode")
+    shape = _channel_shape(x.ndim)
+    scale = (running_var.detach() + eps) ** -0.5
+    if weight is not None:
+        scale = scale * weight
+    shift = -running_mean.detach() * scale
+    if bias is not None:
+        shift = shift + bias
+    return x * scale.to(x.dtype).reshape(shape) + shift.to(x.dtype).reshape(shape)
+
+
+def layer_norm(input: Tensor, normalized_shape: Any, weight: Optional[Tensor] = None,
+               bias: Optional[Tensor] = None, eps: float = 1e-5) -> Tensor:
+    """Normalise over the trailing dims ``normalized_shape``, then scale and shift elementwise."""
+    shape = ((int(normalized_shape),) if isinstance(normalized_shape, (int, np.integer))
+             else tuple(int(s) for s in normalized_shape))
+    k = len(shape)
+    if k == 0 or input.ndim < k or tuple(input.shape[input.ndim - k:]) != shape:
+        raise RuntimeError(f"layer_norm: Given normalized_shape={list(shape)}, expected input "
+                           f"with shape [*, {', '.join(map(str, shape))}], but got input of "
+                           f"size{list(input.shape)}")
+    if input.dtype.kind != "f":
+        raise RuntimeError(f"layer_norm: expected a floating point input, got {input.dtype}")
+    for name, p in (("weight", weight), ("bias", bias)):
+        if p is not None and tuple(p.shape) != shape:
+            raise RuntimeError(f"layer_norm: Expected {name} to be of same shape as "
+                               f"normalized_shape, but got {name} of shape {list(p.shape)} "
+                               f"and normalized_shape = {list(shape)}")
+    return LayerNorm.apply(input, weight, bias, k, float(eps))

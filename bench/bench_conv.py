@@ -1,0 +1,144 @@
+"""conv2d forward + backward (im2col kernel + BLAS, col2im scatter kernel) vs a straightforward
+numpy im2col (sliding_window_view + matmul), at (32, 16, 28, 28) with a 3x3 kernel to 32
+channels; and the fused batch/layer norm kernels vs the numpy expressions they replace.
+
+``pytest bench/bench_conv.py --benchmark-only``, or ``python -m bench.bench_conv`` for a
+markdown table with the speedups.
+"""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from numpy.lib.stride_tricks import sliding_window_view
+
+import autograd_engine as ae
+import autograd_engine.nn.functional as F
+from autograd_engine.kernels import norm
+
+RNG = np.random.default_rng(0)
+N, C, H, W, O, K = 32, 16, 28, 28, 32, 3
+X = RNG.standard_normal((N, C, H, W)).astype(np.float32)
+WEIGHT = (RNG.standard_normal((O, C, K, K)) * 0.1).astype(np.float32)
+BIAS = RNG.standard_normal(O).astype(np.float32)
+GRAD = RNG.standard_normal((N, O, H, W)).astype(np.float32)
+
+
+def numpy_conv(x=X, w=WEIGHT, b=BIAS, g=GRAD) -> tuple:
+    """Same-padded 3x3 conv forward and all three gradients with numpy only."""
+    p = K // 2
+    xp = np.pad(x, ((0, 0), (0, 0), (p, p), (p, p)))
+    cols = sliding_window_view(xp, (K, K), axis=(2, 3)).transpose(0, 2, 3, 1, 4, 5)
+    cols = cols.reshape(N * H * W, C * K * K)
+    w_mat = w.reshape(O, -1)
+    y = (cols @ w_mat.T).reshape(N, H, W, O).transpose(0, 3, 1, 2) + b.reshape(-1, 1, 1)
+    g_mat = g.transpose(0, 2, 3, 1).reshape(-1, O)
+    dw = (g_mat.T @ cols).reshape(w.shape)
+    dcols = (g_mat @ w_mat).reshape(N, H, W, C, K, K)
+    dxp = np.zeros_like(xp)
+    for i in range(K):
+        for j in range(K):
+            dxp[:, :, i:i + H, j:j + W] += dcols[..., i, j].transpose(0, 3, 1, 2)
+    return y, dxp[:, :, p:-p, p:-p], dw, g.sum((0, 2, 3))
+
+
+def _ae_conv():
+    x = ae.tensor(X, requires_grad=True)
+    w = ae.tensor(WEIGHT, requires_grad=True)
+    b = ae.tensor(BIAS, requires_grad=True)
+    g = ae.tensor(GRAD)
+
+    def run():
+        x.grad = w.grad = b.grad = None
+        F.conv2d(x, w, b, padding=K // 2).backward(g)
+        return x.grad, w.grad, b.grad
+    return run
+
+
+def _torch_conv():
+    try:
+        import torch
+    except ImportError:
+        return None
+    x = torch.tensor(X, requires_grad=True)
+    w = torch.tensor(WEIGHT, requires_grad=True)
+    b = torch.tensor(BIAS, requires_grad=True)
+    g = torch.tensor(GRAD)
+
+    def run():
+        x.grad = w.grad = b.grad = None
+        torch.nn.functional.conv2d(x, w, b, padding=K // 2).backward(g)
+    return run
+
+
+def _numpy_norm(x: np.ndarray, dims: tuple, g: np.ndarray) -> tuple:
+    """Normalise over ``dims`` (no affine) and its input gradient, as numpy expressions."""
+    centered = x - x.mean(dims, keepdims=True)
+    invstd = 1 / np.sqrt((centered * centered).mean(dims, keepdims=True) + 1e-5)
+    xhat = centered * invstd
+    dx = invstd * (g - g.mean(dims, keepdims=True)
+                   - xhat * (g * xhat).mean(dims, keepdims=True))
+    return xhat, dx, (g * xhat).sum(dims), g.sum(dims)
+
+
+def _kernel_batch_norm(x3: np.ndarray, g3: np.ndarray) -> tuple:
+    y, mean, var = norm.batch_norm_fwd(x3, None, None, 1e-5)
+    return y, norm.batch_norm_bwd(g3, x3, mean, 1 / np.sqrt(var + 1e-5), None)
+
+
+def _kernel_layer_norm(x2: np.ndarray, g2: np.ndarray) -> tuple:
+    y, mean, invstd = norm.layer_norm_fwd(x2, None, None, 1e-5)
+    return y, norm.layer_norm_bwd(g2, x2, mean, invstd, None)
+
+
+NORM_SHAPES = [(128, 1024), (256, 64, 32)]
+
+
+def _norm_workloads() -> dict:
+    out = {}
+    for shape in NORM_SHAPES:
+        x = RNG.standard_normal(shape).astype(np.float32)
+        g = RNG.standard_normal(shape).astype(np.float32)
+        x3, g3 = x.reshape(shape[0], shape[1], -1), g.reshape(shape[0], shape[1], -1)
+        x2, g2 = x.reshape(shape[0], -1), g.reshape(shape[0], -1)
+        out[f"batch_norm fwd+bwd {shape}"] = {
+            "numpy": lambda x3=x3, g3=g3: _numpy_norm(x3, (0, 2), g3),
+            "kernel": lambda x3=x3, g3=g3: _kernel_batch_norm(x3, g3)}
+        out[f"layer_norm fwd+bwd {shape}"] = {
+            "numpy": lambda x2=x2, g2=g2: _numpy_norm(x2, (1,), g2),
+            "kernel": lambda x2=x2, g2=g2: _kernel_layer_norm(x2, g2)}
+    return out
+
+
+def _conv_workload() -> dict:
+    return {"numpy": numpy_conv, "ae": _ae_conv(), "torch": _torch_conv()}
+
+
+CONV_NAME = f"conv2d fwd+bwd ({N}, {C}, {H}, {W}) 3x3 -> {O}"
+
+
+@pytest.mark.parametrize("implementation", ["numpy", "ae", "torch"])
+def test_conv2d_forward_backward(benchmark, implementation):
+    fn = _conv_workload()[implementation]
+    if fn is None:
+        pytest.skip("torch is not installed")
+    benchmark.group = CONV_NAME
+    benchmark(fn)
+
+
+@pytest.mark.parametrize("implementation", ["numpy", "kernel"])
+@pytest.mark.parametrize("workload", list(_norm_workloads()))
+def test_norm_forward_backward(benchmark, workload, implementation):
+    benchmark.group = workload
+    benchmark(_norm_workloads()[workload][implementation])
+
+
+def main() -> None:
+    from .harness import compare, markdown_table
+    rows = compare(CONV_NAME, _conv_workload())
+    for workload, impls in _norm_workloads().items():
+        rows += compare(workload, impls)
+    print(markdown_table(rows))
+
+
+if __name__ == "__main__":
+    main()

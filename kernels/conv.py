@@ -1,0 +1,183 @@
+"""2-D convolution and max-pooling kernels on (N, C, H, W) arrays.
+
+Convolution is im2col + GEMM: ``im2col`` unfolds every receptive field into a column of
+``cols[n, (c, i, j), (oh, ow)]`` (zero padding is read as 0, never materialised), the
+caller multiplies by the weight matrix, and ``col2im`` is its adjoint, scatter-adding
+columns back into an image (the gradient wrt the input). Each (n, c) plane is written by
+one iteration of the parallel loop, so the scatter needs no atomics.
+
+Max-pooling returns the values and, as PyTorch, the argmax as a flat index into the
+input's H * W plane; the first maximum in scan order wins ties and NaN propagates.
+``max_pool2d_bwd`` scatter-adds the gradient to those indices.
+
+Geometry arguments are ints: ``(kh, kw)`` kernel, ``(sh, sw)`` stride, ``(ph, pw)``
+padding, ``(dh, dw)`` dilation; output sizes are computed by the caller, which also
+checks them (a kernel never reads out of bounds: every access is bounds-tested).
+"""
+from __future__ import annotations
+
+import numpy as np
+from numba import prange
+
+from . import config
+from .activations import _SerialOrParallel, _float_array
+
+# --- loops ---------------------------------------------------------------------------------
+
+
+@config.jit()
+def _valid_range(offset, stride, size, out_size):
+    """[lo, hi): the outputs o with 0 <= o * stride + offset < size."""
+    lo = 0 if offset >= 0 else (-offset + stride - 1) // stride
+    hi = (size - offset + stride - 1) // stride if size > offset else 0
+    return min(lo, out_size), max(min(hi, out_size), min(lo, out_size))
+
+
+def _im2col(x, cols, kh, kw, sh, sw, ph, pw, dh, dw, oh, ow):
+    n_batch, channels, height, width = x.shape
+    for plane in prange(n_batch * channels):
+        n = plane // channels
+        c = plane - n * channels
+        for i in range(kh):
+            y_lo, y_hi = _valid_range(i * dh - ph, sh, height, oh)
+            for j in range(kw):
+                row = cols[n, (c * kh + i) * kw + j]
+                offset = j * dw - pw
+                x_lo, x_hi = _valid_range(offset, sw, width, ow)
+                row[:y_lo * ow] = 0.0
+                row[y_hi * ow:] = 0.0
+                for y in range(y_lo, y_hi):
+                    src = x[n, c, y * sh + i * dh - ph]
+                    base = y * ow
+                    row[base:base + x_lo] = 0.0
+                    row[base + x_hi:base + ow] = 0.0
+                    if sw == 1:  # unit stride: a contiguous copy LLVM vectorises
+                        for xo in range(x_lo, x_hi):
+                            row[base + xo] = src[xo + offset]
+                    else:
+                        for xo in range(x_lo, x_hi):
+                            row[base + xo] = src[xo * sw + offset]
+
+
+def _col2im(cols, out, kh, kw, sh, sw, ph, pw, dh, dw, oh, ow):
+    n_batch, channels, height, width = out.shape
+    for plane in prange(n_batch * channels):
+        n = plane // channels
+        c = plane - n * channels
+        out[n, c] = 0.0
+        for i in range(kh):
+            y_lo, y_hi = _valid_range(i * dh - ph, sh, height, oh)
+            for j in range(kw):
+                row = cols[n, (c * kh + i) * kw + j]
+                offset = j * dw - pw
+                x_lo, x_hi = _valid_range(offset, sw, width, ow)
+                for y in range(y_lo, y_hi):
+                    dst = out[n, c, y * sh + i * dh - ph]
+                    base = y * ow
+                    if sw == 1:
+                        for xo in range(x_lo, x_hi):
+                            dst[xo + offset] += row[base + xo]
+                    else:
+                        for xo in range(x_lo, x_hi):
+                            dst[xo * sw + offset] += row[base + xo]
+
+
+def _max_pool2d_fwd(x, out, index, kh, kw, sh, sw, ph, pw, dh, dw):
+    n_batch, channels, height, width = x.shape
+    oh, ow = out.shape[2], out.shape[3]
+    for plane in prange(n_batch * channels):
+        n = plane // channels
+        c = plane - n * channels
+        for y in range(oh):
+            for xo in range(ow):
+                best = -np.inf
+                best_index = -1
+                for i in range(kh):
+                    iy = y * sh - ph + i * dh
+                    if iy < 0 or iy >= height:
+                        continue
+                    for j in range(kw):
+                        ix = xo * sw - pw + j * dw
+                        if ix < 0 or ix >= width:
+                            continue
+                        v = x[n, c, iy, ix]
+                        # PyTorch's rule: strictly greater (first max wins) or NaN.
+                        if v > best or v != v or best_index < 0:
+                            best = v
+                            best_index = iy * width + ix
+                            if v != v:
+                                break
+                    if best != best:
+                        break
+                out[n, c, y, xo] = best
+                index[n, c, y, xo] = best_index
+
+
+def _max_pool2d_bwd(g, index, out):
+    n_batch, channels, oh, ow = g.shape
+    width = out.shape[3]
+    for plane in prange(n_batch * channels):
+        n = plane // channels
+        c = plane - n * channels
+        out[n, c] = 0.0
+        for y in range(oh):
+            for xo in range(ow):
+                k = index[n, c, y, xo]
+                out[n, c, k // width, k % width] += g[n, c, y, xo]
+
+
+_KERNELS = {loop.__name__[1:]: _SerialOrParallel(loop) for loop in (
+    _im2col, _col2im, _max_pool2d_fwd, _max_pool2d_bwd)}
+
+# --- public API ----------------------------------------------------------------------------
+
+
+def im2col(x: np.ndarray, kernel: tuple, stride: tuple, padding: tuple, dilation: tuple,
+           out_size: tuple) -> np.ndarray:
+    """cols[n, (c*kh + i)*kw + j, y*ow + x] = x[n, c, y*sh - ph + i*dh, x*sw - pw + j*dw].
+
+    Taps outside the image read 0 (zero padding)."""
+    x = _float_array("im2col", x)
+    n_batch, channels = x.shape[:2]
+    (kh, kw), (oh, ow) = kernel, out_size
+    cols = np.empty((n_batch, channels * kh * kw, oh * ow), x.dtype)
+    _KERNELS["im2col"](cols.size, x, cols, kh, kw, *stride, *padding, *dilation, oh, ow)
+    return cols
+
+
+def col2im(cols: np.ndarray, image_shape: tuple, kernel: tuple, stride: tuple,
+           padding: tuple, dilation: tuple, out_size: tuple) -> np.ndarray:
+    """Adjoint of ``im2col``: scatter-add every column entry back to its image pixel."""
+    cols = _float_array("col2im", cols)
+    (kh, kw), (oh, ow) = kernel, out_size
+    expected = (image_shape[0], image_shape[1] * kh * kw, oh * ow)
+    if cols.shape != expected:
+        raise ValueError(f"col2im: columns of shape {cols.shape} do not match {expected}")
+    out = np.empty(image_shape, cols.dtype)
+    _KERNELS["col2im"](cols.size, cols, out, kh, kw, *stride, *padding, *dilation, oh, ow)
+    return out
+
+
+def max_pool2d_fwd(x: np.ndarray, kernel: tuple, stride: tuple, padding: tuple,
+                   dilation: tuple, out_size: tuple) -> tuple:
+    """(values, flat argmax within each H*W plane) of every pooling window."""
+    x = _float_array("max_pool2d_fwd", x)
+    shape = x.shape[:2] + tuple(out_size)
+    out = np.empty(shape, x.dtype)
+    index = np.empty(shape, np.int64)
+    _KERNELS["max_pool2d_fwd"](x.size, x, out, index, *kernel, *stride, *padding, *dilation)
+    return out, index
+
+
+def max_pool2d_bwd(g: np.ndarray, index: np.ndarray, image_shape: tuple) -> np.ndarray:
+    """out[n, c].flat[index[n, c, y, x]] += g[n, c, y, x]; zeros elsewhere."""
+    g = _float_array("max_pool2d_bwd", g)
+    if index.shape != g.shape or index.dtype != np.int64:
+        raise ValueError(f"max_pool2d_bwd: index {index.dtype}{list(index.shape)} does not "
+                         f"match gradient {list(g.shape)}")
+    plane = image_shape[2] * image_shape[3]
+    if index.size and (index.min() < 0 or index.max() >= plane):
+        raise IndexError(f"max_pool2d_bwd: index out of range for a plane of {plane} elements")
+    out = np.empty(image_shape, g.dtype)
+    _KERNELS["max_pool2d_bwd"](out.size, g, np.ascontiguousarray(index), out)
+    return out
