@@ -62,11 +62,10 @@ def _wrap_outputs(outs: tuple, inputs: list) -> list:
 def _record(ctx: Node, tensors: list, outs: list) -> None:
     ctx.next = tuple(None if t is None or not t.requires_grad else edge(t)
                      for t in tensors)
-    ctx.in_meta = tuple(None if t is None else t.data.shape for t in tensors)
-    ctx.in_dtypes = tuple(None if t is None else t.data.dtype for t in tensors)
     ctx.n_outputs = len(outs)
     ctx.out_meta = tuple((o.data.shape, o.data.dtype) if isinstance(o, Tensor) else ((), None)
                          for o in outs)
+    ctx.out_shape, ctx.out_dtype = ctx.out_meta[0]
     non_diff = ctx.non_differentiable
     for k, o in enumerate(outs):
         if not isinstance(o, Tensor) or o.dtype.kind != "f":

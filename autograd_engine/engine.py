@@ -10,7 +10,7 @@ from typing import Any, Optional, Sequence
 
 import numpy as np
 
-from .function import _RELEASED, Node
+from .function import _RELEASED, Node, edge_meta
 from .grad_mode import enable_grad, no_grad, state
 from .tensor import Tensor
 
@@ -120,32 +120,43 @@ def _walk(roots, root_grads, retain_graph, create_graph, inputs, anomaly):
             ready.append(fn)
     while ready:
         node = ready.pop()
-        g = pending.pop(node)
-        if node.hooks is not None or (captures is not None and node in captures):
-            g = _node_output_hooks(node, g, captures, captured)
-        if node.n_outputs == 1:
-            grads = node.op.backward(node, g)
-        else:
-            grads = node.op.backward(node, *_materialize(node, g))
-        if not retain_graph and node.saved is not None:
-            node.saved = _RELEASED
         edges = node.next
-        if type(grads) is not tuple or len(grads) != len(edges):
-            grads = _check_count(node, grads)
-        metas = node.in_meta
-        dtypes = node.in_dtypes
+        g = pending.pop(node, None)
+        if g is None:  # every path into it returned None: only release its dependencies
+            grads = (None,) * len(edges)
+        else:
+            if node.hooks is not None or (captures is not None and node in captures):
+                g = _node_output_hooks(node, g, captures, captured)
+            if node.n_outputs == 1:
+                grads = node.op.backward(node, g)
+            else:
+                grads = node.op.backward(node, *_materialize(node, g))
+            if not retain_graph and node.saved is not None:
+                node.saved = _RELEASED
+            if type(grads) is not tuple or len(grads) != len(edges):
+                grads = _check_count(node, grads)
         for i, target in enumerate(edges):
             if target is None:
                 continue
             gi = grads[i]
             if gi is None:
+                # No gradient on this edge, but the node behind it still counts on it.
+                if not isinstance(target, Tensor):
+                    fn = target[0] if type(target) is tuple else target
+                    deps[fn] -= 1
+                    if deps[fn] == 0:
+                        ready.append(fn)
                 continue
+            kind = type(target)
+            if kind is Node:
+                shape, dtype = target.out_shape, target.out_dtype
+            else:
+                shape, dtype = edge_meta(target)
             # fast path: a Tensor of the right shape and dtype needs no fixing
-            if type(gi) is not Tensor or gi.data.shape != metas[i] or \
-                    gi.data.dtype != dtypes[i]:
-                gi = _validate(node, i, gi, create_graph)
+            if type(gi) is not Tensor or gi.data.shape != shape or gi.data.dtype != dtype:
+                gi = _validate(node, i, gi, create_graph, shape, dtype)
             if anomaly:
-                _check_backward_finite(node, i, gi)
+                _check_backward_finite(node, i, gi, shape)
             if isinstance(target, Tensor):  # a leaf: Tensor or a subclass (nn.Parameter)
                 if wanted is None or target in wanted:
                     _add_leaf(leaf_grads, target, gi)
@@ -187,9 +198,13 @@ def _dependencies(roots: Sequence[Tensor]) -> dict:
     while stack:
         node = stack.pop()
         for target in node.next:
-            if target is None or isinstance(target, Tensor):
+            kind = type(target)
+            if kind is Node:
+                fn = target
+            elif kind is tuple:
+                fn = target[0]
+            else:  # None or a leaf
                 continue
-            fn = target[0] if type(target) is tuple else target
             if fn in deps:
                 deps[fn] += 1
             else:
@@ -295,14 +310,13 @@ def _check_count(node: Node, grads: Any) -> tuple:
     return grads
 
 
-def _validate(node: Node, i: int, g: Any, create_graph: bool) -> Tensor:
+def _validate(node: Node, i: int, g: Any, create_graph: bool, shape: tuple,
+              dtype: np.dtype) -> Tensor:
     """Wrap, sum to the input's shape and cast to the input's dtype."""
     if type(g) is not Tensor:
         g = _wrap_returned_array(node, i, g, create_graph)
-    expected = node.in_meta[i]
-    if g.data.shape != expected:
-        g = sum_to(g, expected, node, i)
-    dtype = node.in_dtypes[i]
+    if g.data.shape != shape:
+        g = sum_to(g, shape, node, i)
     if g.data.dtype != dtype:
         if g.data.dtype.kind != "f":
             raise RuntimeError(
@@ -374,13 +388,13 @@ def sum_to(g: Tensor, shape: tuple, node: Node, i: int) -> Tensor:
     return out
 
 
-def _check_backward_finite(node: Node, i: int, g: Tensor) -> None:
+def _check_backward_finite(node: Node, i: int, g: Tensor, shape: tuple) -> None:
     data = g.data
     if data.dtype.kind == "f" and not np.isfinite(data).all():
         kind = "nan" if np.isnan(data).any() else "inf"
         where = node.location or "<unknown>"
         raise RuntimeError(
             f"Function '{node.op.__name__}Backward' returned {kind} values in its {i}th "
-            f"output (input shapes {list(m for m in node.in_meta if m is not None)}); "
+            f"output (input {i} has shape {tuple(shape)}); "
             f"the forward op was created at {where}")
 

@@ -46,7 +46,7 @@ class Node:
     (``ctx.axis = 1``); they live in a lazily created ``__dict__``.
     """
 
-    __slots__ = ("op", "next", "in_meta", "in_dtypes", "saved", "_to_save", "__weakref__",
+    __slots__ = ("op", "next", "out_shape", "out_dtype", "saved", "_to_save", "__weakref__",
                  "__dict__")
     # Rarely set per node: class-level defaults keep node creation cheap; an assignment
     # lands in the instance ``__dict__``.
@@ -54,7 +54,7 @@ class Node:
     hooks = None
     location = None
     non_differentiable = ()
-    out_meta = ()
+    out_meta = ()  # multi-output ops: ((shape, dtype), ...) per output
 
     def __init__(self, op: type) -> None:
         self.op = op
@@ -138,6 +138,15 @@ def _raise_stale(node: Node, what: str, shape: tuple, current: int, expected: in
         f"{current}; expected version {expected} instead.")
 
 
+def edge_meta(target: Any) -> tuple:
+    """(shape, dtype) the gradient flowing along an edge must have."""
+    if type(target) is Node:
+        return target.out_shape, target.out_dtype
+    if type(target) is tuple:
+        return target[0].out_meta[target[1]]
+    return target.data.shape, target.data.dtype
+
+
 def edge(t: Tensor) -> Any:
     """Where a gradient for ``t`` goes: the leaf itself, its node, or (node, output index)."""
     fn = t.grad_fn
@@ -188,29 +197,23 @@ class Function:
     @classmethod
     def apply(cls, *args: Any, **kwargs: Any) -> Tensor:
         """Run ``forward`` on the arrays of ``args`` and record a node when grad is needed."""
-        # One pass over the arguments builds everything the node needs (this is the hot path).
+        # One pass over the arguments builds everything the node needs (this is the hot path;
+        # every long-lived object allocated here also costs garbage-collector time).
         arrays = []
         edges = []
-        metas = []
-        dtypes = []
         requires = False
         for a in args:
             if isinstance(a, Tensor):
-                data = a.data
-                arrays.append(data)
+                arrays.append(a.data)
                 if a.requires_grad:
                     requires = True
                     fn = a.grad_fn
                     edges.append(a if fn is None else
                                  fn if fn.n_outputs == 1 else (fn, a._output_nr))
-                    metas.append(data.shape)
-                    dtypes.append(data.dtype)
                     continue
             else:
                 arrays.append(a)
             edges.append(None)
-            metas.append(None)
-            dtypes.append(None)
         ctx = Node(cls)
         raw = out_array = cls.forward(ctx, *arrays, **kwargs)
         if type(out_array) is not np.ndarray:  # numpy returns scalars for 0-d results
@@ -221,8 +224,8 @@ class Function:
             return Tensor(out_array)
         out = Tensor(out_array, True, ctx)
         ctx.next = tuple(edges)
-        ctx.in_meta = metas
-        ctx.in_dtypes = dtypes
+        ctx.out_shape = out_array.shape
+        ctx.out_dtype = out_array.dtype
         if ctx._to_save is not None:
             resolve_saved(ctx, args, raw, out)
         if state.anomaly:

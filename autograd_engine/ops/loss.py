@@ -238,7 +238,7 @@ class NllLoss(Function):
 
     @staticmethod
     def forward(ctx, x, spec, reduction):
-        ctx.spec, ctx.reduction = spec, reduction
+        ctx.spec, ctx.reduction, ctx.input_shape = spec, reduction, x.shape
         picked = np.take_along_axis(x, spec.index, axis=1)[:, 0]
         loss = -np.where(spec.sample_weight != 0, picked * spec.sample_weight, 0)
         return _reduced(loss.astype(x.dtype, copy=False), reduction,
@@ -248,7 +248,7 @@ class NllLoss(Function):
     def backward(ctx, g):
         spec, reduction = ctx.spec, ctx.reduction
         scale = _mean_scale(spec, reduction)
-        q = _target_distribution(spec, ctx.in_meta[0])
+        q = _target_distribution(spec, ctx.input_shape)
         g_b = _broadcast_over_classes(g, reduction, scale if scale == scale else 0.0)
         return g_b * Tensor(-q), None, None
 
