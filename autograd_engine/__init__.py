@@ -17,7 +17,7 @@ from .ops.reduce import (amax, amin, argmax, argmin, logsumexp, max, mean, min, 
 from .ops.shape import (cat, chunk, expand, flatten, pad, permute, repeat, reshape, split,
                         squeeze, stack, transpose, unsqueeze, view)
 from .random import manual_seed
-from . import nn, optim, utils
+from . import diagnostics, nn, optim, utils
 from .serialization import load, save
 
 clip = clamp

@@ -1,10 +1,11 @@
-"""Command line: ``autograd-engine demo [...]`` (also ``python -m autograd_engine``)."""
+"""Command line: ``autograd-engine demo [...]`` or ``autograd-engine lab [...]`` (also
+``python -m autograd_engine``); ``demo`` is the default."""
 from __future__ import annotations
 
 import sys
 from typing import Optional, Sequence
 
-COMMANDS = ("demo",)
+COMMANDS = ("demo", "lab")
 
 
 def main(argv: Optional[Sequence[str]] = None) -> int:
@@ -14,6 +15,10 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         from .demo import main as demo_main
 
         return demo_main(argv)
+    if command == "lab":
+        from .diagnostics.lab import main as lab_main
+
+        return lab_main(argv)
     raise AssertionError(command)
 
 

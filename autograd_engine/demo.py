@@ -3,6 +3,7 @@ and plot the loss curve and per-layer gradient norms.
 
     python -m autograd_engine.demo [--epochs 30] [--hidden 128] [--optimizer adam]
                                    [--lr 0.001] [--seed 0] [--out demo_out]
+    python -m autograd_engine.demo lab [--out lab_out]    (the gradient lab)
 """
 from __future__ import annotations
 
@@ -146,6 +147,11 @@ def plot(history: dict, path: str) -> None:
 
 
 def main(argv: Optional[Sequence[str]] = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if argv[:1] == ["lab"]:  # python -m autograd_engine.demo lab: the gradient lab
+        from .diagnostics.lab import main as lab_main
+
+        return lab_main(argv[1:])
     args = parse_args(argv)
     os.makedirs(args.out, exist_ok=True)
     start = time.perf_counter()

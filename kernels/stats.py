@@ -1,0 +1,99 @@
+"""Fused reductions for training diagnostics: one pass over an array per statistic set.
+
+Sums accumulate in float64 whatever the input dtype. Non-finite values are counted and also
+flow into the sums (a NaN gradient gives a NaN norm, as ``clip_grad_norm_`` reports it).
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from . import config
+from .activations import _float_array
+
+# --- loops ---------------------------------------------------------------------------------
+
+
+def _moments(x):
+    total = 0.0
+    squares = 0.0
+    bad = 0
+    for i in range(x.size):
+        v = np.float64(x[i])
+        total += v
+        squares += v * v
+        d = v - v  # NaN exactly when v is NaN or +-Inf
+        bad += d != d
+    return total, squares, bad
+
+
+def _update_sumsq(new, old):
+    changes = 0.0
+    squares = 0.0
+    for i in range(new.size):
+        o = np.float64(old[i])
+        d = np.float64(new[i]) - o
+        changes += d * d
+        squares += o * o
+    return changes, squares
+
+
+def _unit_moments(x, lo, hi, counts):
+    # x is (outer, units, inner); counts[c] gets the entries of unit c at or beyond lo/hi
+    total = 0.0
+    squares = 0.0
+    bad = 0
+    for a in range(x.shape[0]):
+        for c in range(x.shape[1]):
+            hits = 0
+            for b in range(x.shape[2]):
+                v = np.float64(x[a, c, b])
+                total += v
+                squares += v * v
+                d = v - v
+                bad += d != d
+                hits += (v <= lo) | (v >= hi)
+            counts[c] += hits
+    return total, squares, bad
+
+
+# ``reassoc`` lets LLVM vectorise the sums by reordering them (4x measured); unlike full
+# fast-math it assumes nothing about NaN/Inf, so the counts and IEEE results stay exact up to
+# the rounding of the summation order. Serial: a parallel reduction measured ~40x slower here
+# (thread start-up and the final combine dominate a pass of ~0.3 ms per million elements).
+_OPTIONS = dict(error_model="numpy", fastmath={"reassoc", "contract"})
+_MOMENTS = config.jit(**_OPTIONS)(_moments)
+_UPDATE_SUMSQ = config.jit(**_OPTIONS)(_update_sumsq)
+_UNIT_MOMENTS = config.jit(**_OPTIONS)(_unit_moments)
+
+# --- public wrappers -----------------------------------------------------------------------
+
+
+def moments(x: np.ndarray) -> tuple[float, float, int]:
+    """(sum x, sum x^2, count of NaN/Inf) over all elements, sums in float64."""
+    x = _float_array("moments", np.asarray(x))
+    total, squares, bad = _MOMENTS(x.reshape(-1))
+    return float(total), float(squares), int(bad)
+
+
+def update_sumsq(new: np.ndarray, old: np.ndarray) -> tuple[float, float]:
+    """(sum (new - old)^2, sum old^2): the squared norms of an update and of the weights
+    it was applied to."""
+    new = _float_array("update_sumsq", np.asarray(new))
+    old = _float_array("update_sumsq", np.asarray(old))
+    if new.shape != old.shape:
+        raise ValueError(f"update_sumsq: shapes {new.shape} and {old.shape} differ")
+    changes, squares = _UPDATE_SUMSQ(new.reshape(-1), old.reshape(-1))
+    return float(changes), float(squares)
+
+
+def unit_moments(x: np.ndarray, lo: float, hi: float) -> tuple[float, float, int, np.ndarray]:
+    """x of shape (outer, units, inner): (sum, sum of squares, NaN/Inf count, per-unit count
+    of entries with x <= lo or x >= hi). A NaN entry never reaches a bound, and a NaN bound
+    is never reached (so ``hi=nan`` counts only ``x <= lo``)."""
+    x = _float_array("unit_moments", np.asarray(x))
+    if x.ndim != 3:
+        raise ValueError(f"unit_moments: expected a 3-D (outer, units, inner) array, got "
+                         f"shape {x.shape}")
+    counts = np.zeros(x.shape[1], np.int64)
+    total, squares, bad = _UNIT_MOMENTS(x, float(lo), float(hi), counts)
+    return float(total), float(squares), int(bad), counts
