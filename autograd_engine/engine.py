@@ -138,39 +138,34 @@ def _walk(roots, root_grads, retain_graph, create_graph, inputs, anomaly):
         for i, target in enumerate(edges):
             if target is None:
                 continue
-            gi = grads[i]
-            if gi is None:
-                # No gradient on this edge, but the node behind it still counts on it.
-                if not isinstance(target, Tensor):
-                    fn = target[0] if type(target) is tuple else target
-                    deps[fn] -= 1
-                    if deps[fn] == 0:
-                        ready.append(fn)
-                continue
             kind = type(target)
-            if kind is Node:
-                shape, dtype = target.out_shape, target.out_dtype
-            else:
-                shape, dtype = edge_meta(target)
-            # fast path: a Tensor of the right shape and dtype needs no fixing
-            if type(gi) is not Tensor or gi.data.shape != shape or gi.data.dtype != dtype:
-                gi = _validate(node, i, gi, create_graph, shape, dtype)
-            if anomaly:
-                _check_backward_finite(node, i, gi, shape)
-            if isinstance(target, Tensor):  # a leaf: Tensor or a subclass (nn.Parameter)
-                if wanted is None or target in wanted:
-                    _add_leaf(leaf_grads, target, gi)
+            fn = target if kind is Node else target[0] if kind is tuple else None  # None: leaf
+            gi = grads[i]
+            if gi is not None:
+                shape, dtype = ((target.out_shape, target.out_dtype) if kind is Node
+                                else edge_meta(target))
+                # fast path: a Tensor of the right shape and dtype needs no fixing
+                if type(gi) is not Tensor or gi.data.shape != shape or \
+                        gi.data.dtype != dtype:
+                    gi = _validate(node, i, gi, create_graph, shape, dtype)
+                if anomaly:
+                    _check_backward_finite(node, i, gi, shape)
+                if fn is None:  # a leaf: Tensor or a subclass (nn.Parameter)
+                    if wanted is None or target in wanted:
+                        _add_leaf(leaf_grads, target, gi)
+                    continue
+                if kind is tuple:
+                    _add_pending(pending, fn, target[1], gi)
+                else:
+                    prev = pending.get(fn)
+                    pending[fn] = gi if prev is None else prev + gi
+            elif fn is None:
                 continue
-            if type(target) is tuple:
-                _add_pending(pending, target[0], target[1], gi)
-                target = target[0]
-            else:
-                prev = pending.get(target)
-                pending[target] = gi if prev is None else prev + gi
-            remaining = deps[target] - 1
-            deps[target] = remaining
+            # the node behind this edge counts on it even when no gradient came along it
+            remaining = deps[fn] - 1
+            deps[fn] = remaining
             if remaining == 0:
-                ready.append(target)
+                ready.append(fn)
     if inputs is None:
         given = {id(g.data) for g in root_grads}
         for leaf, g in leaf_grads.items():

@@ -136,6 +136,8 @@ def transpose(a: Tensor, dim0: int, dim1: int) -> Tensor:
     """Swap two dims (PyTorch meaning)."""
     d0 = normalize_dim(dim0, a.ndim, "transpose")
     d1 = normalize_dim(dim1, a.ndim, "transpose")
+    if a.ndim == 0:  # dims 0 and -1 of a 0-d tensor name the tensor itself
+        return a
     dims = list(range(a.ndim))
     dims[d0], dims[d1] = dims[d1], dims[d0]
     return permute(a, tuple(dims))
@@ -333,6 +335,8 @@ class Pad(Function):
         crop = tuple(slice(-lo if lo < 0 else 0, n + hi if hi < 0 else n)
                      for (lo, hi), n in zip(widths, a.shape))
         grow = [(lo if lo > 0 else 0, hi if hi > 0 else 0) for lo, hi in widths]
+        if not grow:  # a 0-d input: np.pad rejects an empty width list
+            return a.copy()
         return np.pad(a[crop], grow, constant_values=value)
 
     @staticmethod
