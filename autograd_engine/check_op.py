@@ -24,7 +24,7 @@ _DIRECTIONS = 4
 class CheckResult:
     name: str
     status: str  # "ok", "not supported", "skipped"
-    worst_error: float = 0.0
+    worst_error: Optional[float] = None  # None where the check measures no error
     detail: str = ""
 
 
@@ -42,7 +42,7 @@ class OpReport:
     def __str__(self) -> str:
         lines = [f"check_op({self.op}): {'ok' if self.ok else 'FAILED'}"]
         for c in self.checks:
-            extra = f"  worst error {c.worst_error:.3g}" if c.status == "ok" else ""
+            extra = f"  worst error {c.worst_error:.3g}" if c.worst_error is not None else ""
             note = f"  ({c.detail})" if c.detail else ""
             lines.append(f"  {c.name:<20} {c.status}{extra}{note}")
         return "\n".join(lines)
@@ -112,7 +112,8 @@ def _first_order(fn: Callable, name: str, inputs: tuple, eps: float, atol: float
         if not (isinstance(x, Tensor) and x.requires_grad):
             continue
         if x.data.size <= _EXACT_LIMIT:
-            found = jacobian_mismatch(fn, inputs, i, eps, atol, rtol)
+            error, found = jacobian_mismatch(fn, inputs, i, eps, atol, rtol)
+            worst = max(worst, error)
             if found is not None:
                 _, element, _, analytic, numeric = found
                 raise GradcheckError(
@@ -153,7 +154,7 @@ def _directional_error(fn: Callable, inputs: tuple, i: int, rng: np.random.Gener
 
 def _worst_element(fn: Callable, inputs: tuple, i: int, eps: float) -> tuple:
     """The input element whose gradient is most wrong (computed only on failure)."""
-    found = jacobian_mismatch(fn, inputs, i, eps, 0.0, 0.0)
+    _, found = jacobian_mismatch(fn, inputs, i, eps, 0.0, 0.0)
     return () if found is None else found[1]
 
 

@@ -64,19 +64,22 @@ def analytic_jacobian(fn: Callable, inputs: Sequence[Any], index: int) -> list:
 
 
 def jacobian_mismatch(fn: Callable, inputs: Sequence[Any], index: int, eps: float,
-                      atol: float, rtol: float) -> Optional[tuple]:
-    """The worst disagreement for ``inputs[index]``, or None:
-    (output number, input element as a tuple, output element, analytic, numerical)."""
+                      atol: float, rtol: float) -> tuple:
+    """(largest |analytic - numerical| over the Jacobian, worst disagreement or None) for
+    ``inputs[index]``; a disagreement is (output number, input element as a tuple, output
+    element, analytic, numerical)."""
     x = inputs[index]
     analytic = analytic_jacobian(fn, inputs, index)
     numeric = numerical_jacobian(fn, inputs, index, eps)
+    worst = max((float(np.max(np.abs(a - n))) for a, n in zip(analytic, numeric) if a.size),
+                default=0.0)
     for k, (a, n) in enumerate(zip(analytic, numeric)):
         error = _mismatch(a, n, atol, rtol)
         if error is not None:
             row, col = error
             element = tuple(int(w) for w in np.unravel_index(col, x.shape)) if x.ndim else ()
-            return k, element, int(row), float(a[row, col]), float(n[row, col])
-    return None
+            return worst, (k, element, int(row), float(a[row, col]), float(n[row, col]))
+    return worst, None
 
 
 def gradcheck(fn: Callable, inputs: Any, eps: float = 1e-6, atol: float = 1e-5,
@@ -92,7 +95,7 @@ def gradcheck(fn: Callable, inputs: Any, eps: float = 1e-6, atol: float = 1e-5,
     for i, x in enumerate(inputs):
         if not (isinstance(x, Tensor) and x.requires_grad):
             continue
-        found = jacobian_mismatch(fn, inputs, i, eps, atol, rtol)
+        _, found = jacobian_mismatch(fn, inputs, i, eps, atol, rtol)
         if found is None:
             continue
         if not raise_exception:
