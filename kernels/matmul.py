@@ -2,37 +2,44 @@
 
 ``gemm`` computes ``C = op(A) @ op(B)`` where ``op(X)`` is ``X`` or ``X^T`` (last two axes),
 for float32/float64, 2-D or batched 3-D operands (batch axis leading, equal batch sizes).
-The transposes are read in the packing routines, so the matmul gradients
-``dA = G @ B^T`` and ``dB = A^T @ G`` never materialise a transposed copy.
+The transposes are read by the packing routines, so the matmul gradients
+``dA = G @ B^T`` and ``dB = A^T @ G`` never materialise a transposed copy (a transposed
+*view* passed in is recognised as such, too).
 
 Algorithm (Goto/BLIS): for each ``KC``-deep slice of ``K``, ``op(B)`` is packed into
-16-wide column panels and each ``MC x KC`` block of ``op(A)`` into 8-high row panels;
-an 8x16 register-tile micro-kernel then multiplies one A panel by one B panel. The
-parallel variant splits the output into (row block, column chunk) work items over
-``prange``. The micro-kernel is compiled with LLVM's loop vectorizer off and its SLP
-vectorizer on (Numba defaults to the opposite): the loop vectorizer would vectorise
-the ``k`` loop and leave the 128 accumulators in memory (15-19 GFLOP/s), while SLP
-turns each row of 16 scalar accumulators into two 8-wide FMA registers. Products are
-contracted to FMA (``fastmath={"contract"}``), which changes rounding only and keeps
-IEEE NaN/Inf propagation.
+32-wide column panels and each ``MC x KC`` block of ``op(A)`` into 8-row panels; an 8x32
+register-tile micro-kernel multiplies one A panel by one B panel. Its 256 scalar
+accumulators are written as 16-tuples, which LLVM's SLP vectorizer turns into 16 zmm
+registers and 16 FMAs per ``k`` step. Two compile settings make that happen:
 
-Dispatch (``matmul``/``gemm`` with ``backend="auto"``), measured on a 2-core AVX-512
-Xeon against OpenBLAS 0.3.31, see ``bench/MATMUL.md``:
+- SLP is switched on while these kernels compile (Numba leaves it off by default);
+- ``-slp-max-reg-size=512`` lets SLP use 512-bit vectors, which LLVM otherwise avoids on
+  AVX-512 CPUs (it prefers 256 bits). On AVX2-only CPUs LLVM splits them in two.
 
-- ``m * n * k < SMALL_FLOPS`` (tiny products): serial Numba kernel, which avoids
-  numpy's per-call overhead and the ~2 us parallel launch.
-- otherwise the Numba GEMM (parallel from ``PARALLEL_MIN_FLOPS``), which is within a
-  few percent of BLAS and shares Numba's thread pool with every other kernel:
-  alternating OpenBLAS and Numba thread pools makes both spin against each other.
+The loop vectorizer can stay on: products are contracted to FMA
+(``fastmath={"contract"}``, rounding only, IEEE NaN/Inf propagation kept) but not
+reassociated, so it cannot vectorise the ``k`` reduction and steal the accumulators.
 
-``AUTOGRAD_ENGINE_MATMUL=numba|blas|auto`` (default ``auto``) or
-``set_matmul_backend(name)`` forces one side.
+Kernels: ``serial`` (one thread), ``batched`` (batch elements over threads) and
+``parallel`` ((row block, column block) tiles over ``prange``, B packed once per slice
+and shared), chosen by size.
+
+Dispatch for ``auto`` (measured on this project's 2-core AVX-512 Xeon against OpenBLAS
+0.3.31; numbers in ``bench/MATMUL.md``): BLAS for ``m * n * k <= BLAS_MAX_FLOPS`` (64^3),
+the Numba GEMM above. Up to 64^3 OpenBLAS runs single-threaded, so it wakes no worker
+threads, and numpy's lower call overhead wins. Above it the Numba GEMM is used even where
+BLAS is faster: OpenBLAS's workers busy-wait after each call, and alternating them with
+Numba's pool (every other kernel in a training step) slows both by an order of magnitude.
+
+``AUTOGRAD_ENGINE_MATMUL=numba|blas|auto`` (default ``auto``), ``set_matmul_backend(name)``
+or a call's ``backend=`` selects the backend.
 """
 from __future__ import annotations
 
 import os
 from contextlib import contextmanager
 
+import llvmlite.binding as llvm
 import numba
 import numpy as np
 from numba import prange
@@ -42,18 +49,19 @@ from numba.core.compiler_lock import global_compiler_lock
 from .config import jit
 
 BACKENDS = ("auto", "numba", "blas")
-KC = 256  # depth of a packed slice: an 8x256 A panel plus a 256x16 B panel fit in L1
+KC = 256  # depth of a packed slice: one 8 x KC A panel and one KC x 32 B panel per tile
 MC = 96  # rows of a packed A block (96 x 256 x 4 B = 96 KiB, L2-resident)
-MR, NR = 8, 16  # register tile
-SMALL_FLOPS = 0  # placeholder, set from measurements below
-PARALLEL_MIN_FLOPS = 1 << 18  # m*n*k from which the parallel kernel pays for its launch
+MR, NR = 8, 32  # register tile: 8 rows x two 16-wide vectors = 16 zmm accumulators
+BLAS_MAX_FLOPS = 1 << 18  # auto: m*n*k up to which BLAS runs (OpenBLAS stays single-threaded)
+PARALLEL_MIN_FLOPS = 1 << 20  # batch*m*n*k from which the parallel kernels pay for their launch
+BATCHED_MAX_FLOPS = 1 << 21  # m*n*k below which a batch is split over threads, not each product
 
 _CONTRACT = {"contract"}
 
 
 # --- micro-kernel ------------------------------------------------------------------------
 
-@jit(inline="always", fastmath=_CONTRACT)
+@jit()
 def _load16(x, p, o):
     """The values ``x[p, o:o+16]`` as a tuple (kept in registers)."""
     return (x[p, o], x[p, o + 1], x[p, o + 2], x[p, o + 3], x[p, o + 4], x[p, o + 5],
@@ -61,15 +69,7 @@ def _load16(x, p, o):
             x[p, o + 12], x[p, o + 13], x[p, o + 14], x[p, o + 15])
 
 
-@jit(inline="always", fastmath=_CONTRACT)
-def _mul16(a, b):
-    """``a * b`` for a scalar ``a`` and a 16-tuple ``b``."""
-    return (a * b[0], a * b[1], a * b[2], a * b[3], a * b[4], a * b[5], a * b[6], a * b[7],
-            a * b[8], a * b[9], a * b[10], a * b[11], a * b[12], a * b[13], a * b[14],
-            a * b[15])
-
-
-@jit(inline="always", fastmath=_CONTRACT)
+@jit(fastmath=_CONTRACT)
 def _fma16(a, b, c):
     """``c + a * b`` for a scalar ``a`` and 16-tuples ``b``, ``c``."""
     return (c[0] + a * b[0], c[1] + a * b[1], c[2] + a * b[2], c[3] + a * b[3],
@@ -78,50 +78,39 @@ def _fma16(a, b, c):
             c[12] + a * b[12], c[13] + a * b[13], c[14] + a * b[14], c[15] + a * b[15])
 
 
-@jit(inline="always")
-def _store16(c, i, j, nr, row, accumulate):
-    """``c[i, j:j+nr] (+)= row[:nr]`` for ``nr <= 16``."""
-    dst = c[i, j:j + nr]
-    if nr == 16:  # constant trip counts let LLVM unroll and vectorise the full-tile case
-        if accumulate:
-            for t in range(16):
-                dst[t] += row[t]
-        else:
-            for t in range(16):
-                dst[t] = row[t]
-    elif accumulate:
-        for t in range(nr):
-            dst[t] += row[t]
-    else:
-        for t in range(nr):
-            dst[t] = row[t]
+@jit()
+def _get16(x, o):
+    """The values ``x[o:o+16]`` of a 1-D array as a tuple."""
+    return (x[o], x[o + 1], x[o + 2], x[o + 3], x[o + 4], x[o + 5], x[o + 6], x[o + 7],
+            x[o + 8], x[o + 9], x[o + 10], x[o + 11], x[o + 12], x[o + 13], x[o + 14],
+            x[o + 15])
 
 
-@jit(inline="always")
-def _store32(c, i, j, nr, lo, hi, accumulate):
-    """``c[i, j:j+nr] (+)= (lo + hi)[:nr]``."""
-    _store16(c, i, j, min(nr, 16), lo, accumulate)
-    _store16(c, i, j + 16, max(nr - 16, 0), hi, accumulate)
+@jit()
+def _put16(x, o, row):
+    """``x[o:o+16] = row`` for a 1-D array ``x``."""
+    (x[o], x[o + 1], x[o + 2], x[o + 3], x[o + 4], x[o + 5], x[o + 6], x[o + 7], x[o + 8],
+     x[o + 9], x[o + 10], x[o + 11], x[o + 12], x[o + 13], x[o + 14], x[o + 15]) = row
 
 
 @jit(fastmath=_CONTRACT)
-def _micro_kernel(kc, a, b, c, i, j, mr, nr, accumulate):
-    """``c[i:i+mr, j:j+nr] (+)= a[:kc].T @ b[:kc]`` for packed panels a (KC, 8), b (KC, 32).
+def _micro_kernel(kc, a, b, c, i, j):
+    """``c[i:i+8, j:j+32] += a[:kc].T @ b[:kc]`` for packed panels a (KC, 8), b (KC, 32).
 
-    The full 8x32 tile is computed (16 vector accumulators), only its ``mr x nr`` corner
-    stored; ``kc >= 1``.
+    Row views with constant offsets keep every access free of wraparound checks, so
+    the 16 accumulators and their loads/stores become vector operations.
     """
-    bl = _load16(b, 0, 0)
-    bh = _load16(b, 0, 16)
-    c0l, c0h = _mul16(a[0, 0], bl), _mul16(a[0, 0], bh)
-    c1l, c1h = _mul16(a[0, 1], bl), _mul16(a[0, 1], bh)
-    c2l, c2h = _mul16(a[0, 2], bl), _mul16(a[0, 2], bh)
-    c3l, c3h = _mul16(a[0, 3], bl), _mul16(a[0, 3], bh)
-    c4l, c4h = _mul16(a[0, 4], bl), _mul16(a[0, 4], bh)
-    c5l, c5h = _mul16(a[0, 5], bl), _mul16(a[0, 5], bh)
-    c6l, c6h = _mul16(a[0, 6], bl), _mul16(a[0, 6], bh)
-    c7l, c7h = _mul16(a[0, 7], bl), _mul16(a[0, 7], bh)
-    for p in range(1, kc):
+    t0, t1, t2, t3 = c[i, j:j + 32], c[i + 1, j:j + 32], c[i + 2, j:j + 32], c[i + 3, j:j + 32]
+    t4, t5, t6, t7 = c[i + 4, j:j + 32], c[i + 5, j:j + 32], c[i + 6, j:j + 32], c[i + 7, j:j + 32]
+    c0l, c0h = _get16(t0, 0), _get16(t0, 16)
+    c1l, c1h = _get16(t1, 0), _get16(t1, 16)
+    c2l, c2h = _get16(t2, 0), _get16(t2, 16)
+    c3l, c3h = _get16(t3, 0), _get16(t3, 16)
+    c4l, c4h = _get16(t4, 0), _get16(t4, 16)
+    c5l, c5h = _get16(t5, 0), _get16(t5, 16)
+    c6l, c6h = _get16(t6, 0), _get16(t6, 16)
+    c7l, c7h = _get16(t7, 0), _get16(t7, 16)
+    for p in range(kc):
         bl = _load16(b, p, 0)
         bh = _load16(b, p, 16)
         c0l = _fma16(a[p, 0], bl, c0l)
@@ -140,21 +129,22 @@ def _micro_kernel(kc, a, b, c, i, j, mr, nr, accumulate):
         c6h = _fma16(a[p, 6], bh, c6h)
         c7l = _fma16(a[p, 7], bl, c7l)
         c7h = _fma16(a[p, 7], bh, c7h)
-    _store32(c, i, j, nr, c0l, c0h, accumulate)
-    if mr > 1:
-        _store32(c, i + 1, j, nr, c1l, c1h, accumulate)
-    if mr > 2:
-        _store32(c, i + 2, j, nr, c2l, c2h, accumulate)
-    if mr > 3:
-        _store32(c, i + 3, j, nr, c3l, c3h, accumulate)
-    if mr > 4:
-        _store32(c, i + 4, j, nr, c4l, c4h, accumulate)
-    if mr > 5:
-        _store32(c, i + 5, j, nr, c5l, c5h, accumulate)
-    if mr > 6:
-        _store32(c, i + 6, j, nr, c6l, c6h, accumulate)
-    if mr > 7:
-        _store32(c, i + 7, j, nr, c7l, c7h, accumulate)
+    _put16(t0, 0, c0l)
+    _put16(t0, 16, c0h)
+    _put16(t1, 0, c1l)
+    _put16(t1, 16, c1h)
+    _put16(t2, 0, c2l)
+    _put16(t2, 16, c2h)
+    _put16(t3, 0, c3l)
+    _put16(t3, 16, c3h)
+    _put16(t4, 0, c4l)
+    _put16(t4, 16, c4h)
+    _put16(t5, 0, c5l)
+    _put16(t5, 16, c5h)
+    _put16(t6, 0, c6l)
+    _put16(t6, 16, c6h)
+    _put16(t7, 0, c7l)
+    _put16(t7, 16, c7h)
 
 
 # --- packing -----------------------------------------------------------------------------
@@ -176,10 +166,9 @@ def _pack_a(a, trans, i0, mc, k0, kc, ap):
                     panel[p, s] = a[k0 + p, i + s] if trans else a[i + s, k0 + p]
         elif trans:
             for p in range(kc):
-                src = a[k0 + p, i:i + 8]
-                dst = panel[p]
-                for s in range(8):
-                    dst[s] = src[s]
+                src, dst = a[k0 + p, i:i + 8], panel[p]
+                (dst[0], dst[1], dst[2], dst[3], dst[4], dst[5], dst[6], dst[7]) = (
+                    src[0], src[1], src[2], src[3], src[4], src[5], src[6], src[7])
         else:
             _pack_rows8(a[i:i + 8, k0:k0 + kc], panel)
 
@@ -207,10 +196,9 @@ def _pack_b_panel(b, trans, k0, kc, j0, n, panel):
                 panel[p, s] = src[p]
     elif cols == 32:
         for p in range(kc):
-            src = b[k0 + p, j0:j0 + 32]
-            dst = panel[p]
-            for s in range(32):
-                dst[s] = src[s]
+            src, dst = b[k0 + p, j0:j0 + 32], panel[p]
+            _put16(dst, 0, _get16(src, 0))
+            _put16(dst, 16, _get16(src, 16))
     else:
         for p in range(kc):
             for s in range(cols):
@@ -220,13 +208,21 @@ def _pack_b_panel(b, trans, k0, kc, j0, n, panel):
 # --- blocked drivers ---------------------------------------------------------------------
 
 @jit(fastmath=_CONTRACT)
-def _macro_kernel(ap, bp, c, i0, mc, j0, nc, kc, accumulate):
-    """``c[i0:i0+mc, j0:j0+nc] (+)= packed A block @ packed B panels`` (``j0 % 32 == 0``)."""
+def _macro_kernel(ap, bp, c, i0, mc, j0, nc, kc):
+    """``c[i0:i0+mc, j0:j0+nc] += packed A block @ packed B panels`` (``j0 % 32 == 0``)."""
+    edge = np.empty((8, 32), dtype=c.dtype)
     for j in range(j0, j0 + nc, 32):
         b = bp[j // 32]
         nr = min(32, j0 + nc - j)
         for r in range((mc + 7) // 8):
-            _micro_kernel(kc, ap[r], b, c, i0 + 8 * r, j, min(8, mc - 8 * r), nr, accumulate)
+            i = i0 + 8 * r
+            mr = min(8, mc - 8 * r)
+            if mr == 8 and nr == 32:
+                _micro_kernel(kc, ap[r], b, c, i, j)
+            else:  # partial tile: compute into a full scratch tile
+                edge[:] = 0
+                _micro_kernel(kc, ap[r], b, edge, 0, 0)
+                c[i:i + mr, j:j + nr] += edge[:mr, :nr]
 
 
 @jit()
@@ -238,7 +234,7 @@ def _buffers(m, n, kc, dtype):
 
 @jit(fastmath=_CONTRACT)
 def _gemm_one(a, b, c, trans_a, trans_b, kc_max, mc_max, ap, bp):
-    """``c = op(a) @ op(b)`` for one 2-D product, single-threaded."""
+    """``c += op(a) @ op(b)`` for one 2-D product, single-threaded."""
     m, n = c.shape
     k = a.shape[0] if trans_a else a.shape[1]
     for k0 in range(0, k, kc_max):
@@ -248,12 +244,12 @@ def _gemm_one(a, b, c, trans_a, trans_b, kc_max, mc_max, ap, bp):
         for i0 in range(0, m, mc_max):
             mc = min(mc_max, m - i0)
             _pack_a(a, trans_a, i0, mc, k0, kc, ap)
-            _macro_kernel(ap, bp, c, i0, mc, 0, n, kc, k0 > 0)
+            _macro_kernel(ap, bp, c, i0, mc, 0, n, kc)
 
 
 @jit(fastmath=_CONTRACT)
 def _gemm_serial(a, b, c, trans_a, trans_b, kc_max, mc_max):
-    """``c[i] = op(a[i]) @ op(b[i])`` for each batch index, single-threaded."""
+    """``c[i] += op(a[i]) @ op(b[i])`` for each batch index, single-threaded."""
     m, n = c.shape[1], c.shape[2]
     kc_max = min(kc_max, a.shape[1] if trans_a else a.shape[2])
     ap, bp = _buffers(min(mc_max, m), n, kc_max, c.dtype)
@@ -263,7 +259,7 @@ def _gemm_serial(a, b, c, trans_a, trans_b, kc_max, mc_max):
 
 @jit(fastmath=_CONTRACT, parallel=True)
 def _gemm_batched(a, b, c, trans_a, trans_b, kc_max, mc_max):
-    """``c[i] = op(a[i]) @ op(b[i])``, batch indices spread over threads."""
+    """``c[i] += op(a[i]) @ op(b[i])``, batch indices spread over threads."""
     m, n = c.shape[1], c.shape[2]
     kc_max = min(kc_max, a.shape[1] if trans_a else a.shape[2])
     for i in prange(c.shape[0]):
@@ -273,7 +269,7 @@ def _gemm_batched(a, b, c, trans_a, trans_b, kc_max, mc_max):
 
 @jit(fastmath=_CONTRACT, parallel=True)
 def _gemm_parallel(a, b, c, trans_a, trans_b, kc_max, mc, nc):
-    """``c[i] = op(a[i]) @ op(b[i])`` with (mc-row, nc-column) output tiles over threads.
+    """``c[i] += op(a[i]) @ op(b[i])`` with (mc-row, nc-column) output tiles over threads.
 
     ``mc % 8 == 0`` and ``nc % 32 == 0``; B is packed once per ``kc`` slice and shared.
     """
@@ -294,38 +290,169 @@ def _gemm_parallel(a, b, c, trans_a, trans_b, kc_max, mc, nc):
                 j0 = (t % n_blocks) * nc
                 rows = min(mc, m - i0)
                 _pack_a(a[i], trans_a, i0, rows, k0, kc, ap[t])
-                _macro_kernel(ap[t], bp, c[i], i0, rows, j0, min(nc, n - j0), kc, k0 > 0)
+                _macro_kernel(ap[t], bp, c[i], i0, rows, j0, min(nc, n - j0), kc)
 
 
 # --- compilation ---------------------------------------------------------------------------
 
+# SLP would otherwise stop at the 256-bit width LLVM prefers on AVX-512 CPUs, halving the
+# micro-kernel's throughput. The option is process-wide but only matters to SLP, which Numba
+# leaves off except where _vectorizer_flags turns it on.
+llvm.set_option("", "-slp-max-reg-size=512")
+
+
 @contextmanager
 def _vectorizer_flags():
-    """Compile with LLVM's loop vectorizer off and SLP on (read by Numba per compile)."""
+    """Compile with LLVM's SLP vectorizer on (Numba reads the flag per compile)."""
     with global_compiler_lock:
-        saved = numba_config.LOOP_VECTORIZE, numba_config.SLP_VECTORIZE
-        numba_config.LOOP_VECTORIZE, numba_config.SLP_VECTORIZE = 0, 1
+        saved = numba_config.SLP_VECTORIZE
+        numba_config.SLP_VECTORIZE = 1
         try:
             yield
         finally:
-            numba_config.LOOP_VECTORIZE, numba_config.SLP_VECTORIZE = saved
+            numba_config.SLP_VECTORIZE = saved
 
 
 _KERNELS = {"serial": _gemm_serial, "batched": _gemm_batched, "parallel": _gemm_parallel}
-_ready: dict = {}
+_compiled: dict = {}
 
 
 def _kernel(name: str, dtype: np.dtype):
-    """The compiled kernel ``name`` for ``dtype``, compiling (or loading) it on first use."""
+    """Kernel ``name`` for ``dtype``, compiled (or loaded from cache) on first use."""
     key = (name, dtype)
-    fn = _ready.get(key)
-    if fn is None:
+    if key not in _compiled:
         fn = _KERNELS[name]
         if not numba_config.DISABLE_JIT:
             arr = numba.types.Array(numba.from_dtype(dtype), 3, "C")
-            ints = (numba.types.int64,) * (3 if name == "parallel" else 2)
+            flag, size = numba.types.boolean, numba.types.int64
+            sizes = (size,) * (3 if name == "parallel" else 2)
             with _vectorizer_flags():
-                fn = fn.compile((arr, arr, arr, numba.types.boolean, numba.types.boolean) + ints)
-                fn = _KERNELS[name]
-        _ready[key] = fn
-    return fn
+                fn.compile((arr, arr, arr, flag, flag) + sizes)
+        _compiled[key] = fn
+    return _compiled[key]
+
+
+# --- public API ------------------------------------------------------------------------------
+
+_ENV = "AUTOGRAD_ENGINE_MATMUL"
+_DTYPES = (np.dtype(np.float32), np.dtype(np.float64))
+
+
+def _check_backend(name: str) -> str:
+    if name not in BACKENDS:
+        raise ValueError(f"matmul backend must be one of {BACKENDS}, got {name!r}")
+    return name
+
+
+_backend = _check_backend(os.environ.get(_ENV, "auto").strip().lower() or "auto")
+
+
+def set_matmul_backend(name: str) -> None:
+    """Select the matmul backend for the process: ``"auto"``, ``"numba"`` or ``"blas"``."""
+    global _backend
+    _backend = _check_backend(name)
+
+
+def get_matmul_backend() -> str:
+    """The backend selected by ``AUTOGRAD_ENGINE_MATMUL`` or ``set_matmul_backend``."""
+    return _backend
+
+
+def _contiguous(x: np.ndarray, trans: bool) -> tuple[np.ndarray, bool]:
+    """``x`` (or its transpose, with ``trans`` flipped) as a C-contiguous array; copies last."""
+    if x.flags.c_contiguous:
+        return x, trans
+    xt = x.swapaxes(-1, -2)
+    if xt.flags.c_contiguous:
+        return xt, not trans
+    return np.ascontiguousarray(x), trans
+
+
+def _result_shape(a: np.ndarray, b: np.ndarray, trans_a: bool, trans_b: bool) -> tuple:
+    """(shape of ``op(a) @ op(b)``, contracted size k); raises ValueError on bad operands."""
+    if a.ndim not in (2, 3) or b.ndim != a.ndim:
+        raise ValueError(f"gemm needs two 2-D or two 3-D arrays, got shapes {a.shape} and "
+                         f"{b.shape}")
+    if a.dtype != b.dtype or a.dtype not in _DTYPES:
+        raise ValueError(f"gemm needs float32 or float64 operands of one dtype, got {a.dtype} "
+                         f"and {b.dtype}")
+    sa, sb = a.shape, b.shape
+    m, k = (sa[-1], sa[-2]) if trans_a else (sa[-2], sa[-1])
+    k2, n = (sb[-1], sb[-2]) if trans_b else (sb[-2], sb[-1])
+    if k != k2 or sa[:-2] != sb[:-2]:
+        raise ValueError(f"gemm shapes {sa}{'^T' * trans_a} and {sb}{'^T' * trans_b} do not match")
+    return sa[:-2] + (m, n), k
+
+
+def _cdiv(x: int, y: int) -> int:
+    return -(-x // y)
+
+
+def _partition(m: int, n: int, threads: int) -> tuple[int, int]:
+    """(rows, columns) of the parallel work items: near-equal blocks, ideally ``threads`` times
+    as many as fit ``MC`` rows, so that the static schedule stays balanced."""
+    m_blocks = min(threads * _cdiv(_cdiv(m, MC), threads), _cdiv(m, MR))
+    n_blocks = min(_cdiv(threads, m_blocks), _cdiv(n, NR))
+    return MR * _cdiv(m, MR * m_blocks), NR * _cdiv(n, NR * n_blocks)
+
+
+def _numba_gemm(a, b, trans_a, trans_b, c) -> None:
+    """``c += op(a) @ op(b)`` on 3-D arrays with the Numba kernels; ``c`` is C-contiguous."""
+    batch, m, n = c.shape
+    k = a.shape[1] if trans_a else a.shape[2]
+    if c.size == 0 or k == 0:
+        return
+    a, trans_a = _contiguous(a, trans_a)
+    b, trans_b = _contiguous(b, trans_b)
+    work = m * n * k
+    threads = numba.get_num_threads() if batch * work >= PARALLEL_MIN_FLOPS else 1
+    if threads == 1:
+        _kernel("serial", c.dtype)(a, b, c, trans_a, trans_b, KC, MC)
+    elif batch >= threads and work < BATCHED_MAX_FLOPS:
+        _kernel("batched", c.dtype)(a, b, c, trans_a, trans_b, KC, MC)
+    else:
+        mc, nc = _partition(m, n, threads)
+        _kernel("parallel", c.dtype)(a, b, c, trans_a, trans_b, KC, mc, nc)
+
+
+def _use_blas(m: int, n: int, k: int, backend: str) -> bool:
+    if backend == "auto":
+        return m * n * k <= BLAS_MAX_FLOPS
+    return backend == "blas"
+
+
+def gemm(a: np.ndarray, b: np.ndarray, trans_a: bool = False, trans_b: bool = False,
+         out: np.ndarray | None = None, backend: str | None = None) -> np.ndarray:
+    """``op(a) @ op(b)`` with ``op(x) = x.swapaxes(-1, -2) if trans else x``.
+
+    2-D operands, or 3-D ones with the same leading batch size; float32 or float64.
+    ``gemm(g, b, trans_b=True)`` and ``gemm(a, g, trans_a=True)`` are the gradients of
+    ``a @ b`` with no transposed copy. ``out`` (C-contiguous, result shape and dtype)
+    receives the result. ``backend`` overrides the process-wide selection for this call.
+    """
+    shape, k = _result_shape(a, b, trans_a, trans_b)
+    if out is not None and (out.shape != shape or out.dtype != a.dtype
+                            or not out.flags.c_contiguous):
+        raise ValueError(f"gemm out must be a C-contiguous {a.dtype} array of shape {shape}, "
+                         f"got {out.dtype} {out.shape}")
+    if _use_blas(shape[-2], shape[-1], k, _backend if backend is None else _check_backend(backend)):
+        return np.matmul(a.swapaxes(-1, -2) if trans_a else a,
+                         b.swapaxes(-1, -2) if trans_b else b, out=out)
+    if out is None:
+        out = np.zeros(shape, dtype=a.dtype)
+    elif np.may_share_memory(out, a) or np.may_share_memory(out, b):
+        out[...] = gemm(a, b, trans_a, trans_b, backend="numba")
+        return out
+    else:
+        out.fill(0)
+    if a.ndim == 2:
+        _numba_gemm(a[None], b[None], trans_a, trans_b, out[None])
+    else:
+        _numba_gemm(a, b, trans_a, trans_b, out)
+    return out
+
+
+def matmul(a: np.ndarray, b: np.ndarray, out: np.ndarray | None = None,
+           backend: str | None = None) -> np.ndarray:
+    """``a @ b`` for 2-D or (equal-batch) 3-D float32/float64 arrays, via the selected backend."""
+    return gemm(a, b, out=out, backend=backend)

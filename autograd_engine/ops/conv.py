@@ -13,6 +13,7 @@ from typing import Any, NamedTuple, Optional, Union
 import numpy as np
 
 from ..kernels import conv as _conv_kernels
+from .linalg import matmul_arrays
 from ..function import Function, register
 from ..tensor import Tensor
 
@@ -137,7 +138,7 @@ def _conv(x: np.ndarray, w: np.ndarray, geometry: Geometry) -> tuple:
     out_size = _spatial_out(x.shape[2:], kernel, geometry)
     cols = _columns(x, kernel, geometry, out_size)
     w_mat = w.reshape(geometry.groups, w.shape[0] // geometry.groups, -1)
-    return np.matmul(w_mat, cols).reshape((x.shape[0], w.shape[0]) + out_size), cols
+    return matmul_arrays(w_mat, cols).reshape((x.shape[0], w.shape[0]) + out_size), cols
 
 
 def _conv_t(g: np.ndarray, w: np.ndarray, in_size: tuple, geometry: Geometry) -> np.ndarray:
@@ -146,7 +147,7 @@ def _conv_t(g: np.ndarray, w: np.ndarray, in_size: tuple, geometry: Geometry) ->
     n_batch = g.shape[0]
     g_mat = g.reshape(n_batch, groups, g.shape[1] // groups, -1)
     w_mat = w.reshape(groups, w.shape[0] // groups, -1)
-    cols = np.matmul(w_mat.transpose(0, 2, 1), g_mat).reshape(n_batch, -1, g_mat.shape[3])
+    cols = matmul_arrays(w_mat.transpose(0, 2, 1), g_mat).reshape(n_batch, -1, g_mat.shape[3])
     shape = (n_batch, w.shape[1] * groups) + tuple(in_size)
     return _conv_kernels.col2im(cols, shape, w.shape[2:], geometry.stride, geometry.padding,
                                geometry.dilation, g.shape[2:])
@@ -159,7 +160,7 @@ def _conv_w(x: np.ndarray, g: np.ndarray, kernel: tuple, geometry: Geometry,
     if cols is None:
         cols = _columns(x, kernel, geometry, g.shape[2:])
     g_mat = g.reshape(g.shape[0], groups, g.shape[1] // groups, -1)
-    grad = np.matmul(g_mat, cols.transpose(0, 1, 3, 2)).sum(axis=0)
+    grad = matmul_arrays(g_mat, cols.transpose(0, 1, 3, 2)).sum(axis=0)
     return grad.reshape((g.shape[1], x.shape[1] // groups) + tuple(kernel))
 
 

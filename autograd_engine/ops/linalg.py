@@ -6,7 +6,38 @@ from typing import Any
 import numpy as np
 
 from ..function import Function, register
+from ..kernels import matmul as _gemm
 from ..tensor import Tensor
+
+_GEMM_DTYPES = (np.dtype(np.float32), np.dtype(np.float64))
+
+
+def matmul_arrays(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """``np.matmul`` semantics, computed by ``kernels.matmul.gemm`` for float32/float64.
+
+    The kernel takes 2-D or equal-batch 3-D operands, so broadcast batch dims are expanded
+    and folded first; 1-D operands get a dim added and removed. Routing every float matmul
+    of the library through one place keeps BLAS and Numba thread pools from alternating.
+    """
+    if a.dtype != b.dtype or a.dtype not in _GEMM_DTYPES:
+        return np.matmul(a, b)
+    if a.ndim == 2 and b.ndim == 2:
+        return _gemm.gemm(a, b)
+    a2 = a[None] if a.ndim == 1 else a
+    b2 = b[:, None] if b.ndim == 1 else b
+    batch = np.broadcast_shapes(a2.shape[:-2], b2.shape[:-2])
+    if b2.ndim == 2 and a2.flags.c_contiguous:  # (..., m, k) @ (k, n): fold batch into m
+        out = _gemm.gemm(a2.reshape(-1, a2.shape[-1]), b2).reshape(
+            batch + (a2.shape[-2], b2.shape[-1]))
+    else:
+        a3 = np.broadcast_to(a2, batch + a2.shape[-2:]).reshape((-1,) + a2.shape[-2:])
+        b3 = np.broadcast_to(b2, batch + b2.shape[-2:]).reshape((-1,) + b2.shape[-2:])
+        out = _gemm.gemm(a3, b3).reshape(batch + (a2.shape[-2], b2.shape[-1]))
+    if a.ndim == 1:
+        out = out[..., 0, :]
+    if b.ndim == 1:
+        out = out[..., 0]
+    return out
 
 
 def _check_matmul(a: np.ndarray, b: np.ndarray) -> None:
@@ -36,7 +67,7 @@ class MatMul(Function):
     def forward(ctx, a, b):
         _check_matmul(a, b)
         ctx.save_for_backward(a, b)
-        return np.matmul(a, b)
+        return matmul_arrays(a, b)
 
     @staticmethod
     def backward(ctx, g):

@@ -9,6 +9,7 @@ from ..function import Function, register
 from ..kernels.scatter import scatter_add_rows
 from ..random import generator
 from ..tensor import Tensor
+from .linalg import matmul_arrays
 
 
 def _check_linear(x: np.ndarray, w: np.ndarray, b: Optional[np.ndarray]) -> None:
@@ -39,7 +40,7 @@ class Linear(Function):
     def forward(ctx, x, w, b):
         _check_linear(x, w, b)
         ctx.save_for_backward(x, w)
-        out = np.matmul(x, w.T)
+        out = matmul_arrays(x, w.T)
         if b is not None:
             out += b
         return out

@@ -1,0 +1,185 @@
+"""Matmul kernels vs numpy (in float64) and the naive twin, for every backend."""
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+
+import numba
+import numpy as np
+import pytest
+
+from autograd_engine.kernels import matmul, reference
+
+DTYPES = [np.float32, np.float64]
+EPS = {np.float32: 1e-5, np.float64: 1e-13}
+# (m, k, n): degenerate, odd, and not multiples of the 8x32 tile or the KC/MC blocks
+SHAPES = [(1, 1, 1), (7, 13, 5), (1, 40, 70), (33, 1, 9), (97, 257, 33), (130, 300, 17),
+          (64, 64, 64), (8, 600, 100)]
+if numba.config.DISABLE_JIT:  # kernel bodies run as Python: keep to small products
+    SHAPES = [s for s in SHAPES if s[0] * s[1] * s[2] <= 30_000]
+
+
+@pytest.fixture(params=matmul.BACKENDS)
+def backend(request):
+    saved = matmul.get_matmul_backend()
+    matmul.set_matmul_backend(request.param)
+    yield request.param
+    matmul.set_matmul_backend(saved)
+
+
+def _operands(rng, m, k, n, dtype, trans_a=False, trans_b=False, batch=()):
+    a = rng.standard_normal(batch + ((k, m) if trans_a else (m, k))).astype(dtype)
+    b = rng.standard_normal(batch + ((n, k) if trans_b else (k, n))).astype(dtype)
+    return a, b
+
+
+def _op(x, trans):
+    return x.swapaxes(-1, -2) if trans else x
+
+
+def _check(actual, a, b, trans_a=False, trans_b=False):
+    """``actual == op(a) @ op(b)`` within k * eps of the sum of |products| per element."""
+    opa, opb = _op(a, trans_a).astype(np.float64), _op(b, trans_b).astype(np.float64)
+    expected = opa @ opb
+    assert actual.dtype == a.dtype and actual.shape == expected.shape
+    k = opa.shape[-1]
+    bound = (k + 1) * EPS[a.dtype.type] * (np.abs(opa) @ np.abs(opb)) + 1e-30
+    assert np.all(np.abs(actual - expected) <= bound)
+
+
+@pytest.mark.parametrize("dtype", DTYPES)
+@pytest.mark.parametrize("shape", SHAPES)
+def test_matmul_2d(backend, shape, dtype):
+    a, b = _operands(np.random.default_rng(0), *shape, dtype)
+    _check(matmul.matmul(a, b), a, b)
+
+
+@pytest.mark.parametrize("trans_a", [False, True])
+@pytest.mark.parametrize("trans_b", [False, True])
+@pytest.mark.parametrize("dtype", DTYPES)
+@pytest.mark.parametrize("shape", [(7, 13, 5), (97, 257, 33), (130, 300, 17)])
+def test_gemm_transposed(backend, shape, dtype, trans_a, trans_b):
+    if numba.config.DISABLE_JIT and shape[0] * shape[1] * shape[2] > 30_000:
+        pytest.skip("large product in Python mode")
+    a, b = _operands(np.random.default_rng(1), *shape, dtype, trans_a, trans_b)
+    _check(matmul.gemm(a, b, trans_a, trans_b), a, b, trans_a, trans_b)
+
+
+@pytest.mark.parametrize("dtype", DTYPES)
+@pytest.mark.parametrize("batch", [1, 3, 4])
+@pytest.mark.parametrize("shape", [(7, 13, 5), (97, 65, 33)])
+def test_gemm_batched(backend, shape, batch, dtype):
+    if numba.config.DISABLE_JIT and batch * shape[0] * shape[1] * shape[2] > 30_000:
+        pytest.skip("large product in Python mode")
+    rng = np.random.default_rng(2)
+    for trans_a, trans_b in [(False, False), (True, False), (False, True)]:
+        a, b = _operands(rng, *shape, dtype, trans_a, trans_b, batch=(batch,))
+        _check(matmul.gemm(a, b, trans_a, trans_b), a, b, trans_a, trans_b)
+
+
+def test_gradient_products(backend):
+    """dA = G @ B^T and dB = A^T @ G, the backward of C = A @ B."""
+    rng = np.random.default_rng(3)
+    a, b = _operands(rng, 19, 23, 37, np.float64)
+    g = rng.standard_normal((19, 37))
+    _check(matmul.gemm(g, b, trans_b=True), g, b, trans_b=True)
+    _check(matmul.gemm(a, g, trans_a=True), a, g, trans_a=True)
+
+
+@pytest.mark.parametrize("dtype", DTYPES)
+def test_non_contiguous_inputs(backend, dtype):
+    rng = np.random.default_rng(4)
+    a = rng.standard_normal((40, 62)).astype(dtype)
+    b = rng.standard_normal((70, 50)).astype(dtype)
+    for x, y in [(a[:, ::2], b[:62:2, :17]),  # strided
+                 (a[:31].T, b[:31, 3:40]),  # transposed view: read as trans_a, no copy
+                 (a[::3, 1:32], b.T[:31, ::4])]:
+        _check(matmul.matmul(x, y), x, y)
+    a3 = rng.standard_normal((3, 40, 20)).astype(dtype)
+    b3 = rng.standard_normal((3, 30, 20)).astype(dtype)
+    _check(matmul.matmul(a3, b3.swapaxes(1, 2)), a3, b3.swapaxes(1, 2))
+
+
+@pytest.mark.parametrize("shape", [(1, 1, 1), (5, 7, 3), (16, 9, 33)])
+def test_against_naive_twin(backend, shape):
+    a, b = _operands(np.random.default_rng(5), *shape, np.float32)
+    np.testing.assert_allclose(matmul.matmul(a, b), reference.matmul_naive(a, b),
+                               rtol=1e-5, atol=1e-5)
+
+
+def test_empty_and_zero_depth(backend):
+    for m, k, n in [(0, 3, 4), (3, 0, 4), (3, 4, 0)]:
+        a, b = np.ones((m, k), np.float32), np.ones((k, n), np.float32)
+        np.testing.assert_array_equal(matmul.matmul(a, b), np.zeros((m, n), np.float32))
+
+
+def test_out_and_aliasing(backend):
+    rng = np.random.default_rng(6)
+    a, b = _operands(rng, 9, 9, 9, np.float64)
+    out = np.full((9, 9), np.nan)
+    assert matmul.matmul(a, b, out=out) is out
+    _check(out, a, b)
+    expected = a @ b
+    assert matmul.matmul(a, b, out=a) is a  # out overlaps an input
+    np.testing.assert_allclose(a, expected, rtol=1e-12)
+
+
+# 0 * inf in the zero padding warns when the kernels run as Python (NUMBA_DISABLE_JIT)
+@pytest.mark.filterwarnings("ignore:invalid value:RuntimeWarning")
+def test_nan_and_inf_propagate(backend):
+    a = np.ones((9, 5), np.float32)
+    b = np.ones((5, 40), np.float32)
+    a[2, 3], b[1, 35] = np.nan, np.inf
+    c = matmul.matmul(a, b)
+    assert np.isnan(c[2]).all()
+    assert np.isinf(c[[0, 1, 3, 4, 5, 6, 7, 8], 35]).all()
+    assert np.isfinite(np.delete(np.delete(c, 2, 0), 35, 1)).all()
+
+
+@pytest.mark.parametrize("name", ["serial", "batched", "parallel"])
+def test_each_kernel(name):
+    """Each compiled kernel, whatever shape thresholds would pick, with ragged blocks."""
+    rng = np.random.default_rng(7)
+    for trans_a, trans_b in [(False, False), (True, True)]:
+        a, b = _operands(rng, 21, 45, 70, np.float32, trans_a, trans_b, batch=(2,))
+        c = np.zeros((2, 21, 70), np.float32)
+        sizes = (16, 8, 32) if name == "parallel" else (16, 8)
+        matmul._kernel(name, c.dtype)(a, b, c, trans_a, trans_b, *sizes)
+        _check(c, a, b, trans_a, trans_b)
+
+
+@pytest.mark.parametrize("args, match", [
+    ((np.ones((2, 3)), np.ones((4, 2))), "do not match"),
+    ((np.ones((2, 3)), np.ones((2, 3, 4))), "2-D or two 3-D"),
+    ((np.ones(3), np.ones(3)), "2-D or two 3-D"),
+    ((np.ones((2, 2, 3)), np.ones((3, 3, 4))), "do not match"),
+    ((np.ones((2, 3), np.float32), np.ones((3, 4))), "float32 or float64"),
+    ((np.ones((2, 3), np.int64), np.ones((3, 4), np.int64)), "float32 or float64"),
+])
+def test_invalid_operands(args, match):
+    with pytest.raises(ValueError, match=match):
+        matmul.matmul(*args)
+
+
+def test_invalid_out_and_backend():
+    with pytest.raises(ValueError, match="out must be"):
+        matmul.matmul(np.ones((2, 3)), np.ones((3, 4)), out=np.empty((4, 2)).T)
+    with pytest.raises(ValueError, match="backend"):
+        matmul.set_matmul_backend("cublas")
+
+
+def test_per_call_backend():
+    a, b = _operands(np.random.default_rng(8), 30, 40, 50, np.float64)
+    for name in matmul.BACKENDS:
+        _check(matmul.matmul(a, b, backend=name), a, b)
+    with pytest.raises(ValueError, match="backend"):
+        matmul.gemm(a, b, backend="mkl")
+
+
+def test_backend_from_environment():
+    code = "from autograd_engine.kernels import matmul; print(matmul.get_matmul_backend())"
+    env = dict(os.environ, AUTOGRAD_ENGINE_MATMUL="blas")
+    result = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True,
+                            text=True, check=True)
+    assert result.stdout.strip() == "blas"
