@@ -25,11 +25,16 @@ Kernels: ``serial`` (one thread), ``batched`` (batch elements over threads) and
 and shared), chosen by size.
 
 Dispatch for ``auto`` (measured on this project's 2-core AVX-512 Xeon against OpenBLAS
-0.3.31; numbers in ``bench/MATMUL.md``): BLAS for ``m * n * k <= BLAS_MAX_FLOPS`` (64^3),
-the Numba GEMM above. Up to 64^3 OpenBLAS runs single-threaded, so it wakes no worker
-threads, and numpy's lower call overhead wins. Above it the Numba GEMM is used even where
-BLAS is faster: OpenBLAS's workers busy-wait after each call, and alternating them with
-Numba's pool (every other kernel in a training step) slows both by an order of magnitude.
+0.3.31; numbers in ``bench/MATMUL.md``) follows ``config.PARALLEL``, so that a training
+step never alternates two spinning thread pools (OpenBLAS's workers busy-wait after each
+call; alternating them with Numba's pool slows both by an order of magnitude):
+
+- parallel kernels off (the default): BLAS. Every Numba kernel is serial, so OpenBLAS's
+  threads have the cores to themselves, and BLAS is the faster GEMM (the Numba GEMM
+  reaches 0.7-0.9x of it on 2 threads).
+- parallel kernels on: BLAS only for ``m * n * k <= BLAS_MAX_FLOPS`` (64^3), where
+  OpenBLAS runs single-threaded and its lower call overhead wins; the Numba GEMM above,
+  sharing Numba's pool with the other kernels.
 
 ``AUTOGRAD_ENGINE_MATMUL=numba|blas|auto`` (default ``auto``), ``set_matmul_backend(name)``
 or a call's ``backend=`` selects the backend.
@@ -46,6 +51,7 @@ from numba import prange
 from numba.core import config as numba_config
 from numba.core.compiler_lock import global_compiler_lock
 
+from . import config
 from .config import jit
 
 BACKENDS = ("auto", "numba", "blas")
@@ -417,7 +423,7 @@ def _numba_gemm(a, b, trans_a, trans_b, c) -> None:
 
 def _use_blas(m: int, n: int, k: int, backend: str) -> bool:
     if backend == "auto":
-        return m * n * k <= BLAS_MAX_FLOPS
+        return not config.PARALLEL or m * n * k <= BLAS_MAX_FLOPS
     return backend == "blas"
 
 

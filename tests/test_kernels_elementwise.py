@@ -182,3 +182,20 @@ def test_scatter_add_bounds():
         scatter.scatter_add_rows(5, np.array([-1]), np.ones((1, 2)))
     with pytest.raises(TypeError, match="scatter_add_flat"):
         scatter.scatter_add_flat(5, np.array([0.0]), np.ones(1))
+
+
+@pytest.mark.parametrize("name", ACTIVATIONS)
+def test_parallel_variant_matches_serial(name, monkeypatch):
+    """The multi-threaded builds (AUTOGRAD_ENGINE_PARALLEL=1) give the serial results."""
+    from autograd_engine.kernels import config
+
+    constants, from_output = ACTIVATIONS[name]
+    x = (np.random.default_rng(1).standard_normal(1000) * 4).astype(np.float32)
+    g = np.random.default_rng(2).standard_normal(1000).astype(np.float32)
+    fwd, bwd = _pair(name)
+    y = fwd(x, *constants)
+    dx = bwd(y if from_output else x, g, *constants)
+    monkeypatch.setattr(config, "PARALLEL_MIN_SIZE", 1)
+    y_par = fwd(x, *constants)
+    np.testing.assert_array_equal(y_par, y)
+    np.testing.assert_array_equal(bwd(y_par if from_output else x, g, *constants), dx)

@@ -50,8 +50,9 @@ def test_kernel_matches_reference(name, kwargs, dtype, n):
     assert p.dtype == dtype
 
 
-def test_large_arrays_use_the_parallel_build_with_the_same_result():
+def test_large_arrays_use_the_parallel_build_with_the_same_result(monkeypatch):
     from autograd_engine.kernels import config
+    monkeypatch.setattr(config, "PARALLEL_MIN_SIZE", 1 << 12)
     n = config.PARALLEL_MIN_SIZE + 3
     p, g, states = _arrays("adam_step", np.float32, n)
     p_small, states_small = p.copy(), [s.copy() for s in states]
