@@ -55,6 +55,7 @@ class Node:
     location = None
     non_differentiable = ()
     out_meta = ()  # multi-output ops: ((shape, dtype), ...) per output
+    _needs_input_grad = None  # set by custom ops, which need it during forward
 
     def __init__(self, op: type) -> None:
         self.op = op
@@ -65,14 +66,14 @@ class Node:
     @property
     def needs_input_grad(self) -> tuple:
         """Per forward argument: does it need a gradient?"""
-        nig = self.__dict__.get("_needs_input_grad")
+        nig = self._needs_input_grad
         if nig is None:
-            nig = tuple(e is not None for e in self.next)
+            return tuple([e is not None for e in self.next])
         return nig
 
     @needs_input_grad.setter
     def needs_input_grad(self, value: tuple) -> None:
-        self.__dict__["_needs_input_grad"] = value
+        self._needs_input_grad = value
 
     @property
     def name(self) -> str:
@@ -114,8 +115,10 @@ class Node:
                 if current != version:
                     _raise_stale(self, "an input", value.shape, current, version)
                 out.append(value)
-            else:
-                out.append(value if value is None else Tensor(value))
+            elif type(value) is np.ndarray:
+                out.append(Tensor(value))
+            else:  # a Python number or None, as the forward passed it
+                out.append(value)
         return tuple(out)
 
     def out_requires_grad(self) -> bool:
@@ -168,6 +171,9 @@ def resolve_saved(node: Node, args: tuple, raw_out: Any, out: Tensor) -> None:
     """
     saved = []
     for value in node._to_save:
+        if type(value) is not np.ndarray and value is not raw_out:
+            saved.append((value, 0))  # a Python number or None
+            continue
         if value is raw_out or value is out.data:
             if out._vc is None:
                 out._vc = [0]
@@ -197,33 +203,26 @@ class Function:
     @classmethod
     def apply(cls, *args: Any, **kwargs: Any) -> Tensor:
         """Run ``forward`` on the arrays of ``args`` and record a node when grad is needed."""
-        # One pass over the arguments builds everything the node needs (this is the hot path;
-        # every long-lived object allocated here also costs garbage-collector time).
-        arrays = []
-        edges = []
+        # The hot path: every op of every model comes through here. Edges are built only
+        # when recording; each long-lived object allocated here also costs GC time.
+        arrays = [a.data if isinstance(a, Tensor) else a for a in args]
         requires = False
-        for a in args:
-            if isinstance(a, Tensor):
-                arrays.append(a.data)
-                if a.requires_grad:
+        if state.grad_enabled:
+            for a in args:
+                if isinstance(a, Tensor) and a.requires_grad:
                     requires = True
-                    fn = a.grad_fn
-                    edges.append(a if fn is None else
-                                 fn if fn.n_outputs == 1 else (fn, a._output_nr))
-                    continue
-            else:
-                arrays.append(a)
-            edges.append(None)
+                    break
         ctx = Node(cls)
         raw = out_array = cls.forward(ctx, *arrays, **kwargs)
         if type(out_array) is not np.ndarray:  # numpy returns scalars for 0-d results
             out_array = np.asarray(out_array)
         if state.anomaly:
             check_forward_finite(cls, out_array, arrays)
-        if not requires or not state.grad_enabled or out_array.dtype.kind != "f":
+        if not requires or out_array.dtype.kind != "f":
             return Tensor(out_array)
         out = Tensor(out_array, True, ctx)
-        ctx.next = tuple(edges)
+        ctx.next = tuple([edge(a) if isinstance(a, Tensor) and a.requires_grad else None
+                          for a in args])
         ctx.out_shape = out_array.shape
         ctx.out_dtype = out_array.dtype
         if ctx._to_save is not None:

@@ -380,6 +380,12 @@ class Tensor:
     def __or__(self, other: Any) -> "Tensor":
         return _elementwise.logical_or(self, other)
 
+    def __rand__(self, other: Any) -> "Tensor":
+        return _elementwise.logical_and(other, self)
+
+    def __ror__(self, other: Any) -> "Tensor":
+        return _elementwise.logical_or(other, self)
+
     def __getitem__(self, index: Any) -> "Tensor":
         return _index.getitem(self, index)
 

@@ -11,7 +11,13 @@ from ._util import broadcast_error, promote
 
 
 def _binary(op: str, ufunc: Any, a: Any, b: Any) -> np.ndarray:
-    if not (type(a) is np.ndarray and type(b) is np.ndarray and a.dtype == b.dtype):
+    if type(a) is np.ndarray:
+        if type(b) is np.ndarray:
+            if a.dtype != b.dtype:
+                a, b = promote(op, a, b)
+        elif type(b) is not float or a.dtype.kind != "f":  # float scalar: weak, keeps a's dtype
+            a, b = promote(op, a, b)
+    else:
         a, b = promote(op, a, b)
     try:
         return ufunc(a, b)

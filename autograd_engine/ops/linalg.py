@@ -53,7 +53,8 @@ def _check_matmul(a: np.ndarray, b: np.ndarray) -> None:
         raise RuntimeError(f"matmul: shapes {a.shape} and {b.shape} are not aligned: "
                            f"{ka} (dim {a.ndim - 1}) != {kb} (dim {dim_b})")
     try:
-        np.broadcast_shapes(a.shape[:-2], b.shape[:-2])
+        if a.ndim > 2 or b.ndim > 2:
+            np.broadcast_shapes(a.shape[:-2], b.shape[:-2])
     except ValueError:
         raise RuntimeError(f"matmul: batch dimensions of shapes {a.shape} and {b.shape} "
                            "cannot be broadcast together") from None
