@@ -41,7 +41,7 @@ def numpy_conv(x=X, w=WEIGHT, b=BIAS, g=GRAD) -> tuple:
     return y, dxp[:, :, p:-p, p:-p], dw, g.sum((0, 2, 3))
 
 
-def _ae_conv():
+def ae_conv():
     x = ae.tensor(X, requires_grad=True)
     w = ae.tensor(WEIGHT, requires_grad=True)
     b = ae.tensor(BIAS, requires_grad=True)
@@ -54,7 +54,7 @@ def _ae_conv():
     return run
 
 
-def _torch_conv():
+def torch_conv():
     try:
         import torch
     except ImportError:
@@ -110,7 +110,7 @@ def _norm_workloads() -> dict:
 
 
 def _conv_workload() -> dict:
-    return {"numpy": numpy_conv, "ae": _ae_conv(), "torch": _torch_conv()}
+    return {"numpy": numpy_conv, "ae": ae_conv(), "torch": torch_conv()}
 
 
 CONV_NAME = f"conv2d fwd+bwd ({N}, {C}, {H}, {W}) 3x3 -> {O}"

@@ -67,7 +67,7 @@ NUMPY_PAIRS = {
 FROM_OUTPUT = {"sigmoid", "tanh"}
 
 
-def _kernel_pair(name):
+def kernel_pair(name):
     fwd = getattr(activations, f"{name}_fwd")
     bwd = getattr(activations, f"{name}_bwd")
 
@@ -82,7 +82,7 @@ def _kernel_pair(name):
 @pytest.mark.parametrize("name", NUMPY_PAIRS)
 def test_activation_pair(benchmark, name, implementation):
     benchmark.group = f"{name} fwd+bwd float32[{N}]"
-    run = NUMPY_PAIRS[name] if implementation == "numpy" else _kernel_pair(name)
+    run = NUMPY_PAIRS[name] if implementation == "numpy" else kernel_pair(name)
     benchmark(run, X, G)
 
 
@@ -106,7 +106,7 @@ def test_softmax_pair(benchmark, shape, implementation):
     benchmark(_numpy_softmax_pair if implementation == "numpy" else _kernel_softmax_pair, x, g)
 
 
-def _numpy_cross_entropy_pair(logits, target, grad):
+def numpy_cross_entropy_pair(logits, target, grad):
     rows = np.arange(len(target))
     m = logits.max(1, keepdims=True)
     log_sum = m[:, 0] + np.log(np.exp(logits - m).sum(1))
@@ -128,7 +128,7 @@ def test_cross_entropy_pair(benchmark, shape, implementation):
     logits = (RNG.standard_normal(shape) * 3).astype(np.float32)
     target = RNG.integers(0, shape[1], shape[0])
     grad = np.ones(shape[0], np.float32)
-    run = _numpy_cross_entropy_pair if implementation == "numpy" else _kernel_cross_entropy_pair
+    run = numpy_cross_entropy_pair if implementation == "numpy" else _kernel_cross_entropy_pair
     benchmark(run, logits, target, grad)
 
 

@@ -1,0 +1,1 @@
+"""Benchmarks: ``python -m bench`` (report) and ``pytest bench --benchmark-only``."""

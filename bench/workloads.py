@@ -1,0 +1,285 @@
+"""The curated workloads of ``python -m bench``: each maps implementation names to
+zero-argument callables built on the same inputs. "naive" is the pure-Python loop version,
+"numpy" the straightforward numpy version, "torch" PyTorch when it is installed (None
+otherwise), and "autograd_engine" / "kernel" are ours."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Callable, Optional
+
+import numpy as np
+
+import autograd_engine as ae
+from autograd_engine import nn
+from autograd_engine.kernels import activations, losses
+from autograd_engine.kernels import matmul as kmatmul
+from autograd_engine.kernels import reference
+
+from . import bench_conv, bench_kernels
+
+try:
+    import torch
+except ImportError:  # the torch column then says "not installed"
+    torch = None
+
+
+@dataclass
+class Workload:
+    name: str
+    build: Callable[[], dict]
+    quick: bool = True  # part of ``--quick``
+    unit_ops: int = 1  # divide times by this to report a per-op figure (overhead chains)
+
+
+def _rng() -> np.random.Generator:
+    return np.random.default_rng(0)
+
+
+def _torch(fn: Callable[[], Callable]) -> Optional[Callable]:
+    return None if torch is None else fn()
+
+
+# -- matmul ---------------------------------------------------------------------------------
+def matmul(n: int) -> Workload:
+    def build() -> dict:
+        a = _rng().standard_normal((n, n)).astype(np.float32)
+        b = _rng().standard_normal((n, n)).astype(np.float32)
+        ta, tb = ae.from_numpy(a), ae.from_numpy(b)
+        impls = {}
+        if n <= 64:
+            small_a, small_b = a.tolist(), b.tolist()
+            impls["naive"] = lambda: reference.matmul_naive(small_a, small_b)
+        impls["numpy"] = lambda: a @ b
+        impls["kernel (Numba GEMM)"] = lambda: kmatmul.gemm(a, b, backend="numba")
+        impls["autograd_engine"] = lambda: ta @ tb
+        impls["torch"] = _torch(lambda: (lambda x, y: lambda: x @ y)(torch.from_numpy(a),
+                                                                   torch.from_numpy(b)))
+        return impls
+    return Workload(f"matmul {n}x{n} float32", build, quick=n in (64, 256, 1024))
+
+
+# -- activations, softmax, cross-entropy ------------------------------------------------------
+_TORCH_ACT = {"relu": "relu", "leaky_relu": "leaky_relu", "sigmoid": "sigmoid",
+              "tanh": "tanh", "gelu": "gelu", "silu": "silu", "softplus": "softplus",
+              "elu": "elu"}
+
+
+def activation(name: str, size: int = 1 << 20) -> Workload:
+    def build() -> dict:
+        x = _rng().standard_normal(size).astype(np.float32)
+        g = _rng().standard_normal(size).astype(np.float32)
+        fn = getattr(ae.nn.functional, name)
+        xt = ae.tensor(x, requires_grad=True)
+        gt = ae.from_numpy(g)
+
+        def ours():
+            xt.grad = None
+            fn(xt).backward(gt)
+
+        def naive_pair():
+            small = x[: size // 64]  # loops are slow: time 1/64 of the data, scale up
+            y = getattr(reference, f"{name}_fwd")(small)
+            getattr(reference, f"{name}_bwd")(y if name in ("sigmoid", "tanh") else small,
+                                             g[: size // 64])
+
+        def torch_pair():
+            xt_ = torch.tensor(x, requires_grad=True)
+            gt_ = torch.from_numpy(g)
+            tfn = getattr(torch.nn.functional, _TORCH_ACT[name])
+
+            def run():
+                xt_.grad = None
+                tfn(xt_).backward(gt_)
+            return run
+
+        naive_pair.factor = 64
+        return {"naive": naive_pair, "numpy": lambda: bench_kernels.NUMPY_PAIRS[
+            name](x, g), "kernel": lambda: bench_kernels.kernel_pair(name)(x, g),
+            "autograd_engine": ours, "torch": _torch(torch_pair)}
+    return Workload(f"{name} fwd+bwd float32[{size}]", build, quick=name in ("relu", "gelu"))
+
+
+def cross_entropy(n: int, c: int) -> Workload:
+    def build() -> dict:
+        rng = _rng()
+        logits = (rng.standard_normal((n, c)) * 3).astype(np.float32)
+        target = rng.integers(0, c, n)
+        ones = np.ones(n, np.float32)
+        lt, tt = ae.tensor(logits, requires_grad=True), ae.from_numpy(target)
+
+        def ours():
+            lt.grad = None
+            ae.nn.functional.cross_entropy(lt, tt).backward()
+
+        def kernel():
+            loss, prob = losses.cross_entropy_fwd(logits, target)
+            losses.cross_entropy_bwd(prob, target, ones)
+
+        def torch_pair():
+            lt_ = torch.tensor(logits, requires_grad=True)
+            tt_ = torch.from_numpy(target)
+
+            def run():
+                lt_.grad = None
+                torch.nn.functional.cross_entropy(lt_, tt_).backward()
+            return run
+
+        return {"numpy": lambda: bench_kernels.numpy_cross_entropy_pair(logits, target, ones),
+                "kernel": kernel, "autograd_engine": ours, "torch": _torch(torch_pair)}
+    return Workload(f"softmax-cross-entropy fwd+bwd ({n}, {c})", build, quick=c == 1000)
+
+
+# -- optimizers -----------------------------------------------------------------------------
+_MLP_SHAPES = [(1024, 784), (1024,), (1024, 1024), (1024,), (10, 1024), (10,)]
+
+
+def optimizer_step(kind: str) -> Workload:
+    def build() -> dict:
+        rng = _rng()
+        arrays = [rng.standard_normal(s).astype(np.float32) for s in _MLP_SHAPES]
+        grads = [rng.standard_normal(s).astype(np.float32) * 0.01 for s in _MLP_SHAPES]
+        params = [ae.tensor(a, requires_grad=True) for a in arrays]
+        for p, g in zip(params, grads):
+            p.grad = ae.from_numpy(g)
+        opt = (ae.optim.SGD(params, lr=1e-3, momentum=0.9) if kind == "sgd"
+               else ae.optim.Adam(params, lr=1e-3))
+        states = [[np.zeros_like(a) for _ in range(2)] for a in arrays]
+
+        def numpy_step():
+            for p, g, (m, v) in zip(arrays, grads, states):
+                if kind == "sgd":
+                    m *= 0.9
+                    m += g
+                    p -= 1e-3 * m
+                else:
+                    m *= 0.9
+                    m += 0.1 * g
+                    v *= 0.999
+                    v += 0.001 * g * g
+                    denom = np.sqrt(v)
+                    denom /= 0.5
+                    denom += 1e-8
+                    p -= 1e-3 * m / denom
+
+        def torch_step():
+            tparams = [torch.tensor(a, requires_grad=True) for a in arrays]
+            for p, g in zip(tparams, grads):
+                p.grad = torch.from_numpy(g)
+            topt = (torch.optim.SGD(tparams, lr=1e-3, momentum=0.9) if kind == "sgd"
+                    else torch.optim.Adam(tparams, lr=1e-3))
+            return topt.step
+
+        return {"numpy": numpy_step, "autograd_engine": opt.step, "torch": _torch(torch_step)}
+    label = "SGD(momentum=0.9)" if kind == "sgd" else "Adam"
+    return Workload(f"{label} step, 1.86M params", build)
+
+
+# -- conv -------------------------------------------------------------------------------------
+def conv2d() -> Workload:
+    def build() -> dict:
+        return {"numpy": bench_conv.numpy_conv, "autograd_engine": bench_conv.ae_conv(),
+                "torch": bench_conv.torch_conv()}
+    return Workload(bench_conv.CONV_NAME, build)
+
+
+# -- engine overhead --------------------------------------------------------------------------
+def op_chain(length: int = 100) -> Workload:
+    def build() -> dict:
+        def chain(lib):
+            x = lib.ones(8, requires_grad=True)
+
+            def run():
+                y = x
+                for _ in range(length):
+                    y = y * 1.0001
+                y.sum().backward()
+            return run
+        return {"autograd_engine": chain(ae), "torch": _torch(lambda: chain(torch))}
+    return Workload(f"per-op overhead: {length} elementwise ops on (8,), fwd+bwd, per op",
+                    build, unit_ops=length)
+
+
+def deep_chain(length: int = 100_000) -> Workload:
+    def build() -> dict:
+        def chain(lib):
+            x = lib.ones(1, requires_grad=True)
+
+            def run():
+                y = x
+                for _ in range(length):
+                    y = y + 1.0
+                y.sum().backward()
+            return run
+        return {"autograd_engine": chain(ae), "torch": _torch(lambda: chain(torch))}
+    return Workload(f"{length:,}-op chain fwd+bwd", build)
+
+
+# -- training steps ---------------------------------------------------------------------------
+def mlp_step(sizes: tuple, batch: int) -> Workload:
+    def build() -> dict:
+        rng = _rng()
+        x = rng.standard_normal((batch, sizes[0])).astype(np.float32)
+        y = rng.integers(0, sizes[-1], batch)
+        return {"numpy": _numpy_mlp_step(sizes, x, y), "autograd_engine": _lib_mlp_step(
+            ae, sizes, x, y), "torch": _torch(lambda: _lib_mlp_step(torch, sizes, x, y))}
+    name = "-".join(map(str, sizes))
+    return Workload(f"MLP {name} training step, batch {batch}, float32 (SGD momentum)", build)
+
+
+def _lib_mlp_step(lib, sizes, x_np, y_np) -> Callable:
+    lib.manual_seed(0)
+    layers = []
+    for a, b in zip(sizes[:-1], sizes[1:]):
+        layers += [lib.nn.Linear(a, b), lib.nn.ReLU()]
+    model = lib.nn.Sequential(*layers[:-1])
+    opt = lib.optim.SGD(model.parameters(), lr=0.01, momentum=0.9)
+    loss_fn = lib.nn.CrossEntropyLoss()
+    x, y = lib.from_numpy(x_np), lib.from_numpy(y_np)
+
+    def step():
+        opt.zero_grad()
+        loss_fn(model(x), y).backward()
+        opt.step()
+    return step
+
+
+def _numpy_mlp_step(sizes, x, y) -> Callable:
+    """A hand-written forward, backward and momentum update (the numpy baseline)."""
+    rng = _rng()
+    ws = [(rng.standard_normal((b, a)) / np.sqrt(a)).astype(np.float32)
+          for a, b in zip(sizes[:-1], sizes[1:])]
+    bs = [np.zeros(b, np.float32) for b in sizes[1:]]
+    bufs = [np.zeros_like(p) for p in ws + bs]
+    rows = np.arange(len(y))
+
+    def step():
+        acts = [x]
+        for i, (w, b) in enumerate(zip(ws, bs)):
+            z = acts[-1] @ w.T + b
+            acts.append(np.maximum(z, 0) if i < len(ws) - 1 else z)
+        logits = acts[-1]
+        e = np.exp(logits - logits.max(1, keepdims=True))
+        g = e / e.sum(1, keepdims=True)
+        g[rows, y] -= 1
+        g /= len(y)
+        grads_w, grads_b = [], []
+        for i in range(len(ws) - 1, -1, -1):
+            grads_w.append(g.T @ acts[i])
+            grads_b.append(g.sum(0))
+            if i:
+                g = (g @ ws[i]) * (acts[i] > 0)
+        for p, grad, buf in zip(ws + bs, grads_w[::-1] + grads_b[::-1], bufs):
+            buf *= 0.9
+            buf += grad
+            p -= 0.01 * buf
+    return step
+
+
+def all_workloads() -> list:
+    return ([matmul(n) for n in (64, 128, 256, 512, 1024, 2048)]
+            + [activation(name) for name in ("relu", "leaky_relu", "sigmoid", "tanh", "gelu",
+                                             "silu", "softplus", "elu")]
+            + [cross_entropy(128, 10), cross_entropy(1024, 1000)]
+            + [optimizer_step("sgd"), optimizer_step("adam"), conv2d()]
+            + [op_chain(), deep_chain()]
+            + [mlp_step((784, 1024, 1024, 10), 128), mlp_step((64, 128, 10), 32)])
