@@ -149,3 +149,14 @@ def test_tensor_methods_delegate():
     assert x.gather(1, ae.tensor([[2], [0]])).tolist() == [[2], [3]]
     assert x.index_select(0, ae.tensor([1])).tolist() == [[3, 4, 5]]
     assert x.masked_fill(x < 1, 9.0).tolist() == [[9, 1, 2], [3, 4, 5]]
+
+
+def test_row_gather_backward_accumulates_repeated_and_negative_indices():
+    x = ae.tensor(np.arange(12.0).reshape(4, 3), dtype=ae.float64, requires_grad=True)
+    idx = ae.tensor([-1, 0, 3, 3, 1])
+    x[idx].sum().backward()
+    np.testing.assert_array_equal(x.grad.data, np.array([[1.0] * 3, [1.0] * 3, [0.0] * 3,
+                                                         [3.0] * 3]))
+    x.grad = None
+    (x[ae.tensor([[2, 2], [0, -4]])] * 2).sum().backward()  # 2-D index array, -4 is row 0
+    np.testing.assert_array_equal(x.grad.data[:, 0], [4.0, 0.0, 4.0, 0.0])
