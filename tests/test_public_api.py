@@ -1,0 +1,40 @@
+"""Every name of the public contract exists where users look for it."""
+import autograd_engine as ae
+import autograd_engine.nn.functional as F
+
+TOP = ("tensor from_numpy zeros ones full empty arange linspace eye zeros_like ones_like rand "
+       "randn randint manual_seed float32 float64 int64 bool no_grad enable_grad "
+       "is_grad_enabled exp log sqrt sin cos tanh sigmoid relu clamp maximum minimum where sign "
+       "sum mean var std max min argmax argmin logsumexp prod norm reshape view flatten squeeze "
+       "unsqueeze transpose permute expand repeat cat stack split chunk pad matmul save load "
+       "Tensor abs").split()
+FUNCTIONAL = ("relu leaky_relu sigmoid tanh gelu silu softplus elu softmax log_softmax "
+              "cross_entropy nll_loss mse_loss l1_loss binary_cross_entropy "
+              "binary_cross_entropy_with_logits one_hot pad linear dropout embedding conv2d "
+              "max_pool2d batch_norm layer_norm").split()
+MODULES = ("Module Parameter Linear Sequential ModuleList ReLU LeakyReLU Sigmoid Tanh GELU SiLU "
+           "Softmax Dropout BatchNorm1d LayerNorm Embedding Flatten Conv2d MaxPool2d MSELoss "
+           "L1Loss CrossEntropyLoss NLLLoss BCELoss BCEWithLogitsLoss").split()
+INIT = ("calculate_gain xavier_uniform_ xavier_normal_ kaiming_uniform_ kaiming_normal_ "
+        "uniform_ normal_ zeros_ ones_ constant_").split()
+OPTIM = "SGD Adam AdamW RMSprop Adagrad".split()
+SCHEDULERS = "StepLR MultiStepLR ExponentialLR CosineAnnealingLR LinearLR ReduceLROnPlateau".split()
+AUTOGRAD = "grad Function gradcheck gradgradcheck detect_anomaly GradcheckError check_op".split()
+
+
+def test_public_names_exist():
+    missing = [f"ae.{n}" for n in TOP if not hasattr(ae, n)]
+    missing += [f"F.{n}" for n in FUNCTIONAL if not hasattr(F, n)]
+    missing += [f"nn.{n}" for n in MODULES if not hasattr(ae.nn, n)]
+    missing += [f"nn.init.{n}" for n in INIT if not hasattr(ae.nn.init, n)]
+    missing += [f"optim.{n}" for n in OPTIM if not hasattr(ae.optim, n)]
+    missing += [f"lr_scheduler.{n}" for n in SCHEDULERS
+                if not hasattr(ae.optim.lr_scheduler, n)]
+    missing += [f"autograd.{n}" for n in AUTOGRAD if not hasattr(ae.autograd, n)]
+    missing += [f"nn.utils.{n}" for n in ("clip_grad_norm_", "clip_grad_value_")
+                if not hasattr(ae.nn.utils, n)]
+    assert not missing, missing
+
+
+def test_gradcheck_error_is_a_runtime_error():
+    assert issubclass(ae.autograd.GradcheckError, RuntimeError)
