@@ -38,8 +38,7 @@ def grad(outputs: Any, inputs: Any, grad_outputs: Any = None,
          allow_unused: bool = False) -> tuple:
     """Gradients of ``outputs`` with respect to ``inputs``, returned instead of stored."""
     outputs = [outputs] if isinstance(outputs, Tensor) else list(outputs)
-    single_input = isinstance(inputs, Tensor)
-    inputs = [inputs] if single_input else list(inputs)
+    inputs = [inputs] if isinstance(inputs, Tensor) else list(inputs)
     if grad_outputs is None or isinstance(grad_outputs, Tensor):
         grad_outputs = [grad_outputs] * len(outputs)
     grad_outputs = list(grad_outputs)

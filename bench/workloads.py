@@ -10,8 +10,7 @@ from typing import Callable, Optional
 import numpy as np
 
 import autograd_engine as ae
-from autograd_engine import nn
-from autograd_engine.kernels import activations, losses
+from autograd_engine.kernels import losses
 from autograd_engine.kernels import matmul as kmatmul
 from autograd_engine.kernels import reference
 
