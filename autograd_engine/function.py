@@ -216,7 +216,8 @@ class Function:
         raw = out_array = cls.forward(ctx, *arrays, **kwargs)
         if type(out_array) is not np.ndarray:  # numpy returns scalars for 0-d results
             out_array = np.asarray(out_array)
-        if state.anomaly:
+        anomaly = state.anomaly
+        if anomaly:
             check_forward_finite(cls, out_array, arrays)
         if not requires or out_array.dtype.kind != "f":
             return Tensor(out_array)
@@ -227,7 +228,7 @@ class Function:
         ctx.out_dtype = out_array.dtype
         if ctx._to_save is not None:
             resolve_saved(ctx, args, raw, out)
-        if state.anomaly:
+        if anomaly:
             ctx.location = _user_location()
         return out
 
