@@ -1,7 +1,4 @@
 """Fused optimizer kernels against their loop twins in ``kernels/reference.py``."""
-import os
-import subprocess
-import sys
 
 import numpy as np
 import pytest
@@ -86,15 +83,3 @@ def test_invalid_arrays_are_rejected_before_dispatch():
         kernels.sgd_step(np.ones(8, np.float32)[::2], p, p, lr=0.1)
     with pytest.raises(ValueError, match="gradient shape"):
         kernels.sgd_step(p, np.ones(5, np.float32), p, lr=0.1)
-
-
-def test_kernels_run_as_python_without_jit():
-    """The kernel bodies checked as plain Python (NUMBA_DISABLE_JIT=1), small sizes only."""
-    if os.environ.get("NUMBA_DISABLE_JIT") == "1":
-        pytest.skip("already running without JIT")
-    env = dict(os.environ, NUMBA_DISABLE_JIT="1")
-    result = subprocess.run(
-        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", __file__,
-         "-k", "matches_reference or not_checked"],
-        env=env, capture_output=True, text=True, timeout=600)
-    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
