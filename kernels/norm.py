@@ -18,7 +18,7 @@ import numpy as np
 from numba import prange
 
 from . import config
-from .activations import _SerialOrParallel, _float_array
+from .activations import _float_array, _like, _SerialOrParallel
 
 # --- loops ---------------------------------------------------------------------------------
 
@@ -188,10 +188,7 @@ def batch_norm_bwd(g: np.ndarray, x: np.ndarray, mean: np.ndarray, invstd: np.nd
                    weight: np.ndarray | None) -> tuple:
     """(dx, dweight, dbias) of ``batch_norm_fwd`` in training mode for upstream ``g``."""
     x = _float_array("batch_norm_bwd", x)
-    g = _float_array("batch_norm_bwd", g)
-    if g.shape != x.shape or g.dtype != x.dtype:
-        raise ValueError(f"batch_norm_bwd: gradient {g.dtype}{list(g.shape)} does not match "
-                         f"{x.dtype}{list(x.shape)}")
+    g = _like("batch_norm_bwd", x, g)
     channels = x.shape[1]
     dx = np.empty_like(x)
     dweight, dbias = np.empty(channels), np.empty(channels)
@@ -223,10 +220,7 @@ def layer_norm_bwd(g: np.ndarray, x: np.ndarray, mean: np.ndarray, invstd: np.nd
                    weight: np.ndarray | None) -> tuple:
     """(dx, dweight, dbias) of ``layer_norm_fwd`` for upstream ``g``."""
     x = _float_array("layer_norm_bwd", x)
-    g = _float_array("layer_norm_bwd", g)
-    if g.shape != x.shape or g.dtype != x.dtype:
-        raise ValueError(f"layer_norm_bwd: gradient {g.dtype}{list(g.shape)} does not match "
-                         f"{x.dtype}{list(x.shape)}")
+    g = _like("layer_norm_bwd", x, g)
     rows, width = x.shape
     n_chunks = _n_chunks(rows)
     dx = np.empty_like(x)
