@@ -436,6 +436,10 @@ def moments(x):
     return sum(values), sum(v * v for v in values), sum(not math.isfinite(v) for v in values)
 
 
+def sumsq(x):
+    return moments(x)[1]
+
+
 def update_sumsq(new, old):
     pairs = zip(np.asarray(new).reshape(-1), np.asarray(old).reshape(-1))
     pairs = [(float(n), float(o)) for n, o in pairs]

@@ -1,9 +1,14 @@
 """Fused reductions for training diagnostics: one pass over an array per statistic set.
 
-Sums accumulate in float64 whatever the input dtype. Non-finite values are counted and also
-flow into the sums (a NaN gradient gives a NaN norm, as ``clip_grad_norm_`` reports it).
+Sums accumulate in float64 whatever the input dtype. Non-finite values flow into the sums (a
+NaN gradient gives a NaN norm, as ``clip_grad_norm_`` reports it) and are counted; the count
+costs a second pass only when the sums are not finite, since finite sums prove there is no
+NaN/Inf (a NaN or Inf always reaches the sum of squares, and float32 squares cannot overflow
+a float64 sum; a float64 overflow just takes the counting pass, which then finds none).
 """
 from __future__ import annotations
+
+import math
 
 import numpy as np
 
@@ -13,17 +18,30 @@ from .activations import _float_array
 # --- loops ---------------------------------------------------------------------------------
 
 
-def _moments(x):
+def _sums(x):
     total = 0.0
     squares = 0.0
-    bad = 0
     for i in range(x.size):
         v = np.float64(x[i])
         total += v
         squares += v * v
-        d = v - v  # NaN exactly when v is NaN or +-Inf
+    return total, squares
+
+
+def _sumsq(x):
+    squares = 0.0
+    for i in range(x.size):
+        v = np.float64(x[i])
+        squares += v * v
+    return squares
+
+
+def _count_nonfinite(x):
+    bad = 0
+    for i in range(x.size):
+        d = x[i] - x[i]  # NaN exactly when x[i] is NaN or +-Inf
         bad += d != d
-    return total, squares, bad
+    return bad
 
 
 def _update_sumsq(new, old):
@@ -41,7 +59,6 @@ def _unit_moments(x, lo, hi, counts):
     # x is (outer, units, inner); counts[c] gets the entries of unit c at or beyond lo/hi
     total = 0.0
     squares = 0.0
-    bad = 0
     for a in range(x.shape[0]):
         for c in range(x.shape[1]):
             hits = 0
@@ -49,11 +66,9 @@ def _unit_moments(x, lo, hi, counts):
                 v = np.float64(x[a, c, b])
                 total += v
                 squares += v * v
-                d = v - v
-                bad += d != d
                 hits += (v <= lo) | (v >= hi)
             counts[c] += hits
-    return total, squares, bad
+    return total, squares
 
 
 def _unit_moments_rows(x, lo, hi, counts):
@@ -61,16 +76,13 @@ def _unit_moments_rows(x, lo, hi, counts):
     # output of a Linear layer; the 3-D loop above would run an inner loop of length 1)
     total = 0.0
     squares = 0.0
-    bad = 0
     for a in range(x.shape[0]):
         for c in range(x.shape[1]):
             v = np.float64(x[a, c])
             total += v
             squares += v * v
-            d = v - v
-            bad += d != d
             counts[c] += (v <= lo) | (v >= hi)
-    return total, squares, bad
+    return total, squares
 
 
 # ``reassoc`` lets LLVM vectorise the sums by reordering them (4x measured); unlike full
@@ -78,7 +90,9 @@ def _unit_moments_rows(x, lo, hi, counts):
 # the rounding of the summation order. Serial: a parallel reduction measured ~40x slower here
 # (thread start-up and the final combine dominate a pass of ~0.3 ms per million elements).
 _OPTIONS = dict(error_model="numpy", fastmath={"reassoc", "contract"})
-_MOMENTS = config.jit(**_OPTIONS)(_moments)
+_SUMS = config.jit(**_OPTIONS)(_sums)
+_SUMSQ = config.jit(**_OPTIONS)(_sumsq)
+_COUNT_NONFINITE = config.jit(error_model="numpy")(_count_nonfinite)
 _UPDATE_SUMSQ = config.jit(**_OPTIONS)(_update_sumsq)
 _UNIT_MOMENTS = config.jit(**_OPTIONS)(_unit_moments)
 _UNIT_MOMENTS_ROWS = config.jit(**_OPTIONS)(_unit_moments_rows)
@@ -86,11 +100,28 @@ _UNIT_MOMENTS_ROWS = config.jit(**_OPTIONS)(_unit_moments_rows)
 # --- public wrappers -----------------------------------------------------------------------
 
 
+def _nonfinite(x: np.ndarray, squares: float) -> int:
+    """NaN/Inf count of ``x`` given its float64 sum of squares (0 without a pass if finite)."""
+    return 0 if math.isfinite(squares) else int(_COUNT_NONFINITE(x.reshape(-1)))
+
+
 def moments(x: np.ndarray) -> tuple[float, float, int]:
     """(sum x, sum x^2, count of NaN/Inf) over all elements, sums in float64."""
     x = _float_array("moments", np.asarray(x))
-    total, squares, bad = _MOMENTS(x.reshape(-1))
-    return float(total), float(squares), int(bad)
+    total, squares = _SUMS(x.reshape(-1))
+    return float(total), float(squares), _nonfinite(x, squares)
+
+
+def sumsq_nonfinite(x: np.ndarray) -> tuple[float, int]:
+    """(sum x^2 in float64, count of NaN/Inf): a gradient's squared norm and health."""
+    squares = sumsq(x)
+    return squares, _nonfinite(np.asarray(x), squares)
+
+
+def sumsq(x: np.ndarray) -> float:
+    """sum x^2 over all elements in float64: the squared 2-norm."""
+    x = _float_array("sumsq", np.asarray(x))
+    return float(_SUMSQ(x.reshape(-1)))
 
 
 def update_sumsq(new: np.ndarray, old: np.ndarray) -> tuple[float, float]:
@@ -114,7 +145,7 @@ def unit_moments(x: np.ndarray, lo: float, hi: float) -> tuple[float, float, int
                          f"shape {x.shape}")
     counts = np.zeros(x.shape[1], np.int64)
     if x.shape[2] == 1:
-        total, squares, bad = _UNIT_MOMENTS_ROWS(x[:, :, 0], float(lo), float(hi), counts)
+        total, squares = _UNIT_MOMENTS_ROWS(x[:, :, 0], float(lo), float(hi), counts)
     else:
-        total, squares, bad = _UNIT_MOMENTS(x, float(lo), float(hi), counts)
-    return float(total), float(squares), int(bad), counts
+        total, squares = _UNIT_MOMENTS(x, float(lo), float(hi), counts)
+    return float(total), float(squares), _nonfinite(x, squares), counts

@@ -83,3 +83,33 @@ def test_invalid_arrays_are_rejected_before_dispatch():
         kernels.sgd_step(np.ones(8, np.float32)[::2], p, p, lr=0.1)
     with pytest.raises(ValueError, match="gradient shape"):
         kernels.sgd_step(p, np.ones(5, np.float32), p, lr=0.1)
+    with pytest.raises(ValueError, match="stats must be a writeable float64"):
+        kernels.sgd_step(p, p.copy(), p, lr=0.1, stats=np.zeros(3, np.float32))
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("name,kwargs", CASES)
+@pytest.mark.parametrize("n", [1, 4096, 10007])  # one element, one chunk, a partial chunk
+def test_measured_step_reports_update_norms_and_changes_nothing(name, kwargs, dtype, n):
+    p, g, states = _arrays(name, dtype, n, seed=n)
+    p_plain, states_plain = p.copy(), [s.copy() for s in states]
+    before = p.copy()
+    stats = np.full(3, 0.5)  # the kernel adds to what is there
+    getattr(kernels, name)(p, g, *states, stats=stats, **kwargs)
+    getattr(kernels, name)(p_plain, g, *states_plain, **kwargs)
+    np.testing.assert_array_equal(p, p_plain)
+    for got, want in zip(states, states_plain):
+        np.testing.assert_array_equal(got, want)
+    changes, squares = reference.update_sumsq(p, before)
+    want = [changes + 0.5, squares + 0.5, reference.sumsq(g) + 0.5]
+    np.testing.assert_allclose(stats, want, rtol=1e-12)
+
+
+def test_parallel_build_measures_the_same_update(monkeypatch):
+    from autograd_engine.kernels import config
+    p, g, (buf,) = _arrays("sgd_step", np.float32, 3 * 4096 + 5)
+    serial, parallel = np.zeros(3), np.zeros(3)
+    kernels.sgd_step(p.copy(), g, buf.copy(), lr=0.1, momentum=0.9, stats=serial)
+    monkeypatch.setattr(config, "PARALLEL_MIN_SIZE", 1 << 12)
+    kernels.sgd_step(p.copy(), g, buf.copy(), lr=0.1, momentum=0.9, stats=parallel)
+    np.testing.assert_allclose(parallel, serial, rtol=1e-12)

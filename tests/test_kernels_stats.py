@@ -36,6 +36,25 @@ def test_moments_matches_reference_and_numpy(shape, dtype):
 
 
 @pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("shape", SHAPES + [(1000003,)])
+def test_sumsq_matches_reference_and_numpy(shape, dtype):
+    x = _array(shape, dtype, seed=3)
+    got = stats.sumsq(x)
+    if x.size < 1000:
+        _close(got, reference.sumsq(x), dtype)
+    wide = x.astype(np.float64)
+    _close(got, np.dot(wide.reshape(-1), wide.reshape(-1)), dtype)
+
+
+def test_sumsq_of_huge_float32_values_stays_finite_and_nan_propagates():
+    x = np.full(1000, 3e38, np.float32)
+    assert stats.sumsq(x) == pytest.approx(1000 * float(np.float32(3e38)) ** 2)
+    x[500] = np.nan
+    assert np.isnan(stats.sumsq(x))
+    assert stats.sumsq(np.array([np.inf, 1.0], np.float32)) == np.inf
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
 def test_non_finite_values_are_counted_and_propagate(dtype):
     x = _array((4, 5), dtype, special=True)
     total, squares, bad = stats.moments(x)
@@ -85,3 +104,21 @@ def test_invalid_inputs_are_rejected_before_dispatch():
         stats.update_sumsq(np.ones(3), np.ones(4))
     with pytest.raises(ValueError, match=r"unit_moments: expected a 3-D .* got shape \(3, 4\)"):
         stats.unit_moments(np.ones((3, 4)), 0.0, 1.0)
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_sumsq_nonfinite_counts_only_what_is_there(dtype):
+    x = _array((6, 7), dtype, seed=4)
+    squares, bad = stats.sumsq_nonfinite(x)
+    assert bad == 0 and squares == pytest.approx(reference.sumsq(x), rel=1e-6)
+    x = _array((6, 7), dtype, seed=4, special=True)
+    squares, bad = stats.sumsq_nonfinite(x)
+    assert bad == 3 and np.isnan(squares)
+
+
+def test_float64_overflow_of_the_sum_is_not_counted_as_nonfinite():
+    x = np.full(4, 1e200)
+    total, squares, bad = stats.moments(x)
+    assert squares == np.inf and total == 4e200 and bad == 0
+    assert stats.sumsq_nonfinite(x) == (np.inf, 0)
+    assert stats.unit_moments(x.reshape(1, 4, 1), 0.0, 1.0)[2] == 0

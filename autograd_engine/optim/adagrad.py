@@ -1,7 +1,7 @@
 """Adagrad with learning-rate decay."""
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Optional
 
 import numpy as np
 
@@ -34,10 +34,11 @@ class Adagrad(Optimizer):
                     sum=_state_tensor(p, group["initial_accumulator_value"]))
 
     def _update(self, p: np.ndarray, g: np.ndarray, state: dict, group: dict,
-                param: Tensor) -> None:
+                param: Tensor, stats: Optional[np.ndarray]) -> None:
         if not state:  # a group added after construction
             state.update(step=_step_tensor(),
                          sum=_state_tensor(param, group["initial_accumulator_value"]))
         _kernels.adagrad_step(p, g, _flat(state["sum"]), step=_next_step(state),
                               lr=group["lr"], lr_decay=group["lr_decay"], eps=group["eps"],
-                              weight_decay=group["weight_decay"], maximize=group["maximize"])
+                              weight_decay=group["weight_decay"], maximize=group["maximize"],
+                              stats=stats)

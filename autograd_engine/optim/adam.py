@@ -1,7 +1,7 @@
 """Adam (optionally AMSGrad) and AdamW (decoupled weight decay)."""
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Optional
 
 import numpy as np
 
@@ -29,7 +29,7 @@ class Adam(Optimizer):
                                       maximize=maximize))
 
     def _update(self, p: np.ndarray, g: np.ndarray, state: dict, group: dict,
-                param: Tensor) -> None:
+                param: Tensor, stats: Optional[np.ndarray]) -> None:
         amsgrad = group["amsgrad"]
         if not state:
             state.update(step=_step_tensor(), exp_avg=_state_tensor(param),
@@ -42,7 +42,7 @@ class Adam(Optimizer):
                            step=_next_step(state), lr=group["lr"], beta1=beta1, beta2=beta2,
                            eps=group["eps"], weight_decay=group["weight_decay"],
                            decoupled=self._decoupled, amsgrad=amsgrad,
-                           maximize=group["maximize"])
+                           maximize=group["maximize"], stats=stats)
 
 
 class AdamW(Adam):

@@ -1,8 +1,10 @@
 """The ``Optimizer`` base: parameter groups, per-parameter state, ``zero_grad`` and state dicts.
 
-Subclasses implement ``_update(p, g, state, group)`` on flat contiguous arrays by calling one
-fused kernel from ``autograd_engine.kernels.optim``; the base handles grouping, skipping
-parameters without a gradient, non-contiguous data, ``no_grad`` and version bumps.
+Subclasses implement ``_update(p, g, state, group, param, stats)`` on flat contiguous arrays
+by calling one fused kernel from ``autograd_engine.kernels.optim``; the base handles grouping,
+skipping parameters without a gradient, non-contiguous data, ``no_grad`` and version bumps.
+While ``measure_updates`` is on, each step also records every parameter's squared update,
+weight and gradient norms, measured inside the kernels (``GradientMonitor`` reads them).
 """
 from __future__ import annotations
 
@@ -69,6 +71,7 @@ class Optimizer:
         self.defaults = defaults
         self.state: defaultdict = defaultdict(dict)
         self.param_groups: list[dict] = []
+        self.update_sumsq: Optional[dict[int, tuple[float, float, float]]] = None
         groups = list(params)
         if not groups:
             raise ValueError(f"{name}: optimizer got an empty parameter list")
@@ -128,12 +131,21 @@ class Optimizer:
                 with no_grad():
                     p.grad.zero_()
 
+    def measure_updates(self, enabled: bool = True) -> None:
+        """While enabled, ``step()`` fills ``update_sumsq``: ``{id(param): (||w_after -
+        w_before||^2, ||w_before||^2, ||grad||^2)}`` for the parameters it updated, computed
+        by the update kernels in the same pass (no copy of the weights). Disabled, it is
+        None."""
+        self.update_sumsq = {} if enabled else None
+
     def step(self, closure: Optional[Callable[[], Any]] = None) -> Any:
         """One update of every parameter that has a gradient; returns ``closure()``'s loss."""
         loss = None
         if closure is not None:
             with enable_grad():
                 loss = closure()
+        if self.update_sumsq is not None:
+            self.update_sumsq = {}
         with no_grad():
             for group in self.param_groups:
                 for p in group["params"]:
@@ -148,14 +160,18 @@ class Optimizer:
         data = p.data
         flat = data.reshape(-1) if data.flags.c_contiguous else np.ascontiguousarray(data).ravel()
         grad = np.ascontiguousarray(p.grad.data, dtype=data.dtype).reshape(-1)
-        self._update(flat, grad, self.state[p], group, p)
+        stats = None if self.update_sumsq is None else np.zeros(3)
+        self._update(flat, grad, self.state[p], group, p, stats)
+        if stats is not None:
+            self.update_sumsq[id(p)] = tuple(stats.tolist())
         if not np.shares_memory(flat, data):  # non-contiguous parameter: write the copy back
             np.copyto(data, flat.reshape(data.shape))
         p._bump_version()
 
     def _update(self, p: np.ndarray, g: np.ndarray, state: dict, group: dict,
-                param: Tensor) -> None:
-        """Update flat ``p`` in place from gradient ``g``; ``param`` shapes new state."""
+                param: Tensor, stats: Optional[np.ndarray]) -> None:
+        """Update flat ``p`` in place from gradient ``g``; ``param`` shapes new state;
+        ``stats`` (None or float64[3]) is passed on to the kernel to measure the update."""
         raise NotImplementedError
 
     # -- state dicts ---------------------------------------------------------------------

@@ -1,7 +1,7 @@
 """RMSprop, optionally centered and with momentum."""
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Optional
 
 import numpy as np
 
@@ -26,7 +26,7 @@ class RMSprop(Optimizer):
                                       momentum=momentum, centered=centered, maximize=maximize))
 
     def _update(self, p: np.ndarray, g: np.ndarray, state: dict, group: dict,
-                param: Tensor) -> None:
+                param: Tensor, stats: Optional[np.ndarray]) -> None:
         momentum, centered = group["momentum"], group["centered"]
         if not state:
             state.update(step=_step_tensor(), square_avg=_state_tensor(param))
@@ -41,4 +41,4 @@ class RMSprop(Optimizer):
             _flat(state["momentum_buffer"]) if momentum > 0 else p,
             lr=group["lr"], alpha=group["alpha"], eps=group["eps"],
             weight_decay=group["weight_decay"], momentum=momentum, centered=centered,
-            maximize=group["maximize"])
+            maximize=group["maximize"], stats=stats)

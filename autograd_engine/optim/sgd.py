@@ -1,7 +1,7 @@
 """Stochastic gradient descent with momentum, dampening, Nesterov and L2 weight decay."""
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Optional
 
 import numpy as np
 
@@ -27,7 +27,7 @@ class SGD(Optimizer):
                                       maximize=maximize))
 
     def _update(self, p: np.ndarray, g: np.ndarray, state: dict, group: dict,
-                param: Tensor) -> None:
+                param: Tensor, stats: Optional[np.ndarray]) -> None:
         momentum = group["momentum"]
         first = momentum != 0 and "momentum_buffer" not in state
         if first:
@@ -35,4 +35,5 @@ class SGD(Optimizer):
         buf = _flat(state["momentum_buffer"]) if momentum != 0 else p
         _kernels.sgd_step(p, g, buf, lr=group["lr"], momentum=momentum,
                           dampening=group["dampening"], weight_decay=group["weight_decay"],
-                          nesterov=group["nesterov"], maximize=group["maximize"], first=first)
+                          nesterov=group["nesterov"], maximize=group["maximize"], first=first,
+                          stats=stats)
