@@ -16,6 +16,7 @@ import pytest
 import autograd_engine as ae
 from autograd_engine import nn
 from autograd_engine.diagnostics import GradientMonitor
+from autograd_engine.kernels import optim as optim_kernels
 from autograd_engine.kernels import stats
 
 BATCH = 128
@@ -90,6 +91,14 @@ def test_update_statistics(benchmark, implementation):
             delta = Y.astype(np.float64) - X
             return np.dot(delta, delta), np.dot(X.astype(np.float64), X)
         benchmark(numpy_update)
+
+
+@pytest.mark.parametrize("measured", [False, True], ids=["plain", "measured"])
+def test_sgd_step_measuring_its_update(benchmark, measured):
+    benchmark.group = f"SGD-momentum kernel step, float32[{N}], with/without update statistics"
+    p, buf = X.copy(), np.zeros_like(X)
+    sums = np.zeros(3) if measured else None
+    benchmark(optim_kernels.sgd_step, p, Y, buf, lr=1e-6, momentum=0.9, stats=sums)
 
 
 def test_monitor_overhead_report():

@@ -166,6 +166,85 @@ def test_norms_and_update_ratio_match_a_hand_computation():
     np.testing.assert_allclose(mon.history["0"]["act_std"], [out.std()], rtol=1e-4)
 
 
+class HandSGD:
+    """An optimizer from outside the library: the monitor measures it from a weight copy."""
+
+    def __init__(self, params, lr):
+        self.params, self.lr = list(params), lr
+
+    def step(self):
+        for p in self.params:
+            p.data -= self.lr * p.grad.data
+
+
+@pytest.mark.parametrize("make_opt", [lambda ps: optim.SGD(ps, lr=0.1), lambda ps: HandSGD(ps, 0.1)],
+                         ids=["library-kernel", "foreign-copy"])
+@pytest.mark.parametrize("clip", [None, 0.01])
+def test_grad_norm_is_the_raw_gradient_and_the_update_the_applied_one(make_opt, clip):
+    ae.manual_seed(4)
+    model = nn.Sequential(nn.Linear(5, 4), nn.ReLU(), nn.Linear(4, 2))
+    opt = make_opt(model.parameters())
+    before = [p.detach().numpy().astype(np.float64) for p in model.parameters()]
+    with GradientMonitor(model, opt) as mon:
+        (model(ae.from_numpy(X[:8, :5])) ** 2).mean().backward()
+        raw = [p.grad.numpy().astype(np.float64) for p in model.parameters()]
+        if clip:
+            nn.utils.clip_grad_norm_(model.parameters(), clip)
+        opt.step()
+    after = [p.detach().numpy().astype(np.float64) for p in model.parameters()]
+    for layer, idx in (("0", [0, 1]), ("2", [2, 3])):
+        g = np.concatenate([raw[i].ravel() for i in idx])
+        w = np.concatenate([before[i].ravel() for i in idx])
+        dw = np.concatenate([(after[i] - before[i]).ravel() for i in idx])
+        h = mon.history[layer]
+        np.testing.assert_allclose(h["grad_norm"], [np.linalg.norm(g)], rtol=1e-6)
+        np.testing.assert_allclose(h["update_ratio"], [np.linalg.norm(dw) / np.linalg.norm(w)],
+                                   rtol=1e-5)
+    assert (np.linalg.norm(dw) < 0.1 * np.linalg.norm(g)) == bool(clip)
+
+
+def test_library_optimizer_measures_gradients_inside_its_kernel(monkeypatch):
+    from autograd_engine.kernels import stats
+    calls = []
+    monkeypatch.setattr(stats, "sumsq_nonfinite", lambda x: calls.append(x) or (0.0, 0))
+    ae.manual_seed(5)
+    model = nn.Sequential(nn.Linear(16, 8), nn.ReLU(), nn.Linear(8, 2))
+    mon, _ = train(model, optim.SGD(model.parameters(), lr=0.1, momentum=0.9), 3)
+    assert calls == []  # no separate pass over the gradients
+    assert np.all(mon.history["0"]["grad_norm"] > 0)
+
+
+def test_a_gradient_changed_in_place_before_step_warns_and_is_measured_after():
+    ae.manual_seed(6)
+    model = nn.Sequential(nn.Linear(5, 3))
+    opt = optim.SGD(model.parameters(), lr=0.1)
+    with GradientMonitor(model, opt) as mon:
+        model(ae.from_numpy(X[:4, :5])).sum().backward()
+        with ae.no_grad():
+            model[0].weight.grad.mul_(2.0)
+        grads = [p.grad.numpy().astype(np.float64) for p in model.parameters()]
+        with pytest.warns(RuntimeWarning, match="gradient of layer '0' was changed in place"):
+            opt.step()
+    want = np.sqrt(sum((g ** 2).sum() for g in grads))
+    np.testing.assert_allclose(mon.history["0"]["grad_norm"], [want], rtol=1e-6)
+
+
+def test_two_backward_passes_before_one_step_are_two_steps_of_their_own_gradients():
+    ae.manual_seed(8)
+    model = nn.Sequential(nn.Linear(5, 3))
+    opt = optim.SGD(model.parameters(), lr=0.1)
+    norms = []
+    with GradientMonitor(model, opt) as mon:
+        for rows in (slice(0, 4), slice(4, 8)):
+            previous = [p.grad.numpy().copy() if p.grad is not None else 0.0
+                        for p in model.parameters()]
+            model(ae.from_numpy(X[rows, :5])).sum().backward()
+            norms.append(np.sqrt(sum(((p.grad.numpy() - b).astype(np.float64) ** 2).sum()
+                                     for p, b in zip(model.parameters(), previous))))
+        opt.step()
+    np.testing.assert_allclose(mon.history["0"]["grad_norm"], norms, rtol=1e-5)
+
+
 # -- the monitor's contract ------------------------------------------------------------------
 def test_monitoring_leaves_training_bit_identical():
     def run(monitor):

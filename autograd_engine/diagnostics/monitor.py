@@ -9,11 +9,20 @@ What is observed, and how:
 
 - gradients: a hook on each parameter sees the gradient of that backward pass (before any
   clipping, and not accumulated with earlier passes); ``grad_norm`` is the 2-norm over all
-  of the layer's parameters (weight and bias as one vector);
+  of the layer's parameters (weight and bias as one vector). With a library optimizer the
+  hook only keeps the gradient, and the optimizer's update kernel measures it while reading
+  it, when it reaches the optimizer as the parameter's unchanged ``.grad``; otherwise it is
+  measured by a separate pass (before ``clip_grad_norm_``/``clip_grad_value_`` change it).
+  A gradient changed in place by other tensor operations between ``backward()`` and
+  ``step()`` is measured after the change, with a warning; a change made directly on its
+  numpy array (``p.grad.data *= 2``) cannot be noticed;
 - weights and updates: with an optimizer, its ``step`` is wrapped: ``weight_norm`` is the
   norm of the parameters before the update and ``update_ratio`` is
-  ||w_after - w_before|| / ||w_before||; without one, ``weight_norm`` is measured when the
-  step closes and ``update_ratio`` is NaN;
+  ||w_after - w_before|| / ||w_before||. The library's optimizers measure both inside their
+  update kernels (``Optimizer.measure_updates``); any other optimizer (or one overriding
+  ``step``/``_update``) is measured from a copy of the weights taken before its step.
+  Without an optimizer, ``weight_norm`` is measured when the step closes and
+  ``update_ratio`` is NaN;
 - activations: forward hooks on the layer (its output, ``preact_*``) and on the activation
   module that follows it in the forward pass (``ReLU``, ``Sigmoid``, ``Tanh``, ``LeakyReLU``,
   ``GELU``, ``SiLU``, ``ELU``, ``Softplus``): ``act_mean``/``act_std`` of that module's
@@ -29,12 +38,15 @@ What is observed, and how:
 Only forward passes in training mode with gradients enabled are observed (evaluation under
 ``no_grad`` is ignored). Reading results (``report``, ``history``, ...) closes the step in
 progress once its backward pass has run. Monitoring draws no random numbers and every hook returns None, so
-training results are bit-identical with and without it. The statistics come from fused
-Numba reductions (``autograd_engine.kernels.stats``), one pass per array.
+training results are bit-identical with and without it (the measuring update kernels apply
+exactly the same arithmetic). The statistics come from fused Numba reductions
+(``autograd_engine.kernels.stats``), one pass per array; a gradient's NaN/Inf count costs a
+second pass only when its squared norm is not finite.
 """
 from __future__ import annotations
 
 import math
+import warnings
 from dataclasses import replace
 from typing import Any, Mapping, Optional, Union
 
@@ -43,6 +55,8 @@ import numpy as np
 from .. import nn
 from ..grad_mode import is_grad_enabled
 from ..kernels import stats
+from ..nn import utils as nn_utils
+from ..optim import Optimizer
 from ..tensor import Tensor
 from .verdicts import FLAGS, Thresholds, explain, fmt, format_table, layer_flags, loss_verdict
 
@@ -79,6 +93,14 @@ def _mean_std(total: float, squares: float, n: int) -> tuple[float, float]:
         return math.nan, math.nan
     mean = total / n
     return mean, math.sqrt(max(squares / n - mean * mean, 0.0))
+
+
+def _measures_in_kernels(optimizer: Any) -> bool:
+    """Whether every update of ``optimizer`` goes through a library kernel that can measure it:
+    a built-in optimizer class whose ``step`` and ``_update`` are not overridden."""
+    cls = type(optimizer)
+    return (isinstance(optimizer, Optimizer) and cls.step is Optimizer.step
+            and cls._update.__module__.startswith(Optimizer.__module__.rpartition(".")[0]))
 
 
 def _loss_value(loss: Any) -> float:
@@ -137,6 +159,8 @@ class GradientMonitor:
         self._pending: dict = {}
         self._backward_seen = False
         self._last_layer: Optional[str] = None
+        self._deferred: list = []  # (layer, param, gradient array) awaiting measurement
+        self._defer = optimizer is not None and _measures_in_kernels(optimizer)
         self.attached = False
 
     # -- attaching -----------------------------------------------------------------------
@@ -153,6 +177,8 @@ class GradientMonitor:
                 self._handles.append(module.register_forward_hook(self._activation_hook(kind)))
         if self.optimizer is not None:
             self._wrap_step()
+        if self._defer:
+            nn_utils.before_grad_change.append(self._measure_deferred)
         self.attached = True
         return self
 
@@ -172,6 +198,8 @@ class GradientMonitor:
                 else:
                     self.optimizer.step = previous
             self._step_patch = None
+        if self._measure_deferred in nn_utils.before_grad_change:
+            nn_utils.before_grad_change.remove(self._measure_deferred)
         self._snapshots.clear()
         self.attached = False
         return self
@@ -201,17 +229,44 @@ class GradientMonitor:
         self._handles.append(module.register_forward_hook(on_forward))
         for param in module._parameters.values():
             if param is not None and param.requires_grad:
-                self._handles.append(param.register_hook(self._grad_hook(name)))
+                self._handles.append(param.register_hook(self._grad_hook(name, param)))
 
-    def _grad_hook(self, name: str):
+    def _grad_hook(self, name: str, param: Tensor):
         def on_grad(grad: Tensor) -> None:
             self._backward_seen = True
-            if self._recording:
-                _, squares, bad = stats.moments(grad.data)
-                rec = self._pending_layer(name)
-                rec["grad_sumsq"] = rec.get("grad_sumsq", 0.0) + squares
-                rec["grad_bad"] = rec.get("grad_bad", 0) + bad
+            if not self._recording:
+                return
+            if self._defer:
+                self._deferred.append((name, param, grad.data))
+            else:
+                self._file_grad(name, *stats.sumsq_nonfinite(grad.data))
         return on_grad
+
+    def _file_grad(self, name: str, squares: float, bad: int) -> None:
+        rec = self._pending_layer(name)
+        rec["grad_sumsq"] = rec.get("grad_sumsq", 0.0) + squares
+        rec["grad_bad"] = rec.get("grad_bad", 0) + bad
+
+    def _measure_deferred(self, changing: Optional[list] = None, fused: Optional[dict] = None
+                          ) -> None:
+        """Measure the gradients kept by the hooks: from the update kernel's ``fused`` sums
+        when the optimizer read the very array the hook saw, else with a pass now. Also the
+        ``nn.utils.before_grad_change`` observer (``changing`` is not needed: a clip function
+        changes every gradient, so all are measured first)."""
+        for name, param, array in self._deferred:
+            grad = param.grad
+            own = grad is not None and grad.data is array
+            if own and grad._version != 0:
+                warnings.warn(f"GradientMonitor: the gradient of layer {name!r} was changed in "
+                              "place between backward() and step(); its grad_norm is measured "
+                              "after the change", RuntimeWarning, stacklevel=4)
+            sums = fused.get(id(param)) if fused and own and array.dtype == param.dtype \
+                else None
+            if sums is not None and math.isfinite(sums[2]):
+                self._file_grad(name, sums[2], 0)
+            else:
+                self._file_grad(name, *stats.sumsq_nonfinite(array))
+        self._deferred.clear()
 
     def _activation_kind(self, module: nn.Module) -> Optional[tuple]:
         """(statistic, lo, hi): units at or beyond lo/hi are dead or saturated."""
@@ -261,10 +316,15 @@ class GradientMonitor:
         def step(*args: Any, **kwargs: Any) -> Any:
             if not (self.attached and self._backward_seen):
                 return inner(*args, **kwargs)
-            before = self._snapshot() if self._recording else None
-            result = inner(*args, **kwargs)
-            if before is not None:
-                self._measure_update(before)
+            if not self._recording:
+                result = inner(*args, **kwargs)
+            elif self._defer:  # a library optimizer: its kernels measure
+                result = self._measured_step(inner, args, kwargs)
+            else:
+                before = self._snapshot()
+                result = inner(*args, **kwargs)
+                self._file_updates({key: stats.update_sumsq(param.data, copy)
+                                    for key, (param, copy) in before.items()})
             self._close_step_if_done()
             return result
 
@@ -285,8 +345,35 @@ class GradientMonitor:
     def _params(self, name: str) -> list:
         return [p for p in self._layers[name]._parameters.values() if p is not None]
 
+    def _measured_step(self, inner: Any, args: tuple, kwargs: dict) -> Any:
+        """Run a library optimizer's step with its kernels measuring the updates."""
+        optimizer = self.optimizer
+        was_on = optimizer.update_sumsq is not None
+        optimizer.measure_updates(True)
+        try:
+            result = inner(*args, **kwargs)
+            sums = optimizer.update_sumsq
+        finally:
+            optimizer.measure_updates(was_on)
+        self._measure_deferred(fused=sums)
+        self._file_updates(sums)
+        return result
+
+    def _file_updates(self, sums: dict) -> None:
+        """Per-layer squared update and weight norms from ``{id(param): (update, weight,
+        ...)}``; a parameter missing from ``sums`` (no gradient) was not updated."""
+        for name in self._layers:
+            changes = squares = 0.0
+            for p in self._params(name):
+                c, s = sums[id(p)][:2] if id(p) in sums else (0.0, stats.sumsq(p.data))
+                changes, squares = changes + c, squares + s
+            rec = self._pending_layer(name)
+            rec["weight_sumsq"] = squares
+            rec["update_sumsq"] = changes
+
     def _snapshot(self) -> dict:
-        """Copies of every layer parameter before the optimizer step (buffers are reused)."""
+        """``{id(param): (param, copy)}`` for every layer parameter before the optimizer step
+        (the copies' buffers are reused)."""
         before = {}
         for name in self._layers:
             for p in self._params(name):
@@ -294,23 +381,15 @@ class GradientMonitor:
                 if buf is None or buf.shape != p.data.shape or buf.dtype != p.data.dtype:
                     buf = self._snapshots[id(p)] = np.empty_like(p.data, order="C")
                 np.copyto(buf, p.data)
-                before[id(p)] = buf
+                before[id(p)] = (p, buf)
         return before
-
-    def _measure_update(self, before: dict) -> None:
-        for name in self._layers:
-            changes = squares = 0.0
-            for p in self._params(name):
-                c, s = stats.update_sumsq(p.data, before[id(p)])
-                changes, squares = changes + c, squares + s
-            rec = self._pending_layer(name)
-            rec["weight_sumsq"] = squares
-            rec["update_sumsq"] = changes
 
     def _close_step_if_done(self) -> None:
         """A backward pass happened since the step began: file its statistics."""
         if not self._backward_seen:
             return
+        if self._deferred:
+            self._measure_deferred()
         if self._recording:
             self._file_step()
         self._step += 1
@@ -322,7 +401,7 @@ class GradientMonitor:
         for name in self._layers:
             rec = self._pending.get(name, {})
             if "weight_sumsq" not in rec:
-                rec["weight_sumsq"] = sum(stats.moments(p.data)[1] for p in self._params(name))
+                rec["weight_sumsq"] = sum(stats.sumsq(p.data) for p in self._params(name))
             for key, value in self._layer_values(rec).items():
                 self._records[name][key].append(value)
 

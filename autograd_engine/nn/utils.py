@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import math
-from typing import Iterable, Union
+from typing import Callable, Iterable, Union
 
 import numpy as np
 
@@ -10,6 +10,16 @@ from ..grad_mode import no_grad
 from ..tensor import Tensor
 
 _Params = Union[Tensor, Iterable[Tensor]]
+
+# Called with the gradients a clip function is about to change in place, so that a
+# ``GradientMonitor`` can first measure gradients whose statistics it has deferred.
+before_grad_change: list[Callable[[list], None]] = []
+
+
+def _changing(grads: list) -> list:
+    for observer in list(before_grad_change):
+        observer(grads)
+    return grads
 
 
 def _grads(parameters: _Params) -> list:
@@ -51,7 +61,7 @@ def clip_grad_norm_(parameters: _Params, max_norm: float, norm_type: float = 2.0
             "`error_if_nonfinite=False`")
     coef = min(dtype.type(max_norm) / (total + dtype.type(1e-6)), dtype.type(1.0))
     with no_grad():
-        for g in grads:
+        for g in _changing(grads):
             g.mul_(g.dtype.type(coef))
     return Tensor(total)
 
@@ -60,5 +70,5 @@ def clip_grad_value_(parameters: _Params, clip_value: float, foreach: object = N
     """Clamp every grad element to [-clip_value, clip_value] in place."""
     clip_value = float(clip_value)
     with no_grad():
-        for g in _grads(parameters):
+        for g in _changing(_grads(parameters)):
             g.clamp_(-clip_value, clip_value)
