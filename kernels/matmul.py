@@ -427,6 +427,13 @@ def _use_blas(m: int, n: int, k: int, backend: str) -> bool:
     return backend == "blas"
 
 
+def blas_selected(m: int, n: int, k: int) -> bool:
+    """Whether the process-wide backend runs an (m, k) @ (k, n) product on BLAS (callers
+    that validated their operands call ``np.matmul`` directly then: it saves ``gemm``'s
+    ~2 us of checks, a third of the whole product at 64 x 64)."""
+    return _use_blas(m, n, k, _backend)
+
+
 def gemm(a: np.ndarray, b: np.ndarray, trans_a: bool = False, trans_b: bool = False,
          out: np.ndarray | None = None, backend: str | None = None) -> np.ndarray:
     """``op(a) @ op(b)`` with ``op(x) = x.swapaxes(-1, -2) if trans else x``.

@@ -183,3 +183,15 @@ def test_backend_from_environment():
     result = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True,
                             text=True, check=True)
     assert result.stdout.strip() == "blas"
+
+
+def test_the_tensor_op_follows_the_selected_backend(backend, monkeypatch):
+    import autograd_engine as ae
+    calls = []
+    real = matmul._numba_gemm
+    monkeypatch.setattr(matmul, "_numba_gemm", lambda *args: calls.append(1) or real(*args))
+    a, b = _operands(np.random.default_rng(5), 16, 24, 8, np.float32)
+    out = (ae.from_numpy(a) @ ae.from_numpy(b)).numpy()
+    np.testing.assert_allclose(out, a @ b, rtol=1e-5, atol=1e-5)
+    expected = {"numba": True, "blas": False}.get(backend, not matmul.blas_selected(16, 8, 24))
+    assert bool(calls) == expected

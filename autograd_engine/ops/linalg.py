@@ -22,6 +22,9 @@ def matmul_arrays(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     if a.dtype != b.dtype or a.dtype not in _GEMM_DTYPES:
         return np.matmul(a, b)
     if a.ndim == 2 and b.ndim == 2:
+        m, k = a.shape
+        if _gemm.blas_selected(m, b.shape[1], k):
+            return np.matmul(a, b)
         return _gemm.gemm(a, b)
     a2 = a[None] if a.ndim == 1 else a
     b2 = b[:, None] if b.ndim == 1 else b
