@@ -185,6 +185,80 @@ def _log1p_unit_impl(t):
 
     return impl
 
+
+# Single instructions with their own LLVM flags (a kernel-wide fastmath would also change the
+# arithmetic around them): reductions written with them vectorise, which a plain ``+=`` does
+# not (LLVM may not reorder an IEEE sum; Numba leaves the SLP vectorizer off).
+
+
+@intrinsic
+def _maxnum(typingctx, a, b):
+    if not isinstance(a, types.Float) or a != b:
+        return None
+
+    def codegen(context, builder, signature, args):
+        t = args[0].type
+        fn = builder.module.declare_intrinsic("llvm.maxnum", [t], ir.FunctionType(t, [t, t]))
+        return builder.call(fn, args)
+
+    return a(a, b), codegen
+
+
+@intrinsic
+def _fadd_reassoc(typingctx, a, b):
+    if not isinstance(a, types.Float) or a != b:
+        return None
+
+    def codegen(context, builder, signature, args):
+        return builder.fadd(args[0], args[1], flags=("reassoc",))
+
+    return a(a, b), codegen
+
+
+@intrinsic
+def _add_square(typingctx, total, x):
+    """total + x * x (float64) with ``reassoc`` and ``contract`` on both instructions: a sum of
+    squares LLVM vectorises with FMAs (2.5x faster than reassociating the add alone)."""
+    def codegen(context, builder, signature, args):
+        square = builder.fmul(args[1], args[1], flags=("reassoc", "contract"))
+        return builder.fadd(args[0], square, flags=("reassoc", "contract"))
+
+    return types.float64(types.float64, types.float64), codegen
+
+
+@intrinsic
+def _fma(typingctx, a, b, c):
+    if not isinstance(a, types.Float) or a != b or a != c:
+        return None
+
+    def codegen(context, builder, signature, args):
+        t = args[0].type
+        fn = builder.module.declare_intrinsic("llvm.fma", [t], ir.FunctionType(t, [t, t, t]))
+        return builder.call(fn, args)
+
+    return a(a, b, c), codegen
+
+
+def _fmax(a, b):
+    """max(a, b) ignoring a NaN operand (NaN only if both are): np.fmax / llvm.maxnum."""
+    return np.fmax(a, b)
+
+
+@overload(_fmax, inline="always")
+def _fmax_impl(a, b):
+    return lambda a, b: _maxnum(a, b)
+
+
+def _sum_add(total, x):
+    """total + x for a sum reduction: the add may be reassociated (vectorised), nothing else."""
+    return total + x
+
+
+@overload(_sum_add, inline="always")
+def _sum_add_impl(total, x):
+    return lambda total, x: _fadd_reassoc(total, x)
+
+
 # --- serial/parallel builds and wrappers (shared with softmax.py and losses.py) -------------
 
 

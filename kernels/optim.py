@@ -16,11 +16,11 @@ from __future__ import annotations
 from typing import Optional
 
 import numpy as np
-from numba import prange, types
-from numba.extending import intrinsic, overload
+from numba import prange
+from numba.extending import overload
 
 from . import config
-from .activations import _float_array, _SerialOrParallel
+from .activations import _add_square, _float_array, _SerialOrParallel
 
 # --- loops ---------------------------------------------------------------------------------
 # ``maximize`` negates the gradient; ``weight_decay`` (L2) adds wd * p to it, as PyTorch.
@@ -30,24 +30,13 @@ from .activations import _float_array, _SerialOrParallel
 # elements: +0.08 ms for SGD, +0.2 ms for Adagrad, +0.6 ms for Adam and RMSprop (their sqrt
 # and division then run 4 rather than 8 lanes wide), where a copy of the weights and separate
 # passes cost ~1 ms. The sums are tallied in float64 per chunk of ``_CHUNK`` elements (the
-# chunks are the parallel build's work items, so there is no parfor reduction); ``_tally``
-# alone may reassociate and contract, so LLVM vectorises the sums while the update itself keeps
-# PyTorch's exact operation order. It is inlined at Numba IR level and carries its flags on its
-# own instructions: a separate ``@njit(fastmath=...)`` helper is not inlined once it is loaded
-# from the on-disk cache (measured 4x slower). Unsigned indices spare LLVM the negative-index
+# chunks are the parallel build's work items, so there is no parfor reduction); only the sums
+# of ``_tally`` may be reassociated and contracted (``_add_square``), so LLVM vectorises them
+# while the update itself keeps PyTorch's exact operation order. (A separate ``@njit(fastmath=...)`` helper
+# would not do: once loaded from the on-disk cache it is no longer inlined, 4x slower.) Unsigned indices spare LLVM the negative-index
 # wraparound test, which otherwise stops it vectorising the chunk loop.
 
 _CHUNK = 4096
-
-
-@intrinsic
-def _add_square(typingctx, total, x):
-    """total + x*x (float64) with LLVM's reassoc and contract flags on these two instructions."""
-    def codegen(context, builder, signature, args):
-        square = builder.fmul(args[1], args[1], flags=("reassoc", "contract"))
-        return builder.fadd(args[0], square, flags=("reassoc", "contract"))
-
-    return types.float64(types.float64, types.float64), codegen
 
 
 def _tally(changes, squares, grads, old, new, grad):

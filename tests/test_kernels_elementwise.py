@@ -131,32 +131,58 @@ def _cross_entropy_case(dtype, n=13, c=7, seed=3):
 @pytest.mark.parametrize("dtype", DTYPES)
 @pytest.mark.parametrize("smoothing", [0.0, 0.1])
 @pytest.mark.parametrize("weighted", [False, True])
-def test_cross_entropy_matches_reference(dtype, smoothing, weighted):
-    logits, target, weight, grad = _cross_entropy_case(dtype)
+# one block of rows, several blocks (the kernels work on blocks of ~2048 elements), C > block
+@pytest.mark.parametrize("n, c", [(13, 7), (700, 3), (6, 2500)])
+def test_cross_entropy_matches_reference(dtype, smoothing, weighted, n, c):
+    logits, target, weight, grad = _cross_entropy_case(dtype, n, c)
     weight = weight if weighted else None
-    loss, prob = losses.cross_entropy_fwd(logits, target, -100, smoothing, weight)
+    loss, (exps, inverse_sum) = losses.cross_entropy_fwd(logits, target, -100, smoothing,
+                                                         weight)
     _close(loss, reference.cross_entropy_fwd(logits, target, -100, smoothing, weight),
            **TOLERANCE[dtype])
-    _close(prob, softmax.softmax_fwd(logits), **TOLERANCE[dtype])
-    dlogits = losses.cross_entropy_bwd(prob, target, grad, -100, smoothing, weight)
+    _close(exps * inverse_sum[:, None], softmax.softmax_fwd(logits), **TOLERANCE[dtype])
+    _close(exps.max(1), np.ones(n, dtype))  # exp(logits - row max)
+    dlogits = losses.cross_entropy_bwd((exps, inverse_sum), target, grad, -100, smoothing,
+                                       weight)
     _close(dlogits, reference.cross_entropy_bwd(logits, target, grad, -100, smoothing, weight),
            **TOLERANCE[dtype])
     assert (loss[[2, 5]] == 0).all() and (dlogits[[2, 5]] == 0).all()
 
 
+@pytest.mark.parametrize("dtype", DTYPES)
+def test_cross_entropy_nan_inf_rows(dtype):
+    # PyTorch: a NaN or +inf logit makes its row's loss and gradient NaN; -inf logits are
+    # probability 0 (loss +inf when it is the target's); an all -inf row is NaN.
+    logits = np.array([[0.0, np.nan, 1.0], [np.inf, 0.0, 1.0], [-np.inf, 0.0, 0.0],
+                       [-np.inf, 0.0, 0.0], [-np.inf, -np.inf, -np.inf], [1.0, 2.0, 3.0]], dtype)
+    target = np.array([0, 1, 1, 0, 2, 2])
+    loss, softmax_pair = losses.cross_entropy_fwd(logits, target)
+    dlogits = losses.cross_entropy_bwd(softmax_pair, target, np.ones(6, dtype))
+    expected = reference.cross_entropy_bwd(logits[5:], target[5:], np.ones(1, dtype))
+    assert np.isnan(loss[[0, 1, 4]]).all() and np.isnan(dlogits[[0, 1, 4]]).all()
+    _close(loss[2:4], np.array([math.log(2.0), np.inf], dtype))
+    _close(dlogits[2], np.array([0.0, -0.5, 0.5], dtype))
+    _close(dlogits[3], np.array([-1.0, 0.5, 0.5], dtype))
+    _close(dlogits[5:], expected, **TOLERANCE[dtype])
+
+
 def test_cross_entropy_numpy_formula_large_logits_and_errors():
     logits = np.array([[1e4, 0.0, -1e4], [0.0, 1e4, 1e4]])
     target = np.array([0, 2])
-    loss, prob = losses.cross_entropy_fwd(logits, target)
+    loss, softmax_pair = losses.cross_entropy_fwd(logits, target)
     _close(loss, np.array([0.0, math.log(2.0)]))
-    _close(losses.cross_entropy_bwd(prob, target, np.ones(2)),
+    _close(losses.cross_entropy_bwd(softmax_pair, target, np.ones(2)),
            np.array([[0.0, 0.0, 0.0], [0.0, 0.5, -0.5]]))
     with pytest.raises(IndexError, match="target 3 out of bounds for 3 classes"):
         losses.cross_entropy_fwd(logits, np.array([0, 3]))
     with pytest.raises(IndexError, match="target -1"):
-        losses.cross_entropy_bwd(prob, np.array([-1, 0]), np.ones(2))
+        losses.cross_entropy_bwd(softmax_pair, np.array([-1, 0]), np.ones(2))
     with pytest.raises(TypeError, match="cross_entropy_fwd"):
         losses.cross_entropy_fwd(logits.astype(np.int64), target)
+    with pytest.raises(TypeError, match="exps, inverse_sum"):  # the old API's probabilities
+        losses.cross_entropy_bwd(softmax_pair[0], target, np.ones(2))
+    with pytest.raises(ValueError, match="inverse_sum"):
+        losses.cross_entropy_bwd((softmax_pair[0], softmax_pair[1][:1]), target, np.ones(2))
 
 
 @pytest.mark.parametrize("dtype", DTYPES)

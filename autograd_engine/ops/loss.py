@@ -133,17 +133,19 @@ class CrossEntropy(Function):
 
     @staticmethod
     def forward(ctx, x, spec, reduction):
-        loss, prob = _losses.cross_entropy_fwd(_to_rows(x), spec.target.reshape(-1),
-                                               spec.ignore_index, spec.smoothing,
-                                               spec.class_weight)
-        ctx.save_for_backward(x, _from_rows(prob, x.shape))
+        # the softmax of the (N * d..., C) rows as (exps, inverse_sum), see the kernel
+        loss, (exps, inverse_sum) = _losses.cross_entropy_fwd(
+            _to_rows(x), spec.target.reshape(-1), spec.ignore_index, spec.smoothing,
+            spec.class_weight)
+        ctx.save_for_backward(x, exps, inverse_sum)
         ctx.spec, ctx.reduction = spec, reduction
         return _reduced(loss.reshape(spec.target.shape), reduction, _mean_scale(spec, reduction))
 
     @staticmethod
     def backward(ctx, g):
-        x, prob = ctx.saved_tensors
-        return CrossEntropyBackward.apply(g, x, prob, ctx.spec, ctx.reduction), None, None
+        x, exps, inverse_sum = ctx.saved_tensors
+        return (CrossEntropyBackward.apply(g, x, exps, inverse_sum, ctx.spec, ctx.reduction),
+                None, None)
 
 
 @register
@@ -152,7 +154,7 @@ class CrossEntropyBackward(Function):
     dx = softmax_backward(gg g Q, p)"""
 
     @staticmethod
-    def forward(ctx, g, x, prob, spec, reduction):
+    def forward(ctx, g, x, exps, inverse_sum, spec, reduction):
         ctx.save_for_backward(g, x)
         ctx.spec, ctx.reduction = spec, reduction
         scale = _mean_scale(spec, reduction)
@@ -161,7 +163,7 @@ class CrossEntropyBackward(Function):
             grad = g.reshape(rows)
         else:  # all ignored: PyTorch's gradient is 0, not NaN
             grad = np.full(rows, g * (scale if scale == scale else 0.0), x.dtype)
-        out = _losses.cross_entropy_bwd(_to_rows(prob), spec.target.reshape(-1), grad,
+        out = _losses.cross_entropy_bwd((exps, inverse_sum), spec.target.reshape(-1), grad,
                                         spec.ignore_index, spec.smoothing, spec.class_weight)
         return _from_rows(out, x.shape)
 
@@ -180,7 +182,7 @@ class CrossEntropyBackward(Function):
             dg = (gg * (p * total - Tensor(q))).sum(1) * (1.0 if reduction == "none" else scale)
         if ctx.needs_input_grad[1]:
             dx = SoftmaxBackward.apply(gg * g_b * total, p, 1)
-        return dg, dx, None, None, None
+        return dg, dx, None, None, None, None
 
 
 def _soft_target_cross_entropy(x: Tensor, target: Tensor, weight: Any, reduction: str,
