@@ -39,6 +39,20 @@ def _pow2(typingctx, n, like):
     return like(n, like), codegen
 
 
+@intrinsic
+def _fma(typingctx, a, b, c):
+    """a * b + c rounded once (llvm.fma): Horner steps that need no fast-math flag."""
+    if not isinstance(a, types.Float) or a != b or a != c:
+        return None
+
+    def codegen(context, builder, signature, args):
+        t = args[0].type
+        fn = builder.module.declare_intrinsic("llvm.fma", [t], ir.FunctionType(t, [t, t, t]))
+        return builder.call(fn, args)
+
+    return a(a, b, c), codegen
+
+
 def _float(numba_type):
     """The numpy scalar type matching a Numba float type (typed constants avoid float64 promotion)."""
     return np.float32 if numba_type == types.float32 else np.float64
@@ -66,8 +80,8 @@ _EXP_CONSTANTS = {
 @overload(_exp_parts, inline="always")
 def _exp_parts_impl(x):
     c = _EXP_CONSTANTS[x]
-    hi, lo, magic, ln2_hi, ln2_lo, poly = (
-        c["hi"], c["lo"], c["magic"], c["ln2_hi"], c["ln2_lo"], c["poly"])
+    hi, lo, magic, ln2_hi, ln2_lo = c["hi"], c["lo"], c["magic"], c["ln2_hi"], c["ln2_lo"]
+    first, rest = c["poly"][0], c["poly"][1:]
     f = _float(x)
 
     def impl(x):
@@ -75,12 +89,12 @@ def _exp_parts_impl(x):
         # overflows or leaves the normal range at the edges (e.g. exp(88.7) in float32).
         xc = x if x < f(hi) else f(hi)
         xc = xc if xc > f(lo) else f(lo)  # also maps NaN to lo; callers restore NaN
-        n = (xc * f(1.4426950408889634) + f(magic)) - f(magic)  # round to nearest
-        r = (xc - n * f(ln2_hi)) - n * f(ln2_lo)
-        p = f(0.0)
-        for coefficient in poly:
-            p = p * r + f(coefficient)
-        q = p * r * r + r
+        n = _fma(xc, f(1.4426950408889634), f(magic)) - f(magic)  # round to nearest
+        r = _fma(n, f(-ln2_lo), _fma(n, f(-ln2_hi), xc))
+        p = f(first)
+        for coefficient in rest:
+            p = _fma(p, r, f(coefficient))
+        q = _fma(p * r, r, r)
         k = np.int32(n)
         half = k >> 1
         return _pow2(half, xc), _pow2(k - half, xc), q
@@ -151,17 +165,29 @@ def _erf(x):
 def _erf_impl(x):
     if x == types.float64:
         return lambda x: math.erf(x)
+    return lambda x: _erf_from(x, _exp(-x * x))
+
+
+def _erf_from(x, e):
+    """erf(x) given e = exp(-x * x), for kernels that need that exp anyway (one exp call site
+    per kernel: two inlined copies trip Numba's SSA check). float64 uses libm and ignores e."""
+    return math.erf(x)
+
+
+@overload(_erf_from, inline="always")
+def _erf_from_impl(x, e):
+    if x == types.float64:
+        return lambda x, e: math.erf(x)
     f = np.float32
 
-    def impl(x):
+    def impl(x, e):
         t = f(1.0) / (f(0.3275911) * abs(x) + f(1.0))
         p = ((((f(1.061405429) * t + f(-1.453152027)) * t + f(1.421413741)) * t
               + f(-0.284496736)) * t + f(0.254829592)) * t
-        y = f(1.0) - p * _exp(-x * x)
+        y = f(1.0) - p * e
         return y if x >= f(0.0) else -y
 
     return impl
-
 
 
 def _log1p_unit(t):
@@ -173,14 +199,15 @@ def _log1p_unit(t):
 def _log1p_unit_impl(t):
     f = _float(t)
     terms = 7 if t == types.float32 else 16  # (1/9)**k / (2k + 1) below the unit roundoff
-    poly = tuple(1.0 / (2 * k + 1) for k in range(terms, -1, -1))
+    first, *rest = (1.0 / (2 * k + 1) for k in range(terms, -1, -1))
+    rest = tuple(rest)
 
     def impl(t):
         s = t / (f(2.0) + t)
         w = s * s
-        p = f(0.0)
-        for coefficient in poly:
-            p = p * w + f(coefficient)
+        p = f(first)
+        for coefficient in rest:
+            p = _fma(p, w, f(coefficient))
         return f(2.0) * s * p
 
     return impl
@@ -224,19 +251,6 @@ def _add_square(typingctx, total, x):
         return builder.fadd(args[0], square, flags=("reassoc", "contract"))
 
     return types.float64(types.float64, types.float64), codegen
-
-
-@intrinsic
-def _fma(typingctx, a, b, c):
-    if not isinstance(a, types.Float) or a != b or a != c:
-        return None
-
-    def codegen(context, builder, signature, args):
-        t = args[0].type
-        fn = builder.module.declare_intrinsic("llvm.fma", [t], ir.FunctionType(t, [t, t, t]))
-        return builder.call(fn, args)
-
-    return a(a, b, c), codegen
 
 
 def _fmax(a, b):
@@ -368,9 +382,10 @@ def _gelu_fwd(x, out):
 def _gelu_bwd(x, g, out):
     f = x.dtype.type
     for i in prange(x.size):
-        cdf = f(0.5) * (f(1.0) + _erf(x[i] * f(0.7071067811865476)))
-        pdf = _exp(f(-0.5) * x[i] * x[i]) * f(0.3989422804014327)
-        out[i] = g[i] * (cdf + x[i] * pdf)
+        z = x[i] * f(0.7071067811865476)
+        e = _exp(-z * z)  # exp(-x^2 / 2): both the pdf's and the erf's
+        cdf = f(0.5) * (f(1.0) + _erf_from(z, e))
+        out[i] = g[i] * (cdf + x[i] * e * f(0.3989422804014327))
 
 
 def _gelu_tanh_fwd(x, out):
