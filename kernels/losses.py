@@ -20,9 +20,8 @@ Speed notes:
   well as C = 1000; the block (``_BLOCK`` elements) stays in L1 between the passes.
 - Rows are indexed as ``a[i, j]``, never through per-row views: each view costs an NRT
   incref/decref pair, which was most of the time at C = 10.
-- One ``_exp_nonpositive`` call site per kernel: Numba's SSA reconstruction mishandles two
-  inlined copies of it in one function (NumbaIRAssumptionWarning, and an LLVM assertion in
-  the vectoriser).
+- One ``_exp`` call site per kernel: Numba's SSA reconstruction mishandles two inlined copies
+  of it in one function (NumbaIRAssumptionWarning, and an LLVM assertion in the vectoriser).
 """
 from __future__ import annotations
 
@@ -30,45 +29,10 @@ import math
 
 import numpy as np
 from numba import prange
-from numba.extending import overload
 
-from .activations import (_EXP_CONSTANTS, _SerialOrParallel, _float, _fma, _fmax, _pow2,
-                          _sum_add)
+from .activations import _SerialOrParallel, _exp, _fmax, _sum_add
 
 _BLOCK = 2048  # elements per block of rows: its logits and exps stay in L1 between passes
-
-# --- a faster exp for shifted logits ------------------------------------------------------
-
-
-def _exp_nonpositive(x):
-    """exp(x) for x <= 0, -inf or NaN (a softmax's shifted logits); NaN stays NaN."""
-    return np.exp(x)
-
-
-@overload(_exp_nonpositive, inline="always")
-def _exp_nonpositive_impl(x):
-    # activations._exp without the overflow side, with explicit FMAs: ~1.8x its throughput.
-    c = _EXP_CONSTANTS[x]
-    lo, magic, ln2_hi, ln2_lo = c["lo"], c["magic"], c["ln2_hi"], c["ln2_lo"]
-    first, rest = c["poly"][0], c["poly"][1:]
-    f = _float(x)
-
-    def impl(x):
-        xc = x if x > f(lo) else f(lo)  # also maps NaN and -inf to lo
-        n = _fma(xc, f(1.4426950408889634), f(magic)) - f(magic)  # round to nearest
-        r = _fma(n, f(-ln2_lo), _fma(n, f(-ln2_hi), xc))
-        p = f(first)
-        for coefficient in rest:
-            p = _fma(p, r, f(coefficient))
-        q = _fma(p * r, r, r)
-        k = np.int32(n)
-        half = k >> 1  # two factors 2**half * 2**(k - half): subnormal results stay exact
-        y = (_pow2(half, xc) * (q + f(1.0))) * _pow2(k - half, xc)
-        y = y if x >= f(lo) else f(0.0)
-        return y if x == x else x
-
-    return impl
-
 
 # --- loops -----------------------------------------------------------------------------------
 
@@ -101,7 +65,7 @@ def _cross_entropy_fwd(logits, target, weight, ignore_index, label_smoothing, lo
             loss[i] = m
         segment = flat[r0 * c:r1 * c]
         for k in range(segment.size):
-            segment[k] = _exp_nonpositive(segment[k])
+            segment[k] = _exp(segment[k])
         for i in range(r0, r1):
             s = zero
             for j in range(c):

@@ -92,8 +92,15 @@ def test_activation_non_contiguous_and_dtype_errors():
 
 
 @pytest.mark.parametrize("dtype", DTYPES)
-@pytest.mark.parametrize("shape, axis", [((1, 1), -1), ((4, 9), 1), ((4, 9), 0), ((2, 3, 5), 1),
-                                         ((3, 0), 0), ((0, 3), -1), ((17,), 0)])
+@pytest.mark.parametrize("shape, axis", [
+    ((1, 1), -1), ((4, 9), 1), ((4, 9), 0), ((2, 3, 5), 1), ((3, 0), 0), ((0, 3), -1),
+    ((2, 0, 3), -1), ((17,), 0),
+    # several blocks of short rows (2048 elements each; compare-select max under 32
+    # columns, SIMD max from 32), long rows (128 columns and up: one row a block), and the
+    # axis-last short path of the wrapper for 3-D. Rows of 2500 are in
+    # test_softmax_nan_inf_rows (the twins take O(C^2) a row).
+    ((700, 3), -1), ((120, 40), -1), ((3, 40, 7), 1), ((2, 3, 40), 2), ((5, 128), -1),
+    ((131, 4), 0)])
 def test_softmax_matches_reference(shape, axis, dtype):
     rng = np.random.default_rng(2)
     x = (rng.standard_normal(shape) * 5).astype(dtype)
@@ -116,6 +123,74 @@ def test_softmax_stability_and_nan(dtype):
     _close(y[2], np.array([0.0, 0.5, 0.5], dtype))
     _close(softmax.log_softmax_fwd(x)[0], np.array([0.0, -2e4, -1e4], dtype))
     assert softmax.softmax_fwd(np.float32(3.0)) == 1.0
+    for shape in [(3, 0), (2, 3, 0)]:  # empty rows (the reference twins cannot take them)
+        empty, last = np.ones(shape, dtype), len(shape) - 1
+        for a in (softmax.softmax_fwd(empty), softmax.log_softmax_fwd(empty, last),
+                  softmax.softmax_bwd(empty, empty), softmax.log_softmax_bwd(empty, empty, last)):
+            assert a.shape == shape and a.dtype == dtype
+
+
+def _special_rows(c, dtype):
+    """Rows 0-6 special (NaN at the end, NaN first, +inf, all -inf, all NaN, a -inf among
+    finite values, huge magnitudes), the rest random: (n, c) with n spanning several blocks."""
+    n = {3: 700, 40: 120, 130: 12, 2500: 9}[c]
+    x = np.random.default_rng(5).standard_normal((n, c)) * 3
+    x[0, -1] = np.nan
+    x[1, 0] = np.nan
+    x[2, c // 2] = np.inf
+    x[3] = -np.inf
+    x[4] = np.nan
+    x[5, 1] = -np.inf
+    x[6] = np.linspace(-3e4, 1e4, c)
+    return x.astype(dtype)
+
+
+@pytest.mark.parametrize("dtype", DTYPES)
+@pytest.mark.parametrize("c", [3, 40, 130, 2500])
+def test_softmax_nan_inf_rows(c, dtype):
+    """PyTorch's rules: a NaN anywhere, a +inf, or an all -inf row makes the row NaN (forward
+    and backward); a -inf logit gets probability 0 (log-probability -inf, gradient g)."""
+    x = _special_rows(c, dtype)
+    g = np.random.default_rng(6).standard_normal(x.shape).astype(dtype)
+    nan_rows, fine = [0, 1, 2, 3, 4], slice(5, None)
+    shifted = x[fine].astype(np.float64) - x[fine].max(1, keepdims=True)
+    expected_log = shifted - np.log(np.exp(shifted).sum(1, keepdims=True))
+    expected = np.exp(expected_log)
+    with np.errstate(invalid="ignore"):  # inf - inf, as scalars under NUMBA_DISABLE_JIT
+        y = softmax.softmax_fwd(x)
+        log_y = softmax.log_softmax_fwd(x)
+        dx = softmax.softmax_bwd(y, g)
+        log_dx = softmax.log_softmax_bwd(log_y, g)
+    for a in (y, log_y, dx, log_dx):
+        assert a.dtype == dtype and a.shape == x.shape
+        assert np.isnan(a[nan_rows]).all()
+        assert not np.isnan(a[fine]).any()
+    _close(y[fine], expected.astype(dtype), **TOLERANCE[dtype])
+    _close(log_y[fine], expected_log.astype(dtype), **TOLERANCE[dtype])
+    assert y[5, 1] == 0 and log_y[5, 1] == -np.inf and dx[5, 1] == 0 and log_dx[5, 1] == g[5, 1]
+    y64, log_y64, g64 = y[fine].astype(np.float64), log_y[fine].astype(np.float64), g[fine]
+    _close(dx[fine], (y64 * (g64 - (g64 * y64).sum(1, keepdims=True))).astype(dtype),
+           **TOLERANCE[dtype])
+    _close(log_dx[fine], (g64 - np.exp(log_y64) * g64.sum(1, keepdims=True)).astype(dtype),
+           **TOLERANCE[dtype])
+
+
+@pytest.mark.parametrize("shape", [(700, 3), (120, 40), (6, 2500)])
+def test_softmax_parallel_variant_matches_serial(shape, monkeypatch):
+    """The multi-threaded builds (blocks of rows split across threads) give the serial results."""
+    from autograd_engine.kernels import config
+
+    x = (np.random.default_rng(7).standard_normal(shape) * 3).astype(np.float32)
+    x[1, 1] = np.nan
+    g = np.random.default_rng(8).standard_normal(shape).astype(np.float32)
+    pairs = [(softmax.softmax_fwd, softmax.softmax_bwd),
+             (softmax.log_softmax_fwd, softmax.log_softmax_bwd)]
+    serial = [(fwd(x), bwd(fwd(x), g)) for fwd, bwd in pairs]
+    monkeypatch.setattr(config, "PARALLEL_MIN_SIZE", 1)
+    for (fwd, bwd), (y, dx) in zip(pairs, serial):
+        y_par = fwd(x)
+        np.testing.assert_array_equal(y_par, y)
+        np.testing.assert_array_equal(bwd(y_par, g), dx)
 
 
 def _cross_entropy_case(dtype, n=13, c=7, seed=3):
