@@ -65,10 +65,18 @@ def _chunk(c, n):
 
 
 @config.jit()
-def _partials(n, measure):
-    """(chunk count, per-chunk sums buffer): empty when not measuring."""
+def _partials(n, stats):
+    """(measuring?, chunk count, per-chunk sums buffer: empty when not measuring)."""
+    measure = stats.size != 0
     chunks = (n + _CHUNK - 1) // _CHUNK
-    return chunks, np.zeros((chunks if measure else 0, 3))
+    return measure, chunks, np.zeros((chunks if measure else 0, 3))
+
+
+@config.jit()
+def _keep(partial, c, changes, squares, grads):
+    """Record chunk ``c``'s sums (nothing when not measuring)."""
+    if partial.shape[0] != 0:
+        partial[c, 0], partial[c, 1], partial[c, 2] = changes, squares, grads
 
 
 @config.jit()
@@ -80,8 +88,7 @@ def _add_partials(stats, partial):
 
 def _sgd(p, g, buf, neg_lr, weight_decay, momentum, one_minus_dampening, nesterov, maximize,
          first, stats):
-    measure = stats.size != 0
-    chunks, partial = _partials(p.size, measure)
+    measure, chunks, partial = _partials(p.size, stats)
     for c in prange(chunks):
         lo, hi = _chunk(c, p.size)
         changes = squares = grads = 0.0
@@ -98,8 +105,7 @@ def _sgd(p, g, buf, neg_lr, weight_decay, momentum, one_minus_dampening, nestero
             p[i] = new
             if measure:
                 changes, squares, grads = _tally(changes, squares, grads, old, new, g[i])
-        if measure:
-            partial[c, 0], partial[c, 1], partial[c, 2] = changes, squares, grads
+        _keep(partial, c, changes, squares, grads)
     _add_partials(stats, partial)
 
 
@@ -107,8 +113,7 @@ def _adam(p, g, m, v, vmax, neg_step_size, beta1_weight, beta1_keep, beta2, one_
           bias_correction2_sqrt, eps, weight_decay, decay_factor, decoupled, amsgrad, maximize,
           stats):
     small = beta1_weight < 0.5  # PyTorch's lerp switches formula at weight 0.5 for accuracy
-    measure = stats.size != 0
-    chunks, partial = _partials(p.size, measure)
+    measure, chunks, partial = _partials(p.size, stats)
     for c in prange(chunks):
         lo, hi = _chunk(c, p.size)
         changes = squares = grads = 0.0
@@ -135,16 +140,14 @@ def _adam(p, g, m, v, vmax, neg_step_size, beta1_weight, beta1_keep, beta2, one_
             p[i] = new
             if measure:
                 changes, squares, grads = _tally(changes, squares, grads, old, new, g[i])
-        if measure:
-            partial[c, 0], partial[c, 1], partial[c, 2] = changes, squares, grads
+        _keep(partial, c, changes, squares, grads)
     _add_partials(stats, partial)
 
 
 def _rmsprop(p, g, square_avg, grad_avg, buf, neg_lr, alpha, one_minus_alpha, alpha_keep, eps,
              weight_decay, momentum, centered, maximize, stats):
     small = one_minus_alpha < 0.5
-    measure = stats.size != 0
-    chunks, partial = _partials(p.size, measure)
+    measure, chunks, partial = _partials(p.size, stats)
     for c in prange(chunks):
         lo, hi = _chunk(c, p.size)
         changes = squares = grads = 0.0
@@ -170,14 +173,12 @@ def _rmsprop(p, g, square_avg, grad_avg, buf, neg_lr, alpha, one_minus_alpha, al
             p[i] = new
             if measure:
                 changes, squares, grads = _tally(changes, squares, grads, old, new, g[i])
-        if measure:
-            partial[c, 0], partial[c, 1], partial[c, 2] = changes, squares, grads
+        _keep(partial, c, changes, squares, grads)
     _add_partials(stats, partial)
 
 
 def _adagrad(p, g, state_sum, neg_clr, eps, weight_decay, maximize, stats):
-    measure = stats.size != 0
-    chunks, partial = _partials(p.size, measure)
+    measure, chunks, partial = _partials(p.size, stats)
     for c in prange(chunks):
         lo, hi = _chunk(c, p.size)
         changes = squares = grads = 0.0
@@ -192,8 +193,7 @@ def _adagrad(p, g, state_sum, neg_clr, eps, weight_decay, maximize, stats):
             p[i] = new
             if measure:
                 changes, squares, grads = _tally(changes, squares, grads, old, new, g[i])
-        if measure:
-            partial[c, 0], partial[c, 1], partial[c, 2] = changes, squares, grads
+        _keep(partial, c, changes, squares, grads)
     _add_partials(stats, partial)
 
 
