@@ -42,7 +42,6 @@ import math
 import numpy as np
 from numba import prange
 
-from . import config
 from .activations import _SerialOrParallel, _exp, _float_array, _fmax, _like, _sum_add
 
 _BLOCK = 2048  # elements per block of short rows: the block stays in L1 between passes
@@ -153,10 +152,8 @@ def _along_axis(kernel: _SerialOrParallel, name: str, axis: int, x: np.ndarray,
             and x.flags.c_contiguous and (g is None or (
                 g.shape == shape and g.dtype is dtype and g.flags.c_contiguous))):
         # Short path, axis already last and nothing to convert (np.moveaxis alone costs more
-        # than a (128, 10) kernel): no copies, and the build chosen here rather than by
-        # _SerialOrParallel.__call__.
+        # than a (128, 10) kernel): no copies.
         out = np.empty(shape, dtype)
-        run = kernel.serial if x.size < config.PARALLEL_MIN_SIZE else kernel.parallel
         if ndim != 2:
             c = shape[-1]
             rows = x.size // c if c else math.prod(shape[:-1])
@@ -164,10 +161,8 @@ def _along_axis(kernel: _SerialOrParallel, name: str, axis: int, x: np.ndarray,
             g = None if g is None else g.reshape(rows, c)
         else:
             rows_out = out
-        if g is None:
-            run(x, rows_out, *flags)
-        else:
-            run(x, g, rows_out, *flags)
+        arrays = (x,) if g is None else (x, g)
+        kernel(out.size, *arrays, rows_out, *flags)
         return out
     if ndim == 0:
         scalar_g = None if g is None else g.reshape(1)
