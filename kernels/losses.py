@@ -20,8 +20,6 @@ Speed notes:
   well as C = 1000; the block (``_BLOCK`` elements) stays in L1 between the passes.
 - Rows are indexed as ``a[i, j]``, never through per-row views: each view costs an NRT
   incref/decref pair, which was most of the time at C = 10.
-- One ``_exp`` call site per kernel: Numba's SSA reconstruction mishandles two inlined copies
-  of it in one function (NumbaIRAssumptionWarning, and an LLVM assertion in the vectoriser).
 """
 from __future__ import annotations
 

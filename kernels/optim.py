@@ -47,7 +47,7 @@ def _tally(changes, squares, grads, old, new, grad):
     return changes + d * d, squares + o * o, grads + g * g
 
 
-@overload(_tally, inline="always")
+@overload(_tally)
 def _tally_impl(changes, squares, grads, old, new, grad):
     def impl(changes, squares, grads, old, new, grad):
         o = np.float64(old)

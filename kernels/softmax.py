@@ -22,8 +22,7 @@ Speed notes (the techniques of ``losses.py``, each measured here):
   columns 10-15% faster than the blocked passes in float32, 15-25% in float64; about even
   in float32 from 128 to 500 columns). The backward of log_softmax stays blocked: the same
   change measured no faster there.
-- One exp call site per kernel function (two inlined copies trip Numba's SSA
-  reconstruction, see ``losses.py``), so both cases share the exp loop, choosing operands
+- Both cases share one exp loop (half the vectorised code to compile), choosing operands
   with a loop-invariant select. It reads x and writes out, which are distinct arrays: an
   exp loop reading one array and writing an overlapping one would fail LLVM's runtime alias
   check and run scalar.
