@@ -24,16 +24,46 @@ from .activations import _float_array, _like, _SerialOrParallel
 
 
 @config.jit()
-def _per_channel(per_feature, length, out):
-    """out[c] = sum of per_feature[c * length : (c + 1) * length]."""
+def _per_channel(partial, length, count, out):
+    """out[c] = sum of partial[:, c * length : (c + 1) * length] / count: chunk sums -> channel.
+
+    Loops, not ``partial.sum(axis=0)``: that compiles numpy's axis machinery (with its error
+    message formatting), seconds of compile time for one line."""
     for c in range(out.size):
-        out[c] = per_feature[c * length:(c + 1) * length].sum()
+        total = 0.0
+        for k in range(partial.shape[0]):
+            for j in range(c * length, (c + 1) * length):
+                total += partial[k, j]
+        out[c] = total / count
 
 
 @config.jit()
-def _per_feature(per_channel, length, dtype):
-    """Each channel's value repeated ``length`` times: the layout of a row of (N, C * L)."""
-    return np.repeat(per_channel, length).astype(dtype)
+def _per_feature(per_channel, length):
+    """Each channel's value repeated ``length`` times, in float64: the layout of a row of (N, C * L)."""
+    out = np.empty(per_channel.size * length)
+    for c in range(per_channel.size):
+        for j in range(c * length, (c + 1) * length):
+            out[j] = per_channel[c]
+    return out
+
+
+# The per-channel vector arithmetic runs in these serial helpers: in a parallel build each
+# array expression would be a parallel loop of its own (thread launch, compiled gufunc).
+
+@config.jit()
+def _affine(weight, bias, var, eps, length):
+    """Per-feature scale weight / sqrt(var + eps) and shift bias."""
+    return _per_feature(weight / np.sqrt(var + eps), length), _per_feature(bias, length)
+
+
+@config.jit()
+def _backward_coefficients(weight, invstd, dweight, dbias, count, length):
+    """Scale ``dweight`` by invstd in place; per-feature a, b, c of dx = a*g + b*(x - mean) + c
+    (the means of dxhat and dxhat * xhat folded in)."""
+    dweight *= invstd
+    scale = weight * invstd
+    return (_per_feature(scale, length), _per_feature(-scale * invstd * dweight / count, length),
+            _per_feature(-scale * dbias / count, length))
 
 
 def _batch_norm_fwd(x, weight, bias, eps, out, mean, var, n_chunks):
@@ -50,9 +80,8 @@ def _batch_norm_fwd(x, weight, bias, eps, out, mean, var, n_chunks):
             row = x2[n]
             for j in range(features):
                 acc[j] += row[j]
-    _per_channel(partial.sum(axis=0), length, mean)
-    mean /= n_batch * length
-    mean_f = _per_feature(mean, length, np.float64)
+    _per_channel(partial, length, n_batch * length, mean)
+    mean_f = _per_feature(mean, length)
     partial[:] = 0.0
     for k in prange(n_chunks):
         acc = partial[k]
@@ -61,10 +90,8 @@ def _batch_norm_fwd(x, weight, bias, eps, out, mean, var, n_chunks):
             for j in range(features):
                 d = row[j] - mean_f[j]
                 acc[j] += d * d
-    _per_channel(partial.sum(axis=0), length, var)
-    var /= n_batch * length
-    scale_f = _per_feature(weight / np.sqrt(var + eps), length, np.float64)
-    bias_f = _per_feature(bias, length, np.float64)
+    _per_channel(partial, length, n_batch * length, var)
+    scale_f, bias_f = _affine(weight, bias, var, eps, length)
     for n in prange(n_batch):
         row = x2[n]
         out_row = out2[n]
@@ -79,7 +106,7 @@ def _batch_norm_bwd(g, x, mean, invstd, weight, dx, dweight, dbias, n_chunks):
     x2 = x.reshape(n_batch, features)
     g2 = g.reshape(n_batch, features)
     dx2 = dx.reshape(n_batch, features)
-    mean_f = _per_feature(mean, length, np.float64)
+    mean_f = _per_feature(mean, length)
     partial_g = np.zeros((n_chunks, features))
     partial_gx = np.zeros((n_chunks, features))
     for k in prange(n_chunks):
@@ -91,14 +118,9 @@ def _batch_norm_bwd(g, x, mean, invstd, weight, dx, dweight, dbias, n_chunks):
             for j in range(features):
                 acc_g[j] += grad[j]
                 acc_gx[j] += grad[j] * (row[j] - mean_f[j])
-    _per_channel(partial_g.sum(axis=0), length, dbias)
-    _per_channel(partial_gx.sum(axis=0), length, dweight)
-    dweight *= invstd
-    # dx = a * g + b * (x - mean) + c with the means of dxhat and dxhat * xhat folded in.
-    scale = weight * invstd
-    a = _per_feature(scale, length, np.float64)
-    b = _per_feature(-scale * invstd * dweight / count, length, np.float64)
-    c0 = _per_feature(-scale * dbias / count, length, np.float64)
+    _per_channel(partial_g, length, 1, dbias)
+    _per_channel(partial_gx, length, 1, dweight)
+    a, b, c0 = _backward_coefficients(weight, invstd, dweight, dbias, count, length)
     for n in prange(n_batch):
         row = x2[n]
         grad = g2[n]
