@@ -20,9 +20,12 @@ The loop vectorizer can stay on: products are contracted to FMA
 (``fastmath={"contract"}``, rounding only, IEEE NaN/Inf propagation kept) but not
 reassociated, so it cannot vectorise the ``k`` reduction and steal the accumulators.
 
-Kernels: ``serial`` (one thread), ``batched`` (batch elements over threads) and
-``parallel`` ((row block, column block) tiles over ``prange``, B packed once per slice
-and shared), chosen by size.
+Kernels: ``serial`` (one thread) and ``parallel`` (work items of (batch index, row block,
+column block) over ``prange``, B packed once per slice and shared), chosen by size. The
+parallel kernel takes a batch of small products as whole products per item, and one large
+product as tiles. Compile time is the kernels' main cost (the micro-kernel is one large
+vectorised block, optimised again in each kernel that inlines it), hence two kernels and a
+single micro-kernel call site.
 
 Dispatch for ``auto`` (measured on this project's 2-core AVX-512 Xeon against OpenBLAS
 0.3.31; numbers in ``bench/MATMUL.md``) follows ``config.PARALLEL``, so that a training
@@ -61,6 +64,7 @@ MR, NR = 8, 32  # register tile: 8 rows x two 16-wide vectors = 16 zmm accumulat
 BLAS_MAX_FLOPS = 1 << 18  # auto: m*n*k up to which BLAS runs (OpenBLAS stays single-threaded)
 PARALLEL_MIN_FLOPS = 1 << 20  # batch*m*n*k from which the parallel kernels pay for their launch
 BATCHED_MAX_FLOPS = 1 << 21  # m*n*k below which a batch is split over threads, not each product
+GROUP_BYTES = 1 << 20  # packed B slices of a group of batched products: about half an L2
 
 _CONTRACT = {"contract"}
 
@@ -223,12 +227,15 @@ def _macro_kernel(ap, bp, c, i0, mc, j0, nc, kc):
         for r in range((mc + 7) // 8):
             i = i0 + 8 * r
             mr = min(8, mc - 8 * r)
-            if mr == 8 and nr == 32:
-                _micro_kernel(kc, ap[r], b, c, i, j)
-            else:  # partial tile: compute into a full scratch tile
+            full = mr == 8 and nr == 32
+            if not full:  # partial tile: compute into a full scratch tile
                 edge[:] = 0
-                _micro_kernel(kc, ap[r], b, edge, 0, 0)
-                c[i:i + mr, j:j + nr] += edge[:mr, :nr]
+            # One call site: each inlined copy of the micro-kernel is seconds of compile time.
+            _micro_kernel(kc, ap[r], b, c if full else edge, i if full else 0, j if full else 0)
+            if not full:
+                for s in range(mr):
+                    for t in range(nr):
+                        c[i + s, j + t] += edge[s, t]
 
 
 @jit()
@@ -249,65 +256,57 @@ def _buffers(m, n, kc, dtype):
 
 
 @jit(fastmath=_CONTRACT)
-def _gemm_one(a, b, c, trans_a, trans_b, kc_max, mc_max, ap, bp):
-    """``c += op(a) @ op(b)`` for one 2-D product, single-threaded."""
-    m, n = c.shape
-    k = a.shape[0] if trans_a else a.shape[1]
-    for k0 in range(0, k, kc_max):
-        kc = min(kc_max, k - k0)
-        for jp in range((n + 31) // 32):
-            _pack_b_panel(b, trans_b, k0, kc, 32 * jp, n, bp[jp])
-        for i0 in range(0, m, mc_max):
-            mc = min(mc_max, m - i0)
-            _pack_a(a, trans_a, i0, mc, k0, kc, ap)
-            _macro_kernel(ap, bp, c, i0, mc, 0, n, kc)
-
-
-@jit(fastmath=_CONTRACT)
 def _gemm_serial(a, b, c, trans_a, trans_b, kc_max, mc_max):
     """``c[i] += op(a[i]) @ op(b[i])`` for each batch index, single-threaded."""
     m, n = c.shape[1], c.shape[2]
-    kc_max = min(kc_max, a.shape[1] if trans_a else a.shape[2])
-    ap, bp = _buffers(min(mc_max, m), n, kc_max, c.dtype)
-    for i in range(c.shape[0]):
-        _gemm_one(a[i], b[i], c[i], trans_a, trans_b, kc_max, mc_max, ap, bp)
-
-
-@jit(fastmath=_CONTRACT, parallel=True)
-def _gemm_batched(a, b, c, trans_a, trans_b, kc_max, mc_max):
-    """``c[i] += op(a[i]) @ op(b[i])``, batch indices spread over threads."""
-    m, n = c.shape[1], c.shape[2]
-    kc_max = min(kc_max, a.shape[1] if trans_a else a.shape[2])
-    for i in prange(c.shape[0]):
-        ap, bp = _buffers(min(mc_max, m), n, kc_max, c.dtype)
-        _gemm_one(a[i], b[i], c[i], trans_a, trans_b, kc_max, mc_max, ap, bp)
-
-
-@jit(fastmath=_CONTRACT, parallel=True)
-def _gemm_parallel(a, b, c, trans_a, trans_b, kc_max, mc, nc):
-    """``c[i] += op(a[i]) @ op(b[i])`` with (mc-row, nc-column) output tiles over threads.
-
-    ``mc % 8 == 0`` and ``nc % 32 == 0``; B is packed once per ``kc`` slice and shared.
-    """
-    m, n = c.shape[1], c.shape[2]
     k = a.shape[1] if trans_a else a.shape[2]
     kc_max = min(kc_max, k)
-    m_blocks = (m + mc - 1) // mc
-    n_blocks = (n + nc - 1) // nc
-    tiles, b_panels = m_blocks * n_blocks, (n + 31) // 32
-    ap = _aligned(tiles * (mc // 8) * kc_max * 8, c.dtype).reshape((tiles, mc // 8, kc_max, 8))
-    bp = _aligned(b_panels * kc_max * 32, c.dtype).reshape((b_panels, kc_max, 32))
+    ap, bp = _buffers(min(mc_max, m), n, kc_max, c.dtype)
     for i in range(c.shape[0]):
         for k0 in range(0, k, kc_max):
             kc = min(kc_max, k - k0)
-            for jp in prange((n + 31) // 32):
+            for jp in range((n + 31) // 32):
                 _pack_b_panel(b[i], trans_b, k0, kc, 32 * jp, n, bp[jp])
-            for t in prange(m_blocks * n_blocks):
-                i0 = (t // n_blocks) * mc
-                j0 = (t % n_blocks) * nc
-                rows = min(mc, m - i0)
-                _pack_a(a[i], trans_a, i0, rows, k0, kc, ap[t])
-                _macro_kernel(ap[t], bp, c[i], i0, rows, j0, min(nc, n - j0), kc)
+            for i0 in range(0, m, mc_max):
+                mc = min(mc_max, m - i0)
+                _pack_a(a[i], trans_a, i0, mc, k0, kc, ap)
+                # np.int64(0): a literal 0 would compile a second copy of the macro-kernel
+                _macro_kernel(ap, bp, c[i], i0, mc, np.int64(0), n, kc)
+
+
+@jit(fastmath=_CONTRACT, parallel=config.prange_only())
+def _gemm_parallel(a, b, c, trans_a, trans_b, kc_max, mc, nc, group, workers):
+    """``c[i] += op(a[i]) @ op(b[i])`` with work items (batch index, mc-row block, nc-column
+    block) in ``workers`` contiguous runs (one per thread), ``group`` batch indices at a time
+    (``mc % 8 == 0``, ``nc % 32 == 0``).
+
+    Per ``kc`` slice, op(B) of the group's products is packed once, in parallel, and shared
+    by their items; each thread packs the A blocks of its own items. The same loop serves a
+    batch of small products (a group of them, whole rows of columns per item) and one large
+    product cut into tiles (a group of one).
+    """
+    batch, m, n = c.shape
+    k = a.shape[1] if trans_a else a.shape[2]
+    kc_max = min(kc_max, k)
+    m_blocks, n_blocks = (m + mc - 1) // mc, (n + nc - 1) // nc
+    tiles, b_panels = m_blocks * n_blocks, (n + 31) // 32
+    bp = _aligned(group * b_panels * kc_max * 32, c.dtype).reshape((group, b_panels, kc_max, 32))
+    for first in range(0, batch, group):
+        size = min(group, batch - first)
+        items = size * tiles
+        for k0 in range(0, k, kc_max):
+            kc = min(kc_max, k - k0)
+            for q in prange(size * b_panels):
+                e, jp = q // b_panels, q % b_panels
+                _pack_b_panel(b[first + e], trans_b, k0, kc, 32 * jp, n, bp[e, jp])
+            for w in prange(workers):  # contiguous runs of items, one A buffer per thread
+                ap = _aligned((mc // 8) * kc_max * 8, c.dtype).reshape((mc // 8, kc_max, 8))
+                for t in range(w * items // workers, (w + 1) * items // workers):
+                    e, r = t // tiles, t % tiles
+                    i0, j0 = (r // n_blocks) * mc, (r % n_blocks) * nc
+                    rows = min(mc, m - i0)
+                    _pack_a(a[first + e], trans_a, i0, rows, k0, kc, ap)
+                    _macro_kernel(ap, bp[e], c[first + e], i0, rows, j0, min(nc, n - j0), kc)
 
 
 # --- compilation ---------------------------------------------------------------------------
@@ -330,7 +329,7 @@ def _vectorizer_flags():
             numba_config.SLP_VECTORIZE = saved
 
 
-_KERNELS = {"serial": _gemm_serial, "batched": _gemm_batched, "parallel": _gemm_parallel}
+_KERNELS = {"serial": _gemm_serial, "parallel": _gemm_parallel}
 _compiled: dict = {}
 
 
@@ -342,7 +341,7 @@ def _kernel(name: str, dtype: np.dtype):
         if not numba_config.DISABLE_JIT:
             arr = numba.types.Array(numba.from_dtype(dtype), 3, "C")
             flag, size = numba.types.boolean, numba.types.int64
-            sizes = (size,) * (3 if name == "parallel" else 2)
+            sizes = (size,) * (5 if name == "parallel" else 2)
             with _vectorizer_flags():
                 fn.compile((arr, arr, arr, flag, flag) + sizes)
         _compiled[key] = fn
@@ -425,11 +424,14 @@ def _numba_gemm(a, b, trans_a, trans_b, c) -> None:
     threads = numba.get_num_threads() if batch * work >= PARALLEL_MIN_FLOPS else 1
     if threads == 1:
         _kernel("serial", c.dtype)(a, b, c, trans_a, trans_b, KC, MC)
-    elif batch >= threads and work < BATCHED_MAX_FLOPS:
-        _kernel("batched", c.dtype)(a, b, c, trans_a, trans_b, KC, MC)
+        return
+    if batch >= threads and work < BATCHED_MAX_FLOPS:
+        # Whole products per item, as many per group as keep their packed B slices in L2.
+        mc, nc = MC, NR * _cdiv(n, NR)
+        group = min(batch, max(threads, GROUP_BYTES // (min(KC, k) * nc * c.itemsize)))
     else:
-        mc, nc = _partition(m, n, threads)
-        _kernel("parallel", c.dtype)(a, b, c, trans_a, trans_b, KC, mc, nc)
+        (mc, nc), group = _partition(m, n, threads), 1
+    _kernel("parallel", c.dtype)(a, b, c, trans_a, trans_b, KC, mc, nc, group, threads)
 
 
 def _use_blas(m: int, n: int, k: int, backend: str) -> bool:

@@ -137,16 +137,32 @@ def test_nan_and_inf_propagate(backend):
     assert np.isfinite(np.delete(np.delete(c, 2, 0), 35, 1)).all()
 
 
-@pytest.mark.parametrize("name", ["serial", "batched", "parallel"])
-def test_each_kernel(name):
-    """Each compiled kernel, whatever shape thresholds would pick, with ragged blocks."""
+@pytest.mark.parametrize("name, sizes", [("serial", (16, 8)), ("parallel", (16, 8, 32, 1, 2)),
+                                         ("parallel", (16, 24, 64, 2, 3)),
+                                         ("parallel", (16, 96, 96, 3, 1))])
+def test_each_kernel(name, sizes):
+    """Each compiled kernel, whatever shape thresholds would pick, with ragged blocks (the
+    parallel one tiling each product, or taking two or all three products per group)."""
     rng = np.random.default_rng(7)
     for trans_a, trans_b in [(False, False), (True, True)]:
-        a, b = _operands(rng, 21, 45, 70, np.float32, trans_a, trans_b, batch=(2,))
-        c = np.zeros((2, 21, 70), np.float32)
-        sizes = (16, 8, 32) if name == "parallel" else (16, 8)
+        a, b = _operands(rng, 21, 45, 70, np.float32, trans_a, trans_b, batch=(3,))
+        c = np.zeros((3, 21, 70), np.float32)
         matmul._kernel(name, c.dtype)(a, b, c, trans_a, trans_b, *sizes)
         _check(c, a, b, trans_a, trans_b)
+
+
+@pytest.mark.parametrize("batch, shape", [(1, (160, 200, 64)), (40, (32, 48, 40)),
+                                          (9, (100, 33, 70))])
+def test_parallel_dispatch(batch, shape):
+    """Products big enough for the threads: one tiled product, a batch in one group, a batch
+    of products each larger than the batched threshold (tiled one by one)."""
+    if numba.config.DISABLE_JIT:
+        pytest.skip("large product in Python mode")
+    rng = np.random.default_rng(9)
+    for trans_a, trans_b in [(False, False), (True, False)]:
+        a, b = _operands(rng, *shape, np.float32, trans_a, trans_b,
+                         batch=() if batch == 1 else (batch,))
+        _check(matmul.gemm(a, b, trans_a, trans_b, backend="numba"), a, b, trans_a, trans_b)
 
 
 @pytest.mark.parametrize("args, match", [
