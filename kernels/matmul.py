@@ -71,12 +71,16 @@ _CONTRACT = {"contract"}
 
 # --- micro-kernel ------------------------------------------------------------------------
 
+# The helpers below take and return 32 values as two 16-tuples, at fixed offsets: a constant
+# offset argument would be a literal, and Numba compiles a separate copy per literal value.
+
 @jit()
-def _load16(x, p, o):
-    """The values ``x[p, o:o+16]`` as a tuple (kept in registers)."""
-    return (x[p, o], x[p, o + 1], x[p, o + 2], x[p, o + 3], x[p, o + 4], x[p, o + 5],
-            x[p, o + 6], x[p, o + 7], x[p, o + 8], x[p, o + 9], x[p, o + 10], x[p, o + 11],
-            x[p, o + 12], x[p, o + 13], x[p, o + 14], x[p, o + 15])
+def _load32(x, p):
+    """The values ``x[p, 0:32]`` as two 16-tuples (kept in registers)."""
+    return ((x[p, 0], x[p, 1], x[p, 2], x[p, 3], x[p, 4], x[p, 5], x[p, 6], x[p, 7], x[p, 8],
+             x[p, 9], x[p, 10], x[p, 11], x[p, 12], x[p, 13], x[p, 14], x[p, 15]),
+            (x[p, 16], x[p, 17], x[p, 18], x[p, 19], x[p, 20], x[p, 21], x[p, 22], x[p, 23],
+             x[p, 24], x[p, 25], x[p, 26], x[p, 27], x[p, 28], x[p, 29], x[p, 30], x[p, 31]))
 
 
 @jit(fastmath=_CONTRACT)
@@ -89,18 +93,21 @@ def _fma16(a, b, c):
 
 
 @jit()
-def _get16(x, o):
-    """The values ``x[o:o+16]`` of a 1-D array as a tuple."""
-    return (x[o], x[o + 1], x[o + 2], x[o + 3], x[o + 4], x[o + 5], x[o + 6], x[o + 7],
-            x[o + 8], x[o + 9], x[o + 10], x[o + 11], x[o + 12], x[o + 13], x[o + 14],
-            x[o + 15])
+def _get32(x):
+    """The values ``x[0:32]`` of a 1-D array as two 16-tuples."""
+    return ((x[0], x[1], x[2], x[3], x[4], x[5], x[6], x[7], x[8], x[9], x[10], x[11], x[12],
+             x[13], x[14], x[15]),
+            (x[16], x[17], x[18], x[19], x[20], x[21], x[22], x[23], x[24], x[25], x[26],
+             x[27], x[28], x[29], x[30], x[31]))
 
 
 @jit()
-def _put16(x, o, row):
-    """``x[o:o+16] = row`` for a 1-D array ``x``."""
-    (x[o], x[o + 1], x[o + 2], x[o + 3], x[o + 4], x[o + 5], x[o + 6], x[o + 7], x[o + 8],
-     x[o + 9], x[o + 10], x[o + 11], x[o + 12], x[o + 13], x[o + 14], x[o + 15]) = row
+def _put32(x, low, high):
+    """``x[0:32] = low + high`` for a 1-D array ``x`` and two 16-tuples."""
+    (x[0], x[1], x[2], x[3], x[4], x[5], x[6], x[7], x[8], x[9], x[10], x[11], x[12], x[13],
+     x[14], x[15]) = low
+    (x[16], x[17], x[18], x[19], x[20], x[21], x[22], x[23], x[24], x[25], x[26], x[27], x[28],
+     x[29], x[30], x[31]) = high
 
 
 @jit(fastmath=_CONTRACT)
@@ -112,17 +119,16 @@ def _micro_kernel(kc, a, b, c, i, j):
     """
     t0, t1, t2, t3 = c[i, j:j + 32], c[i + 1, j:j + 32], c[i + 2, j:j + 32], c[i + 3, j:j + 32]
     t4, t5, t6, t7 = c[i + 4, j:j + 32], c[i + 5, j:j + 32], c[i + 6, j:j + 32], c[i + 7, j:j + 32]
-    c0l, c0h = _get16(t0, 0), _get16(t0, 16)
-    c1l, c1h = _get16(t1, 0), _get16(t1, 16)
-    c2l, c2h = _get16(t2, 0), _get16(t2, 16)
-    c3l, c3h = _get16(t3, 0), _get16(t3, 16)
-    c4l, c4h = _get16(t4, 0), _get16(t4, 16)
-    c5l, c5h = _get16(t5, 0), _get16(t5, 16)
-    c6l, c6h = _get16(t6, 0), _get16(t6, 16)
-    c7l, c7h = _get16(t7, 0), _get16(t7, 16)
+    c0l, c0h = _get32(t0)
+    c1l, c1h = _get32(t1)
+    c2l, c2h = _get32(t2)
+    c3l, c3h = _get32(t3)
+    c4l, c4h = _get32(t4)
+    c5l, c5h = _get32(t5)
+    c6l, c6h = _get32(t6)
+    c7l, c7h = _get32(t7)
     for p in range(kc):
-        bl = _load16(b, p, 0)
-        bh = _load16(b, p, 16)
+        bl, bh = _load32(b, p)
         c0l = _fma16(a[p, 0], bl, c0l)
         c0h = _fma16(a[p, 0], bh, c0h)
         c1l = _fma16(a[p, 1], bl, c1l)
@@ -139,22 +145,14 @@ def _micro_kernel(kc, a, b, c, i, j):
         c6h = _fma16(a[p, 6], bh, c6h)
         c7l = _fma16(a[p, 7], bl, c7l)
         c7h = _fma16(a[p, 7], bh, c7h)
-    _put16(t0, 0, c0l)
-    _put16(t0, 16, c0h)
-    _put16(t1, 0, c1l)
-    _put16(t1, 16, c1h)
-    _put16(t2, 0, c2l)
-    _put16(t2, 16, c2h)
-    _put16(t3, 0, c3l)
-    _put16(t3, 16, c3h)
-    _put16(t4, 0, c4l)
-    _put16(t4, 16, c4h)
-    _put16(t5, 0, c5l)
-    _put16(t5, 16, c5h)
-    _put16(t6, 0, c6l)
-    _put16(t6, 16, c6h)
-    _put16(t7, 0, c7l)
-    _put16(t7, 16, c7h)
+    _put32(t0, c0l, c0h)
+    _put32(t1, c1l, c1h)
+    _put32(t2, c2l, c2h)
+    _put32(t3, c3l, c3h)
+    _put32(t4, c4l, c4h)
+    _put32(t5, c5l, c5h)
+    _put32(t6, c6l, c6h)
+    _put32(t7, c7l, c7h)
 
 
 # --- packing -----------------------------------------------------------------------------
@@ -206,9 +204,8 @@ def _pack_b_panel(b, trans, k0, kc, j0, n, panel):
                 panel[p, s] = src[p]
     elif cols == 32:
         for p in range(kc):
-            src, dst = b[k0 + p, j0:j0 + 32], panel[p]
-            _put16(dst, 0, _get16(src, 0))
-            _put16(dst, 16, _get16(src, 16))
+            low, high = _get32(b[k0 + p, j0:j0 + 32])
+            _put32(panel[p], low, high)
     else:
         for p in range(kc):
             for s in range(cols):
