@@ -1,11 +1,12 @@
-"""Command line: ``autograd-engine demo [...]`` or ``autograd-engine lab [...]`` (also
-``python -m autograd_engine``); ``demo`` is the default."""
+"""Command line: ``autograd-engine demo [...]``, ``autograd-engine lab [...]`` or
+``autograd-engine precompile [...]`` (also ``python -m autograd_engine``); ``demo`` is the
+default."""
 from __future__ import annotations
 
 import sys
 from typing import Optional, Sequence
 
-COMMANDS = ("demo", "lab")
+COMMANDS = ("demo", "lab", "precompile")
 
 
 def main(argv: Optional[Sequence[str]] = None) -> int:
@@ -19,6 +20,10 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         from .diagnostics.lab import main as lab_main
 
         return lab_main(argv)
+    if command == "precompile":
+        from .kernels.precompile import main as precompile_main
+
+        return precompile_main(argv)
     raise AssertionError(command)
 
 

@@ -1,91 +1,60 @@
 """``python -m bench.compile_times``: cold-cache compile time of the whole kernel set.
 
-The kernel test modules (``tests/test_kernels_*.py``) call every kernel with every signature
-the library compiles: float32 and float64, serial and parallel builds, each GEMM driver. Run
-in a fresh process against an empty Numba cache, they compile the whole set; a listener on
-Numba's compile events sums the time per kernel module (nested compiles of helpers count
-once, in the kernel that pulled them in). The tests' own run time is reported separately.
+Each measurement is one fresh ``python -m autograd_engine precompile`` process against an
+empty Numba cache: it compiles every kernel module for float32 and float64 through the
+public wrappers, either the serial builds only (what the default configuration runs) or
+all builds (with the multi-threaded ones, ``AUTOGRAD_ENGINE_PARALLEL=1``). Per-module times
+come from the single-process runs; the two-process runs give the wall time of
+``precompile --jobs 2``.
 """
 from __future__ import annotations
 
-import glob
 import os
+import re
 import subprocess
 import sys
 import tempfile
 import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-
-_CHILD = r"""
-import collections, json, sys, time
-from numba.core import event
-
-totals = collections.Counter()
-count = collections.Counter()
+_LINE = re.compile(r"^(\w+)\s+([\d.]+) s$")
 
 
-class RootCompiles(event.Listener):
-    def __init__(self):
-        self.stack = []
-
-    def on_start(self, ev):
-        self.stack.append(time.perf_counter())
-
-    def on_end(self, ev):
-        start = self.stack.pop()
-        if not self.stack:
-            module = ev.data["dispatcher"].py_func.__module__
-            totals[module] += time.perf_counter() - start
-            count[module] += 1
-
-
-event.register("numba:compile", RootCompiles())
-import pytest
-
-start = time.perf_counter()
-code = pytest.main(["-q", "-p", "no:cacheprovider", "-x", *sys.argv[1:]])
-print("RESULT " + json.dumps({"wall": time.perf_counter() - start, "exit": int(code),
-                             "modules": {m: [totals[m], count[m]] for m in totals}}))
-"""
-
-
-def measure(test_files: list) -> dict:
-    """Compile times per module from one fresh process with an empty Numba cache."""
-    import json
-
+def measure(jobs: int, parallel_builds: bool) -> dict:
+    """{"modules": {name: seconds}, "wall": seconds} of one cold precompile run."""
+    args = [sys.executable, "-m", "autograd_engine", "precompile", "--jobs", str(jobs)]
+    if parallel_builds:
+        args.append("--parallel-builds")
     with tempfile.TemporaryDirectory() as cache:
         env = dict(os.environ, NUMBA_CACHE_DIR=cache)
-        done = subprocess.run([sys.executable, "-c", _CHILD, *test_files], cwd=ROOT, env=env,
-                              capture_output=True, text=True)
-    lines = [line for line in done.stdout.splitlines() if line.startswith("RESULT ")]
-    if not lines:
-        raise RuntimeError(f"compile-time run failed:\n{done.stdout[-2000:]}{done.stderr[-2000:]}")
-    result = json.loads(lines[-1][len("RESULT "):])
-    if result["exit"] != 0:
-        raise RuntimeError(f"kernel tests failed:\n{done.stdout[-3000:]}")
-    return result
+        start = time.perf_counter()
+        done = subprocess.run(args, cwd=ROOT, env=env, capture_output=True, text=True)
+        wall = time.perf_counter() - start
+    if done.returncode != 0:
+        raise RuntimeError(f"precompile failed:\n{done.stdout[-2000:]}{done.stderr[-2000:]}")
+    modules = {m.group(1): float(m.group(2))
+               for m in map(_LINE.match, done.stdout.splitlines()) if m}
+    return {"modules": modules, "wall": wall}
 
 
-def report(result: dict) -> str:
-    modules = sorted(result["modules"].items(), key=lambda item: -item[1][0])
-    total = sum(seconds for seconds, _ in result["modules"].values())
-    lines = ["| kernel module | compile time | root compiles |", "|---|---|---|"]
-    lines += [f"| {name.rsplit('.', 1)[-1]} | {seconds:.1f} s | {n} |"
-              for name, (seconds, n) in modules]
-    lines += [f"| **all kernels** | **{total:.1f} s** | "
-              f"{sum(n for _, n in result['modules'].values())} |", "",
-              f"Wall time of the cold run (compiles + the tests themselves): "
-              f"{result['wall']:.1f} s."]
+def report(serial: dict, everything: dict, serial_2: dict, everything_2: dict) -> str:
+    names = sorted(everything["modules"], key=lambda name: -everything["modules"][name])
+    lines = ["| kernel module | serial builds | all builds |", "|---|---|---|"]
+    lines += [f"| {name} | {serial['modules'].get(name, 0.0):.1f} s | "
+              f"{everything['modules'][name]:.1f} s |" for name in names]
+    lines += [f"| **process wall time, 1 job** | **{serial['wall']:.1f} s** | "
+              f"**{everything['wall']:.1f} s** |",
+              f"| **process wall time, `--jobs 2`** | **{serial_2['wall']:.1f} s** | "
+              f"**{everything_2['wall']:.1f} s** |"]
     return "\n".join(lines)
 
 
 def main() -> int:
-    files = sorted(glob.glob(os.path.join(ROOT, "tests", "test_kernels_*.py")))
     start = time.perf_counter()
-    result = measure(files)
-    print(report(result))
-    print(f"\n(measured in {time.perf_counter() - start:.0f} s)")
+    runs = [measure(1, False), measure(1, True), measure(2, False), measure(2, True)]
+    print(report(*runs))
+    print(f"\n(float32 + float64, empty cache each run; measured in "
+          f"{time.perf_counter() - start:.0f} s)")
     return 0
 
 

@@ -336,11 +336,18 @@ def _kernel(name: str, dtype: np.dtype):
     if key not in _compiled:
         fn = _KERNELS[name]
         if not numba_config.DISABLE_JIT:
-            arr = numba.types.Array(numba.from_dtype(dtype), 3, "C")
+            # Operands typed read-only: Numba passes writable arrays to that signature too,
+            # where it would otherwise compile a whole GEMM per read-only/writable combination
+            # (broadcast and saved operands are read-only). Compiling stays off between
+            # these explicit compiles, so a call can only convert, never compile.
+            operand = numba.types.Array(numba.from_dtype(dtype), 3, "C", readonly=True)
+            out = numba.types.Array(numba.from_dtype(dtype), 3, "C")
             flag, size = numba.types.boolean, numba.types.int64
             sizes = (size,) * (5 if name == "parallel" else 2)
-            with _vectorizer_flags():
-                fn.compile((arr, arr, arr, flag, flag) + sizes)
+            with _vectorizer_flags():  # holds the compiler lock
+                fn.disable_compile(False)
+                fn.compile((operand, operand, out, flag, flag) + sizes)
+                fn.disable_compile()
         _compiled[key] = fn
     return _compiled[key]
 
