@@ -133,6 +133,9 @@ def precompile(jobs: Optional[int] = None, parallel_builds: Optional[bool] = Non
     multi-threaded builds (default: when ``AUTOGRAD_ENGINE_PARALLEL=1`` selects them).
     Returns ``{"modules": {name: seconds}, "wall": seconds, "jobs": n}``.
     """
+    if not config.CACHE:
+        raise RuntimeError("precompile: the on-disk cache is off (AUTOGRAD_ENGINE_NUMBA_CACHE=0), "
+                           "so every compiled kernel would be thrown away")
     unknown = set(modules) - set(MODULES)
     if unknown:
         raise ValueError(f"precompile: unknown kernel modules {sorted(unknown)}; "

@@ -96,3 +96,9 @@ def test_precompiled_cache_serves_a_whole_training_workload(tmp_path):
 def test_unknown_modules_are_rejected():
     with pytest.raises(ValueError, match="unknown kernel modules"):
         precompile.precompile(modules=["activations", "fft"])
+
+
+def test_refuses_to_run_without_the_cache(monkeypatch):
+    monkeypatch.setattr(precompile.config, "CACHE", False)
+    with pytest.raises(RuntimeError, match="cache is off"):
+        precompile.precompile(modules=["scatter"])
