@@ -109,7 +109,7 @@ MODULES: dict = {"matmul": _matmul, "activations": _activations, "optim": _optim
 
 
 def _compile_module(task: tuple) -> tuple:
-    """Worker: compile module ``name`` for both dtypes; (name, seconds, pid)."""
+    """Worker: compile module ``name`` for both dtypes; (name, seconds)."""
     name, parallel = task
     start = time.perf_counter()
     warm: Callable = MODULES[name]
@@ -122,7 +122,7 @@ def _compile_module(task: tuple) -> tuple:
                 warm(dtype, True)
         finally:
             config.PARALLEL_MIN_SIZE = saved
-    return name, time.perf_counter() - start, os.getpid()
+    return name, time.perf_counter() - start
 
 
 def precompile(jobs: Optional[int] = None, parallel_builds: Optional[bool] = None,
@@ -150,7 +150,7 @@ def precompile(jobs: Optional[int] = None, parallel_builds: Optional[bool] = Non
         # spawn: a fresh interpreter per worker (a forked one would share the parent's state)
         with multiprocessing.get_context("spawn").Pool(jobs) as pool:
             done = pool.map(_compile_module, tasks, chunksize=1)
-    return {"modules": {name: seconds for name, seconds, _ in done},
+    return {"modules": dict(done),
             "wall": time.perf_counter() - start, "jobs": jobs}
 
 
