@@ -118,8 +118,9 @@ def _batch_norm_bwd(g, x, mean, invstd, weight, dx, dweight, dbias, n_chunks):
             for j in range(features):
                 acc_g[j] += grad[j]
                 acc_gx[j] += grad[j] * (row[j] - mean_f[j])
-    _per_channel(partial_g, length, 1, dbias)
-    _per_channel(partial_gx, length, 1, dweight)
+    one = np.int64(1)  # a literal 1 would compile a second copy of _per_channel
+    _per_channel(partial_g, length, one, dbias)
+    _per_channel(partial_gx, length, one, dweight)
     a, b, c0 = _backward_coefficients(weight, invstd, dweight, dbias, count, length)
     for n in prange(n_batch):
         row = x2[n]
