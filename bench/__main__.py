@@ -22,7 +22,7 @@ def machine_header() -> str:
     import numba
 
     import autograd_engine as ae
-    from autograd_engine.kernels import config
+    from autograd_engine.kernels import config, threads
     from autograd_engine.kernels import matmul as kmatmul
 
     cpu = platform.processor() or "unknown"
@@ -48,7 +48,7 @@ def machine_header() -> str:
         f"{numba.__version__}, autograd_engine {ae.__version__}, torch "
         f"{torch.__version__ if torch else 'not installed'}",
         f"- BLAS: {blas}",
-        f"- Numba threads: {numba.get_num_threads()} (layer {numba.config.THREADING_LAYER}), "
+        f"- kernel threads: {threads.count()}, "
         f"parallel kernels from {config.PARALLEL_MIN_SIZE} elements, matmul backend "
         f"{kmatmul.get_matmul_backend()}",
         f"- environment: {env or 'defaults'}",

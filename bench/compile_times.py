@@ -2,15 +2,15 @@
 
 Each measurement is one fresh ``python -m autograd_engine precompile`` process against an
 empty Numba cache: it compiles every kernel module for float32 and float64 through the
-public wrappers, either the serial builds only (what the default configuration runs) or
-all builds (with the multi-threaded ones, ``AUTOGRAD_ENGINE_PARALLEL=1``). Per-module times
-come from the single-process runs; the two-process runs give the wall time of
-``precompile --jobs 2``.
+public wrappers. That is every kernel any configuration runs: multi-threaded calls run the
+same serial kernels on worker threads. Per-module times come from the single-process runs;
+the two-process runs give the wall time of ``precompile --jobs 2``.
 """
 from __future__ import annotations
 
 import os
 import re
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -18,13 +18,12 @@ import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 _LINE = re.compile(r"^(\w+)\s+([\d.]+) s$")
+RUNS = 2
 
 
-def measure(jobs: int, parallel_builds: bool) -> dict:
+def measure(jobs: int) -> dict:
     """{"modules": {name: seconds}, "wall": seconds} of one cold precompile run."""
     args = [sys.executable, "-m", "autograd_engine", "precompile", "--jobs", str(jobs)]
-    if parallel_builds:
-        args.append("--parallel-builds")
     with tempfile.TemporaryDirectory() as cache:
         env = dict(os.environ, NUMBA_CACHE_DIR=cache)
         start = time.perf_counter()
@@ -37,23 +36,26 @@ def measure(jobs: int, parallel_builds: bool) -> dict:
     return {"modules": modules, "wall": wall}
 
 
-def report(serial: dict, everything: dict, serial_2: dict, everything_2: dict) -> str:
-    names = sorted(everything["modules"], key=lambda name: -everything["modules"][name])
-    lines = ["| kernel module | serial builds | all builds |", "|---|---|---|"]
-    lines += [f"| {name} | {serial['modules'].get(name, 0.0):.1f} s | "
-              f"{everything['modules'][name]:.1f} s |" for name in names]
-    lines += [f"| **process wall time, 1 job** | **{serial['wall']:.1f} s** | "
-              f"**{everything['wall']:.1f} s** |",
-              f"| **process wall time, `--jobs 2`** | **{serial_2['wall']:.1f} s** | "
-              f"**{everything_2['wall']:.1f} s** |"]
+def report(one: list, two: list) -> str:
+    """Per-module medians of the one-process runs; wall-time medians of both."""
+    names = sorted(one[0]["modules"], key=lambda name: -one[0]["modules"][name])
+    lines = ["| kernel module | compile time |", "|---|---|"]
+    lines += [f"| {name} | {statistics.median(r['modules'][name] for r in one):.1f} s |"
+              for name in names]
+    lines += [f"| **process wall time, 1 job** | **{statistics.median(r['wall'] for r in one):.1f} s** |",
+              f"| **process wall time, `--jobs 2`** | "
+              f"**{statistics.median(r['wall'] for r in two):.1f} s** |"]
     return "\n".join(lines)
 
 
 def main() -> int:
     start = time.perf_counter()
-    runs = [measure(1, False), measure(1, True), measure(2, False), measure(2, True)]
-    print(report(*runs))
-    print(f"\n(float32 + float64, empty cache each run; measured in "
+    one, two = [], []
+    for _ in range(RUNS):  # alternated, so drifts in machine load hit both alike
+        one.append(measure(1))
+        two.append(measure(2))
+    print(report(one, two))
+    print(f"\n(float32 + float64, empty cache each run, medians of {RUNS} runs; measured in "
           f"{time.perf_counter() - start:.0f} s)")
     return 0
 

@@ -19,14 +19,14 @@ and tanh. Results keep the input dtype (float32 or float64) and are computed in 
 from __future__ import annotations
 
 import math
-from types import FunctionType
 
 import numpy as np
 from llvmlite import ir
-from numba import prange, types
+from numba import types
 from numba.extending import intrinsic, overload
 
 from . import config
+from .threads import SplitKernel
 
 # --- vectorisable math ---------------------------------------------------------------------
 
@@ -280,28 +280,7 @@ def _sum_add_impl(total, x):
     return lambda total, x: _fadd_reassoc(total, x)
 
 
-# --- serial/parallel builds and wrappers (shared with softmax.py and losses.py) -------------
-
-
-class _SerialOrParallel:
-    """Serial and parallel builds of one loop; the parallel one runs from
-    ``config.PARALLEL_MIN_SIZE`` elements, where it outweighs the ~2 us thread launch."""
-
-    __slots__ = ("serial", "parallel")
-
-    def __init__(self, loop: FunctionType) -> None:
-        # Two dispatchers of one function share an on-disk cache entry (the parallel build
-        # would load the serial code), so the parallel build compiles a renamed copy.
-        twin = FunctionType(loop.__code__, loop.__globals__, loop.__name__ + "_parallel",
-                            loop.__defaults__, loop.__closure__)
-        twin.__qualname__ = loop.__qualname__ + "_parallel"
-        # error_model="numpy": float division must not raise (it also blocks vectorisation).
-        self.serial = config.jit(error_model="numpy")(loop)
-        self.parallel = config.jit(error_model="numpy", parallel=config.prange_only())(twin)
-
-    def __call__(self, size: int, *args):
-        kernel = self.parallel if size >= config.PARALLEL_MIN_SIZE else self.serial
-        return kernel(*args)
+# --- wrappers (shared with softmax.py, losses.py and the other kernel modules) ----------
 
 
 def _float_array(name: str, a: np.ndarray) -> np.ndarray:
@@ -319,14 +298,14 @@ def _like(name: str, x: np.ndarray, g: np.ndarray) -> np.ndarray:
     return _float_array(name, g)
 
 
-def _unary(kernel: _SerialOrParallel, name: str, x: np.ndarray, *constants: float) -> np.ndarray:
+def _unary(kernel: SplitKernel, name: str, x: np.ndarray, *constants: float) -> np.ndarray:
     x = _float_array(name, x)
     out = np.empty(x.shape, x.dtype)
     kernel(x.size, x.reshape(-1), out.reshape(-1), *(x.dtype.type(c) for c in constants))
     return out
 
 
-def _binary(kernel: _SerialOrParallel, name: str, x: np.ndarray, g: np.ndarray,
+def _binary(kernel: SplitKernel, name: str, x: np.ndarray, g: np.ndarray,
             *constants: float) -> np.ndarray:
     x = _float_array(name, x)
     g = _like(name, x, g)
@@ -342,53 +321,53 @@ def _binary(kernel: _SerialOrParallel, name: str, x: np.ndarray, g: np.ndarray,
 
 def _relu_fwd(x, out):
     zero = x.dtype.type(0.0)
-    for i in prange(x.size):
+    for i in range(x.size):
         out[i] = zero if x[i] <= zero else x[i]
 
 
 def _relu_bwd(x, g, out):
     zero = x.dtype.type(0.0)
-    for i in prange(x.size):
+    for i in range(x.size):
         out[i] = zero if x[i] <= zero else g[i]
 
 
 def _leaky_relu_fwd(x, out, slope):
-    for i in prange(x.size):
+    for i in range(x.size):
         out[i] = x[i] if x[i] > 0 else x[i] * slope
 
 
 def _leaky_relu_bwd(x, g, out, slope):
-    for i in prange(x.size):
+    for i in range(x.size):
         out[i] = g[i] if x[i] > 0 else g[i] * slope
 
 
 def _sigmoid_fwd(x, out):
     one = x.dtype.type(1.0)
-    for i in prange(x.size):
+    for i in range(x.size):
         out[i] = one / (one + _exp(-x[i]))
 
 
 def _sigmoid_bwd(y, g, out):
     one = y.dtype.type(1.0)
-    for i in prange(y.size):
+    for i in range(y.size):
         out[i] = g[i] * (one - y[i]) * y[i]
 
 
 def _tanh_bwd(y, g, out):
     one = y.dtype.type(1.0)
-    for i in prange(y.size):
+    for i in range(y.size):
         out[i] = g[i] * (one - y[i] * y[i])
 
 
 def _gelu_fwd(x, out):
     f = x.dtype.type
-    for i in prange(x.size):
+    for i in range(x.size):
         out[i] = x[i] * f(0.5) * (f(1.0) + _erf(x[i] * f(0.7071067811865476)))
 
 
 def _gelu_bwd(x, g, out):
     f = x.dtype.type
-    for i in prange(x.size):
+    for i in range(x.size):
         z = x[i] * f(0.7071067811865476)
         e = _exp(-z * z)  # exp(-x^2 / 2): both the pdf's and the erf's
         cdf = f(0.5) * (f(1.0) + _erf_from(z, e))
@@ -397,14 +376,14 @@ def _gelu_bwd(x, g, out):
 
 def _gelu_tanh_fwd(x, out):
     f = x.dtype.type
-    for i in prange(x.size):
+    for i in range(x.size):
         inner = f(0.7978845608028654) * (x[i] + f(0.044715) * x[i] * x[i] * x[i])
         out[i] = f(0.5) * x[i] * (f(1.0) + _tanh(inner))
 
 
 def _gelu_tanh_bwd(x, g, out):
     f = x.dtype.type
-    for i in prange(x.size):
+    for i in range(x.size):
         square = x[i] * x[i]
         inner = f(0.7978845608028654) * (x[i] + f(0.044715) * square * x[i])
         t = _tanh(inner)
@@ -416,20 +395,20 @@ def _gelu_tanh_bwd(x, g, out):
 
 def _silu_fwd(x, out):
     one = x.dtype.type(1.0)
-    for i in prange(x.size):
+    for i in range(x.size):
         out[i] = x[i] / (one + _exp(-x[i]))
 
 
 def _silu_bwd(x, g, out):
     one = x.dtype.type(1.0)
-    for i in prange(x.size):
+    for i in range(x.size):
         s = one / (one + _exp(-x[i]))
         out[i] = g[i] * s * (one + x[i] * (one - s))
 
 
 def _softplus_fwd(x, out, beta, threshold):
     zero = x.dtype.type(0.0)
-    for i in prange(x.size):
+    for i in range(x.size):
         z = x[i] * beta
         # log1p(exp(z)) = max(z, 0) + log1p(exp(-|z|)): the log1p argument stays in [0, 1].
         softplus = (z if z > zero else zero) + _log1p_unit(_exp(-abs(z)))
@@ -438,23 +417,23 @@ def _softplus_fwd(x, out, beta, threshold):
 
 def _softplus_bwd(x, g, out, beta, threshold):
     one = x.dtype.type(1.0)
-    for i in prange(x.size):
+    for i in range(x.size):
         z = x[i] * beta
         e = _exp(z)
         out[i] = g[i] if z > threshold else g[i] * e / (e + one)
 
 
 def _elu_fwd(x, out, alpha):
-    for i in prange(x.size):
+    for i in range(x.size):
         out[i] = _expm1(x[i]) * alpha if x[i] <= 0 else x[i]
 
 
 def _elu_bwd(x, g, out, alpha):
-    for i in prange(x.size):
+    for i in range(x.size):
         out[i] = g[i] * alpha * _exp(x[i]) if x[i] <= 0 else g[i]
 
 
-_KERNELS = {loop.__name__[1:]: _SerialOrParallel(loop) for loop in (
+_KERNELS = {loop.__name__[1:]: SplitKernel(loop) for loop in (
     _relu_fwd, _relu_bwd, _leaky_relu_fwd, _leaky_relu_bwd, _sigmoid_fwd, _sigmoid_bwd,
     _tanh_bwd, _gelu_fwd, _gelu_bwd, _gelu_tanh_fwd, _gelu_tanh_bwd, _silu_fwd,
     _silu_bwd, _softplus_fwd, _softplus_bwd, _elu_fwd, _elu_bwd)}

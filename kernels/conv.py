@@ -3,8 +3,8 @@
 Convolution is im2col + GEMM: ``im2col`` unfolds every receptive field into a column of
 ``cols[n, (c, i, j), (oh, ow)]`` (zero padding is read as 0, never materialised), the
 caller multiplies by the weight matrix, and ``col2im`` is its adjoint, scatter-adding
-columns back into an image (the gradient wrt the input). Each (n, c) plane is written by
-one iteration of the parallel loop, so the scatter needs no atomics.
+columns back into an image (the gradient wrt the input). A multi-threaded call gives each
+thread a run of images, so the scatter needs no atomics (one image runs on one thread).
 
 Max-pooling returns the values and, as PyTorch, the argmax as a flat index into the
 input's H * W plane; the first maximum in scan order wins ties and NaN propagates.
@@ -17,10 +17,10 @@ checks them (a kernel never reads out of bounds: every access is bounds-tested).
 from __future__ import annotations
 
 import numpy as np
-from numba import prange
 
 from . import config
-from .activations import _SerialOrParallel, _float_array
+from .activations import _float_array
+from .threads import SplitKernel
 
 # --- loops ---------------------------------------------------------------------------------
 
@@ -35,7 +35,7 @@ def _valid_range(offset, stride, size, out_size):
 
 def _im2col(x, cols, kh, kw, sh, sw, ph, pw, dh, dw, oh, ow):
     n_batch, channels, height, width = x.shape
-    for plane in prange(n_batch * channels):
+    for plane in range(n_batch * channels):
         n = plane // channels
         c = plane - n * channels
         for i in range(kh):
@@ -61,7 +61,7 @@ def _im2col(x, cols, kh, kw, sh, sw, ph, pw, dh, dw, oh, ow):
 
 def _col2im(cols, out, kh, kw, sh, sw, ph, pw, dh, dw, oh, ow):
     n_batch, channels, height, width = out.shape
-    for plane in prange(n_batch * channels):
+    for plane in range(n_batch * channels):
         n = plane // channels
         c = plane - n * channels
         out[n, c] = 0.0
@@ -85,7 +85,7 @@ def _col2im(cols, out, kh, kw, sh, sw, ph, pw, dh, dw, oh, ow):
 def _max_pool2d_fwd(x, out, index, kh, kw, sh, sw, ph, pw, dh, dw):
     n_batch, channels, height, width = x.shape
     oh, ow = out.shape[2], out.shape[3]
-    for plane in prange(n_batch * channels):
+    for plane in range(n_batch * channels):
         n = plane // channels
         c = plane - n * channels
         for y in range(oh):
@@ -116,7 +116,7 @@ def _max_pool2d_fwd(x, out, index, kh, kw, sh, sw, ph, pw, dh, dw):
 def _max_pool2d_bwd(g, index, out):
     n_batch, channels, oh, ow = g.shape
     width = out.shape[3]
-    for plane in prange(n_batch * channels):
+    for plane in range(n_batch * channels):
         n = plane // channels
         c = plane - n * channels
         out[n, c] = 0.0
@@ -126,7 +126,7 @@ def _max_pool2d_bwd(g, index, out):
                 out[n, c, k // width, k % width] += g[n, c, y, xo]
 
 
-_KERNELS = {loop.__name__[1:]: _SerialOrParallel(loop) for loop in (
+_KERNELS = {loop.__name__[1:]: SplitKernel(loop) for loop in (
     _im2col, _col2im, _max_pool2d_fwd, _max_pool2d_bwd)}
 
 # --- public API ----------------------------------------------------------------------------

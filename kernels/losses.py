@@ -26,9 +26,9 @@ from __future__ import annotations
 import math
 
 import numpy as np
-from numba import prange
 
-from .activations import _SerialOrParallel, _exp, _fmax, _sum_add
+from .activations import _exp, _fmax, _sum_add
+from .threads import SplitKernel
 
 _BLOCK = 2048  # elements per block of rows: its logits and exps stay in L1 between passes
 
@@ -51,7 +51,7 @@ def _cross_entropy_fwd(logits, target, weight, ignore_index, label_smoothing, lo
         weight_sum = _sum_add(weight_sum, weight[j])
     flat = exps.reshape(n * c)
     rows = max(1, _BLOCK // max(c, 1))
-    for block in prange((n + rows - 1) // rows):
+    for block in range((n + rows - 1) // rows):
         r0 = block * rows
         r1 = min(r0 + rows, n)
         for i in range(r0, r1):  # exps = logits - row max; the max kept in loss for now
@@ -97,7 +97,7 @@ def _cross_entropy_bwd(exps, inverse_sum, target, grad, weight, ignore_index, la
     for j in range(c):
         weight_sum = _sum_add(weight_sum, weight[j])
     per_class = smoothing / c
-    for i in prange(n):
+    for i in range(n):
         t = target[i]
         if t == ignore_index:
             for j in range(c):
@@ -114,8 +114,10 @@ def _cross_entropy_bwd(exps, inverse_sum, target, grad, weight, ignore_index, la
     return -1
 
 
-_FWD = _SerialOrParallel(_cross_entropy_fwd)
-_BWD = _SerialOrParallel(_cross_entropy_bwd)
+# The per-class weight (argument 2 of the forward, 4 of the backward) is read whole by every
+# part of a multi-threaded call.
+_FWD = SplitKernel(_cross_entropy_fwd, shared=(2,))
+_BWD = SplitKernel(_cross_entropy_bwd, shared=(4,))
 
 # --- wrappers (lean: at (128, 10) their Python overhead is a third of the time) ---------------
 
@@ -175,7 +177,7 @@ def cross_entropy_fwd(logits: np.ndarray, target: np.ndarray, ignore_index: int 
     loss = np.empty(n, logits.dtype)
     exps = np.empty(logits.shape, logits.dtype)
     inverse_sum = np.empty(n, logits.dtype)
-    bad = _FWD(logits.size, logits, target, weight, ignore_index, float(label_smoothing), loss,
+    bad = _FWD.first_position(logits.size, logits, target, weight, ignore_index, float(label_smoothing), loss,
                exps, inverse_sum)
     if bad >= 0:
         _raise_bad_target("cross_entropy_fwd", target, bad, logits.shape[1])
@@ -196,7 +198,7 @@ def cross_entropy_bwd(softmax: tuple[np.ndarray, np.ndarray], target: np.ndarray
     inverse_sum = _per_row("cross_entropy_bwd", "inverse_sum", inverse_sum, exps)
     grad = _per_row("cross_entropy_bwd", "grad", grad, exps)
     out = np.empty(exps.shape, exps.dtype)
-    bad = _BWD(exps.size, exps, inverse_sum, target, grad, weight, ignore_index,
+    bad = _BWD.first_position(exps.size, exps, inverse_sum, target, grad, weight, ignore_index,
                float(label_smoothing), out)
     if bad >= 0:
         _raise_bad_target("cross_entropy_bwd", target, bad, exps.shape[1])

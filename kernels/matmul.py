@@ -20,24 +20,22 @@ The loop vectorizer can stay on: products are contracted to FMA
 (``fastmath={"contract"}``, rounding only, IEEE NaN/Inf propagation kept) but not
 reassociated, so it cannot vectorise the ``k`` reduction and steal the accumulators.
 
-Kernels: ``serial`` (one thread) and ``parallel`` (work items of (batch index, row block,
-column block) over ``prange``, B packed once per slice and shared), chosen by size. The
-parallel kernel takes a batch of small products as whole products per item, and one large
-product as tiles. Compile time is the kernels' main cost (the micro-kernel is one large
-vectorised block, optimised again in each kernel that inlines it), hence two kernels and a
-single micro-kernel call site.
+One kernel, ``_gemm``: single-threaded, over a range of rows and columns of every product in
+the batch it is given. A large product runs it on several threads (``threads.py``), each
+with a run of the batch, of the rows or of the columns. Compile time is the kernel's main
+cost (the micro-kernel is one large vectorised block), hence a single micro-kernel call site.
 
 Dispatch for ``auto`` (measured on this project's 2-core AVX-512 Xeon against OpenBLAS
 0.3.31; numbers in ``bench/MATMUL.md``) follows ``config.PARALLEL``, so that a training
 step never alternates two spinning thread pools (OpenBLAS's workers busy-wait after each
-call; alternating them with Numba's pool slows both by an order of magnitude):
+call; alternating them with another pool's threads slows both by an order of magnitude):
 
 - parallel kernels off (the default): BLAS. Every Numba kernel is serial, so OpenBLAS's
   threads have the cores to themselves, and BLAS is the faster GEMM (the Numba GEMM
   reaches 0.7-0.9x of it on 2 threads).
 - parallel kernels on: BLAS only for ``m * n * k <= BLAS_MAX_FLOPS`` (64^3), where
   OpenBLAS runs single-threaded and its lower call overhead wins; the Numba GEMM above,
-  sharing Numba's pool with the other kernels.
+  sharing the project's worker threads with the other kernels.
 
 ``AUTOGRAD_ENGINE_MATMUL=numba|blas|auto`` (default ``auto``), ``set_matmul_backend(name)``
 or a call's ``backend=`` selects the backend.
@@ -50,11 +48,10 @@ from contextlib import contextmanager
 import llvmlite.binding as llvm
 import numba
 import numpy as np
-from numba import prange
 from numba.core import config as numba_config
 from numba.core.compiler_lock import global_compiler_lock
 
-from . import config
+from . import config, threads
 from .config import jit
 
 BACKENDS = ("auto", "numba", "blas")
@@ -62,9 +59,7 @@ KC = 256  # depth of a packed slice: one 8 x KC A panel and one KC x 32 B panel 
 MC = 96  # rows of a packed A block (96 x 256 x 4 B = 96 KiB, L2-resident)
 MR, NR = 8, 32  # register tile: 8 rows x two 16-wide vectors = 16 zmm accumulators
 BLAS_MAX_FLOPS = 1 << 18  # auto: m*n*k up to which BLAS runs (OpenBLAS stays single-threaded)
-PARALLEL_MIN_FLOPS = 1 << 20  # batch*m*n*k from which the parallel kernels pay for their launch
-BATCHED_MAX_FLOPS = 1 << 21  # m*n*k below which a batch is split over threads, not each product
-GROUP_BYTES = 1 << 20  # packed B slices of a group of batched products: about half an L2
+PARALLEL_MIN_FLOPS = 1 << 22  # batch*m*n*k from which threads pay for waking the workers
 
 _CONTRACT = {"contract"}
 
@@ -216,10 +211,11 @@ def _pack_b_panel(b, trans, k0, kc, j0, n, panel):
 
 @jit(fastmath=_CONTRACT)
 def _macro_kernel(ap, bp, c, i0, mc, j0, nc, kc):
-    """``c[i0:i0+mc, j0:j0+nc] += packed A block @ packed B panels`` (``j0 % 32 == 0``)."""
+    """``c[i0:i0+mc, j0:j0+nc] += packed A block @ packed B panels`` (``bp[0]`` holds
+    columns ``j0:j0+32``)."""
     edge = np.empty((8, 32), dtype=c.dtype)
     for j in range(j0, j0 + nc, 32):
-        b = bp[j // 32]
+        b = bp[(j - j0) // 32]
         nr = min(32, j0 + nc - j)
         for r in range((mc + 7) // 8):
             i = i0 + 8 * r
@@ -253,57 +249,24 @@ def _buffers(m, n, kc, dtype):
 
 
 @jit(fastmath=_CONTRACT)
-def _gemm_serial(a, b, c, trans_a, trans_b, kc_max, mc_max):
-    """``c[i] += op(a[i]) @ op(b[i])`` for each batch index, single-threaded."""
-    m, n = c.shape[1], c.shape[2]
+def _gemm(a, b, c, trans_a, trans_b, kc_max, mc_max, i0, i1, j0, j1):
+    """``c[i, i0:i1, j0:j1] += (op(a[i]) @ op(b[i]))[i0:i1, j0:j1]`` for each batch index.
+
+    One thread; a multi-threaded product gives each thread a run of batch indices, rows or
+    columns."""
+    n = j1 - j0
     k = a.shape[1] if trans_a else a.shape[2]
     kc_max = min(kc_max, k)
-    ap, bp = _buffers(min(mc_max, m), n, kc_max, c.dtype)
+    ap, bp = _buffers(min(mc_max, i1 - i0), n, kc_max, c.dtype)
     for i in range(c.shape[0]):
         for k0 in range(0, k, kc_max):
             kc = min(kc_max, k - k0)
             for jp in range((n + 31) // 32):
-                _pack_b_panel(b[i], trans_b, k0, kc, 32 * jp, n, bp[jp])
-            for i0 in range(0, m, mc_max):
-                mc = min(mc_max, m - i0)
-                _pack_a(a[i], trans_a, i0, mc, k0, kc, ap)
-                # np.int64(0): a literal 0 would compile a second copy of the macro-kernel
-                _macro_kernel(ap, bp, c[i], i0, mc, np.int64(0), n, kc)
-
-
-@jit(fastmath=_CONTRACT, parallel=config.prange_only())
-def _gemm_parallel(a, b, c, trans_a, trans_b, kc_max, mc, nc, group, workers):
-    """``c[i] += op(a[i]) @ op(b[i])`` with work items (batch index, mc-row block, nc-column
-    block) in ``workers`` contiguous runs (one per thread), ``group`` batch indices at a time
-    (``mc % 8 == 0``, ``nc % 32 == 0``).
-
-    Per ``kc`` slice, op(B) of the group's products is packed once, in parallel, and shared
-    by their items; each thread packs the A blocks of its own items. The same loop serves a
-    batch of small products (a group of them, whole rows of columns per item) and one large
-    product cut into tiles (a group of one).
-    """
-    batch, m, n = c.shape
-    k = a.shape[1] if trans_a else a.shape[2]
-    kc_max = min(kc_max, k)
-    m_blocks, n_blocks = (m + mc - 1) // mc, (n + nc - 1) // nc
-    tiles, b_panels = m_blocks * n_blocks, (n + 31) // 32
-    bp = _aligned(group * b_panels * kc_max * 32, c.dtype).reshape((group, b_panels, kc_max, 32))
-    for first in range(0, batch, group):
-        size = min(group, batch - first)
-        items = size * tiles
-        for k0 in range(0, k, kc_max):
-            kc = min(kc_max, k - k0)
-            for q in prange(size * b_panels):
-                e, jp = q // b_panels, q % b_panels
-                _pack_b_panel(b[first + e], trans_b, k0, kc, 32 * jp, n, bp[e, jp])
-            for w in prange(workers):  # contiguous runs of items, one A buffer per thread
-                ap = _aligned((mc // 8) * kc_max * 8, c.dtype).reshape((mc // 8, kc_max, 8))
-                for t in range(w * items // workers, (w + 1) * items // workers):
-                    e, r = t // tiles, t % tiles
-                    i0, j0 = (r // n_blocks) * mc, (r % n_blocks) * nc
-                    rows = min(mc, m - i0)
-                    _pack_a(a[first + e], trans_a, i0, rows, k0, kc, ap)
-                    _macro_kernel(ap, bp[e], c[first + e], i0, rows, j0, min(nc, n - j0), kc)
+                _pack_b_panel(b[i], trans_b, k0, kc, j0 + 32 * jp, j1, bp[jp])
+            for r0 in range(i0, i1, mc_max):
+                mc = min(mc_max, i1 - r0)
+                _pack_a(a[i], trans_a, r0, mc, k0, kc, ap)
+                _macro_kernel(ap, bp, c[i], r0, mc, j0, n, kc)
 
 
 # --- compilation ---------------------------------------------------------------------------
@@ -326,15 +289,13 @@ def _vectorizer_flags():
             numba_config.SLP_VECTORIZE = saved
 
 
-_KERNELS = {"serial": _gemm_serial, "parallel": _gemm_parallel}
-_compiled: dict = {}
+_compiled: set = set()
 
 
-def _kernel(name: str, dtype: np.dtype):
-    """Kernel ``name`` for ``dtype``, compiled (or loaded from cache) on first use."""
-    key = (name, dtype)
-    if key not in _compiled:
-        fn = _KERNELS[name]
+def _kernel(dtype: np.dtype):
+    """The GEMM kernel, compiled for ``dtype`` (or loaded from cache) on first use."""
+    fn = _gemm
+    if dtype not in _compiled:
         if not numba_config.DISABLE_JIT:
             # Operands typed read-only: Numba passes writable arrays to that signature too,
             # where it would otherwise compile a whole GEMM per read-only/writable combination
@@ -342,14 +303,13 @@ def _kernel(name: str, dtype: np.dtype):
             # these explicit compiles, so a call can only convert, never compile.
             operand = numba.types.Array(numba.from_dtype(dtype), 3, "C", readonly=True)
             out = numba.types.Array(numba.from_dtype(dtype), 3, "C")
-            flag, size = numba.types.boolean, numba.types.int64
-            sizes = (size,) * (5 if name == "parallel" else 2)
+            flag, sizes = numba.types.boolean, (numba.types.int64,) * 6
             with _vectorizer_flags():  # holds the compiler lock
                 fn.disable_compile(False)
                 fn.compile((operand, operand, out, flag, flag) + sizes)
                 fn.disable_compile()
-        _compiled[key] = fn
-    return _compiled[key]
+        _compiled.add(dtype)
+    return fn
 
 
 # --- public API ------------------------------------------------------------------------------
@@ -408,34 +368,41 @@ def _cdiv(x: int, y: int) -> int:
     return -(-x // y)
 
 
-def _partition(m: int, n: int, threads: int) -> tuple[int, int]:
-    """(rows, columns) of the parallel work items: near-equal blocks, ideally ``threads`` times
-    as many as fit ``MC`` rows, so that the static schedule stays balanced."""
-    m_blocks = min(threads * _cdiv(_cdiv(m, MC), threads), _cdiv(m, MR))
-    n_blocks = min(_cdiv(threads, m_blocks), _cdiv(n, NR))
-    return MR * _cdiv(m, MR * m_blocks), NR * _cdiv(n, NR * n_blocks)
+def _cuts(size: int, parts: int, align: int) -> list[int]:
+    """Bounds of ``parts`` near-equal runs of ``size``, on multiples of ``align``."""
+    units = _cdiv(size, align)
+    return [min(size, align * (units * p // parts)) for p in range(parts + 1)]
 
 
 def _numba_gemm(a, b, trans_a, trans_b, c) -> None:
-    """``c += op(a) @ op(b)`` on 3-D arrays with the Numba kernels; ``c`` is C-contiguous."""
+    """``c += op(a) @ op(b)`` on 3-D arrays with the Numba kernel; ``c`` is C-contiguous.
+
+    Large products run on ``threads.count()`` threads, each with a run of the batch when
+    the batch divides evenly enough, else with a run of row blocks (columns when the product
+    is wider than tall): each thread packs the panels of its own part of one operand and all
+    of the other (measured on a par with one shared packing of it, 256 to 2048)."""
     batch, m, n = c.shape
     k = a.shape[1] if trans_a else a.shape[2]
     if c.size == 0 or k == 0:
         return
     a, trans_a = _contiguous(a, trans_a)
     b, trans_b = _contiguous(b, trans_b)
-    work = m * n * k
-    threads = numba.get_num_threads() if batch * work >= PARALLEL_MIN_FLOPS else 1
-    if threads == 1:
-        _kernel("serial", c.dtype)(a, b, c, trans_a, trans_b, KC, MC)
+    gemm_kernel = _kernel(c.dtype)
+    parts = threads.count() if batch * m * n * k >= PARALLEL_MIN_FLOPS else 1
+    if parts == 1:
+        gemm_kernel(a, b, c, trans_a, trans_b, KC, MC, 0, m, 0, n)
         return
-    if batch >= threads and work < BATCHED_MAX_FLOPS:
-        # Whole products per item, as many per group as keep their packed B slices in L2.
-        mc, nc = MC, NR * _cdiv(n, NR)
-        group = min(batch, max(threads, GROUP_BYTES // (min(KC, k) * nc * c.itemsize)))
+    if batch >= parts and (batch % parts == 0 or batch >= 4 * parts):
+        cuts = _cuts(batch, parts, 1)
+        calls = [(a[lo:hi], b[lo:hi], c[lo:hi], trans_a, trans_b, KC, MC, 0, m, 0, n)
+                 for lo, hi in zip(cuts, cuts[1:])]
+    elif m >= n:
+        cuts = _cuts(m, min(parts, _cdiv(m, MR)), MR)
+        calls = [(a, b, c, trans_a, trans_b, KC, MC, lo, hi, 0, n) for lo, hi in zip(cuts, cuts[1:])]
     else:
-        (mc, nc), group = _partition(m, n, threads), 1
-    _kernel("parallel", c.dtype)(a, b, c, trans_a, trans_b, KC, mc, nc, group, threads)
+        cuts = _cuts(n, min(parts, _cdiv(n, NR)), NR)
+        calls = [(a, b, c, trans_a, trans_b, KC, MC, 0, m, lo, hi) for lo, hi in zip(cuts, cuts[1:])]
+    threads.run([(gemm_kernel, args) for args in calls])
 
 
 def _use_blas(m: int, n: int, k: int, backend: str) -> bool:

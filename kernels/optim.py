@@ -16,11 +16,11 @@ from __future__ import annotations
 from typing import Optional
 
 import numpy as np
-from numba import prange
 from numba.extending import overload
 
 from . import config
-from .activations import _add_square, _float_array, _SerialOrParallel
+from .activations import _add_square, _float_array
+from .threads import SplitKernel
 
 # --- loops ---------------------------------------------------------------------------------
 # ``maximize`` negates the gradient; ``weight_decay`` (L2) adds wd * p to it, as PyTorch.
@@ -29,12 +29,12 @@ from .activations import _add_square, _float_array, _SerialOrParallel
 # adds sum (p_new - p_old)^2, sum p_old^2 and sum g^2 to stats. Measured per million float32
 # elements: +0.08 ms for SGD, +0.2 ms for Adagrad, +0.6 ms for Adam and RMSprop (their sqrt
 # and division then run 4 rather than 8 lanes wide), where a copy of the weights and separate
-# passes cost ~1 ms. The sums are tallied in float64 per chunk of ``_CHUNK`` elements (the
-# chunks are the parallel build's work items, so there is no parfor reduction); only the sums
-# of ``_tally`` may be reassociated and contracted (``_add_square``), so LLVM vectorises them
-# while the update itself keeps PyTorch's exact operation order. (A separate ``@njit(fastmath=...)`` helper
-# would not do: once loaded from the on-disk cache it is no longer inlined, 4x slower.) Unsigned indices spare LLVM the negative-index
-# wraparound test, which otherwise stops it vectorising the chunk loop.
+# passes cost ~1 ms. The sums are tallied in float64 per chunk of ``_CHUNK`` elements; only
+# the sums of ``_tally`` may be reassociated and contracted (``_add_square``), so LLVM
+# vectorises them while the update itself keeps PyTorch's exact operation order. (A separate
+# ``@njit(fastmath=...)`` helper would not do: once loaded from the on-disk cache it is no
+# longer inlined, 4x slower.) Unsigned indices spare LLVM the negative-index wraparound test,
+# which otherwise stops it vectorising the chunk loop.
 
 _CHUNK = 4096
 
@@ -89,7 +89,7 @@ def _add_partials(stats, partial):
 def _sgd(p, g, buf, neg_lr, weight_decay, momentum, one_minus_dampening, nesterov, maximize,
          first, stats):
     measure, chunks, partial = _partials(p.size, stats)
-    for c in prange(chunks):
+    for c in range(chunks):
         lo, hi = _chunk(c, p.size)
         changes = squares = grads = 0.0
         for i in range(lo, hi):
@@ -114,7 +114,7 @@ def _adam(p, g, m, v, vmax, neg_step_size, beta1_weight, beta1_keep, beta2, one_
           stats):
     small = beta1_weight < 0.5  # PyTorch's lerp switches formula at weight 0.5 for accuracy
     measure, chunks, partial = _partials(p.size, stats)
-    for c in prange(chunks):
+    for c in range(chunks):
         lo, hi = _chunk(c, p.size)
         changes = squares = grads = 0.0
         for i in range(lo, hi):
@@ -148,7 +148,7 @@ def _rmsprop(p, g, square_avg, grad_avg, buf, neg_lr, alpha, one_minus_alpha, al
              weight_decay, momentum, centered, maximize, stats):
     small = one_minus_alpha < 0.5
     measure, chunks, partial = _partials(p.size, stats)
-    for c in prange(chunks):
+    for c in range(chunks):
         lo, hi = _chunk(c, p.size)
         changes = squares = grads = 0.0
         for i in range(lo, hi):
@@ -179,7 +179,7 @@ def _rmsprop(p, g, square_avg, grad_avg, buf, neg_lr, alpha, one_minus_alpha, al
 
 def _adagrad(p, g, state_sum, neg_clr, eps, weight_decay, maximize, stats):
     measure, chunks, partial = _partials(p.size, stats)
-    for c in prange(chunks):
+    for c in range(chunks):
         lo, hi = _chunk(c, p.size)
         changes = squares = grads = 0.0
         for i in range(lo, hi):
@@ -197,10 +197,11 @@ def _adagrad(p, g, state_sum, neg_clr, eps, weight_decay, maximize, stats):
     _add_partials(stats, partial)
 
 
-_SGD = _SerialOrParallel(_sgd)
-_ADAM = _SerialOrParallel(_adam)
-_RMSPROP = _SerialOrParallel(_rmsprop)
-_ADAGRAD = _SerialOrParallel(_adagrad)
+# The last argument, stats, is a sum that each part of a multi-threaded call adds to separately.
+_SGD = SplitKernel(_sgd, accumulate=(10,))
+_ADAM = SplitKernel(_adam, accumulate=(17,))
+_RMSPROP = SplitKernel(_rmsprop, accumulate=(14,))
+_ADAGRAD = SplitKernel(_adagrad, accumulate=(7,))
 
 # --- public wrappers -----------------------------------------------------------------------
 

@@ -3,16 +3,15 @@
 Numba compiles a kernel the first time it runs for a dtype, so the first training step of a
 fresh install (or a fresh container, or CI) waits for the compiler. ``precompile()`` runs
 each kernel module's kernels once on tiny inputs, in float32 and float64, through the same
-public wrappers the ops call (so the compiled signatures are exactly the ones used), and
-optionally the multi-threaded builds too.
+public wrappers the ops call (so the compiled signatures are exactly the ones used). There
+are no separate multi-threaded builds: threads run the same serial kernels.
 
 Compiling is single-threaded (Numba holds a global compiler lock), so the modules are spread
 over worker processes, largest first: with 2 cores the whole set takes about half the wall
 time of one process. A worker always compiles a whole module, so no two processes write the
 cache entries of one function.
 
-Command line: ``python -m autograd_engine precompile [--jobs N] [--parallel-builds]
-[--modules NAME ...]``.
+Command line: ``python -m autograd_engine precompile [--jobs N] [--modules NAME ...]``.
 """
 from __future__ import annotations
 
@@ -34,7 +33,7 @@ def _grid(dtype, *shape: int) -> np.ndarray:
     return np.linspace(-2.0, 2.0, int(np.prod(shape)), dtype=dtype).reshape(shape)
 
 
-def _activations(dtype, parallel: bool) -> None:
+def _activations(dtype) -> None:
     x = _grid(dtype, 8)
     g = np.ones_like(x)
     for name in ("relu", "leaky_relu", "sigmoid", "gelu", "gelu_tanh", "silu", "softplus",
@@ -44,19 +43,19 @@ def _activations(dtype, parallel: bool) -> None:
     activations.tanh_bwd(np.tanh(x), g)
 
 
-def _softmax(dtype, parallel: bool) -> None:
+def _softmax(dtype) -> None:
     x = _grid(dtype, 3, 5)
     softmax.softmax_bwd(softmax.softmax_fwd(x), x)
     softmax.log_softmax_bwd(softmax.log_softmax_fwd(x), x)
 
 
-def _losses(dtype, parallel: bool) -> None:
+def _losses(dtype) -> None:
     target = np.array([0, 3, 1])
     _, pair = losses.cross_entropy_fwd(_grid(dtype, 3, 4), target)
     losses.cross_entropy_bwd(pair, target, np.ones(3, dtype))
 
 
-def _norm(dtype, parallel: bool) -> None:
+def _norm(dtype) -> None:
     x = _grid(dtype, 4, 3, 2)
     _, mean, var = norm.batch_norm_fwd(x, None, None, 1e-5)
     norm.batch_norm_bwd(x, x, mean, 1.0 / np.sqrt(var + 1e-5), None)
@@ -65,7 +64,7 @@ def _norm(dtype, parallel: bool) -> None:
     norm.layer_norm_bwd(rows, rows, mean, invstd, None)
 
 
-def _conv(dtype, parallel: bool) -> None:
+def _conv(dtype) -> None:
     x = _grid(dtype, 1, 2, 5, 5)
     geometry = ((3, 3), (1, 1), (1, 1), (1, 1), (5, 5))  # kernel, stride, padding, dilation, out
     conv.col2im(conv.im2col(x, *geometry), x.shape, *geometry)
@@ -73,7 +72,7 @@ def _conv(dtype, parallel: bool) -> None:
     conv.max_pool2d_bwd(values, index, x.shape)
 
 
-def _optim(dtype, parallel: bool) -> None:
+def _optim(dtype) -> None:
     p, g = np.ones(8, dtype), _grid(dtype, 8)
     optim.sgd_step(p, g, np.zeros_like(p), lr=0.1, momentum=0.9)
     optim.adam_step(p, g, np.zeros_like(p), np.zeros_like(p), np.zeros_like(p), step=1, lr=0.1)
@@ -81,7 +80,7 @@ def _optim(dtype, parallel: bool) -> None:
     optim.adagrad_step(p, g, np.zeros_like(p), step=1, lr=0.1)
 
 
-def _stats(dtype, parallel: bool) -> None:
+def _stats(dtype) -> None:
     x = _grid(dtype, 2, 3, 4)
     x[0, 0, 0] = np.nan  # non-finite sums run the NaN/Inf count
     stats.moments(x)
@@ -91,15 +90,13 @@ def _stats(dtype, parallel: bool) -> None:
     stats.unit_moments(x[:, :, :1], -1.0, 1.0)  # one element per unit: the rows kernel
 
 
-def _scatter(dtype, parallel: bool) -> None:
+def _scatter(dtype) -> None:
     scatter.scatter_add_flat(4, np.array([0, 3, 3]), np.ones(3, dtype))
     scatter.scatter_add_rows(3, np.array([0, 2]), np.ones((2, 4), dtype))
 
 
-def _matmul(dtype, parallel: bool) -> None:
-    matmul._kernel("serial", np.dtype(dtype))
-    if parallel:
-        matmul._kernel("parallel", np.dtype(dtype))
+def _matmul(dtype) -> None:
+    matmul._kernel(np.dtype(dtype))
 
 
 # Largest first (cold compile seconds, measured): the pool hands them out in this order.
@@ -108,30 +105,19 @@ MODULES: dict = {"matmul": _matmul, "activations": _activations, "optim": _optim
                  "stats": _stats, "scatter": _scatter}
 
 
-def _compile_module(task: tuple) -> tuple:
+def _compile_module(name: str) -> tuple:
     """Worker: compile module ``name`` for both dtypes; (name, seconds)."""
-    name, parallel = task
     start = time.perf_counter()
     warm: Callable = MODULES[name]
     for dtype in DTYPES:
-        warm(dtype, False)
-    if parallel:  # every wrapper takes its multi-threaded build from size 0
-        saved, config.PARALLEL_MIN_SIZE = config.PARALLEL_MIN_SIZE, 0
-        try:
-            for dtype in DTYPES:
-                warm(dtype, True)
-        finally:
-            config.PARALLEL_MIN_SIZE = saved
+        warm(dtype)
     return name, time.perf_counter() - start
 
 
-def precompile(jobs: Optional[int] = None, parallel_builds: Optional[bool] = None,
-               modules: Sequence[str] = tuple(MODULES)) -> dict:
+def precompile(jobs: Optional[int] = None, modules: Sequence[str] = tuple(MODULES)) -> dict:
     """Compile (or load from the cache) every kernel of ``modules`` for float32 and float64.
 
-    ``jobs`` worker processes (default: one per core); ``parallel_builds`` also compiles the
-    multi-threaded builds (default: when ``AUTOGRAD_ENGINE_PARALLEL=1`` selects them).
-    Returns ``{"modules": {name: seconds}, "wall": seconds, "jobs": n}``.
+    ``jobs`` worker processes (default: one per core). Returns ``{"modules": {name: seconds}, "wall": seconds, "jobs": n}``.
     """
     if not config.CACHE:
         raise RuntimeError("precompile: the on-disk cache is off (AUTOGRAD_ENGINE_NUMBA_CACHE=0), "
@@ -140,9 +126,8 @@ def precompile(jobs: Optional[int] = None, parallel_builds: Optional[bool] = Non
     if unknown:
         raise ValueError(f"precompile: unknown kernel modules {sorted(unknown)}; "
                          f"expected some of {list(MODULES)}")
-    parallel = config.PARALLEL if parallel_builds is None else bool(parallel_builds)
     jobs = max(1, min(jobs or os.cpu_count() or 1, len(modules)))
-    tasks = [(name, parallel) for name in MODULES if name in modules]
+    tasks = [name for name in MODULES if name in modules]
     start = time.perf_counter()
     if jobs == 1:
         done = [_compile_module(task) for task in tasks]
@@ -159,13 +144,10 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
                                      description="Compile every kernel into the Numba cache.")
     parser.add_argument("--jobs", type=int, default=None,
                         help="worker processes (default: one per core)")
-    parser.add_argument("--parallel-builds", action="store_true", default=None,
-                        help="also compile the multi-threaded builds (default: only with "
-                             "AUTOGRAD_ENGINE_PARALLEL=1)")
     parser.add_argument("--modules", nargs="+", default=list(MODULES), choices=list(MODULES),
                         help="kernel modules to compile (default: all)")
     args = parser.parse_args(argv)
-    result = precompile(args.jobs, args.parallel_builds, args.modules)
+    result = precompile(args.jobs, args.modules)
     for name, seconds in sorted(result["modules"].items(), key=lambda item: -item[1]):
         print(f"{name:12s} {seconds:6.1f} s")
     print(f"{'total':12s} {sum(result['modules'].values()):6.1f} s of compiling, "

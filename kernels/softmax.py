@@ -39,9 +39,9 @@ from __future__ import annotations
 import math
 
 import numpy as np
-from numba import prange
 
-from .activations import _SerialOrParallel, _exp, _float_array, _fmax, _like, _sum_add
+from .activations import _exp, _float_array, _fmax, _like, _sum_add
+from .threads import SplitKernel
 
 _BLOCK = 2048  # elements per block of short rows: the block stays in L1 between passes
 _SHORT_ROW = 32  # rows narrower than this take their max by compare-select
@@ -59,7 +59,7 @@ def _softmax_fwd(x, out, log):
     maxes = np.empty(n, x.dtype)
     long_rows = c >= _LONG_ROW
     rows = 1 if long_rows else max(1, _BLOCK // c)
-    for block in prange((n + rows - 1) // rows):
+    for block in range((n + rows - 1) // rows):
         r0 = block * rows
         r1 = min(r0 + rows, n)
         shift = zero  # a long row's max; short rows get x - max written out here
@@ -104,7 +104,7 @@ def _softmax_fwd(x, out, log):
 def _softmax_bwd(y, g, out):
     n, c = y.shape
     zero = y.dtype.type(0.0)
-    for i in prange(n):
+    for i in range(n):
         s = zero
         for j in range(c):
             s = _sum_add(s, g[i, j] * y[i, j])
@@ -119,7 +119,7 @@ def _log_softmax_bwd(y, g, out):
     zero = y.dtype.type(0.0)
     flat, y_flat = out.reshape(n * c), y.reshape(n * c)
     rows = max(1, _BLOCK // max(c, 1))
-    for block in prange((n + rows - 1) // rows):
+    for block in range((n + rows - 1) // rows):
         r0 = block * rows
         r1 = min(r0 + rows, n)
         segment, logs = flat[r0 * c:r1 * c], y_flat[r0 * c:r1 * c]
@@ -133,14 +133,14 @@ def _log_softmax_bwd(y, g, out):
                 out[i, j] = g[i, j] - out[i, j] * s
 
 
-_SOFTMAX_FWD = _SerialOrParallel(_softmax_fwd)
-_SOFTMAX_BWD = _SerialOrParallel(_softmax_bwd)
-_LOG_SOFTMAX_BWD = _SerialOrParallel(_log_softmax_bwd)
+_SOFTMAX_FWD = SplitKernel(_softmax_fwd)
+_SOFTMAX_BWD = SplitKernel(_softmax_bwd)
+_LOG_SOFTMAX_BWD = SplitKernel(_log_softmax_bwd)
 
 _FLOAT32, _FLOAT64 = np.dtype(np.float32), np.dtype(np.float64)
 
 
-def _along_axis(kernel: _SerialOrParallel, name: str, axis: int, x: np.ndarray,
+def _along_axis(kernel: SplitKernel, name: str, axis: int, x: np.ndarray,
                 g: np.ndarray | None = None, *flags: bool) -> np.ndarray:
     """Run a row kernel over ``axis`` (``flags`` follow the arrays): move it last, make rows
     contiguous, call, move back."""

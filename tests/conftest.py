@@ -1,5 +1,6 @@
 """Hypothesis profiles: ``ci`` (default: fixed seed, bounded time) and ``long`` (by hand:
 ``pytest -m fuzz --hypothesis-profile=long``)."""
+import pytest
 from hypothesis import HealthCheck, Phase, settings
 
 _SLOW_DATA = [HealthCheck.too_slow, HealthCheck.data_too_large, HealthCheck.filter_too_much]
@@ -12,3 +13,16 @@ settings.register_profile("ci", derandomize=True, database=None, deadline=None,
 settings.register_profile("long", deadline=None, max_examples=2000,
                           suppress_health_check=_SLOW_DATA, print_blob=True)
 settings.load_profile("ci")
+
+
+@pytest.fixture
+def threaded(monkeypatch):
+    """A function that makes kernels run multi-threaded at every size from then on, in 3
+    parts (uneven splits, more parts than this machine's cores)."""
+    from autograd_engine.kernels import config, threads
+
+    def switch_on() -> None:
+        monkeypatch.setattr(config, "PARALLEL_MIN_SIZE", 1)
+        monkeypatch.setattr(threads, "_count", 3)
+
+    return switch_on

@@ -110,15 +110,30 @@ def test_layer_norm_kernels_match_reference(shape, dtype, tol, affine):
         np.testing.assert_allclose(got, expected, rtol=tol, atol=tol)
 
 
-def test_parallel_builds_agree_with_serial():
+def test_threaded_calls_agree_with_serial(threaded):
+    """Threads split the batch (each run of rows into its own partial sums), the rows of layer
+    norm and the images of conv and pooling."""
     rng = np.random.default_rng(6)
-    x = rng.standard_normal((64, 16, 70))
-    args = (x, np.ones(16), np.zeros(16), 1e-5)
-    serial = [np.empty_like(x), np.empty(16), np.empty(16)]
-    parallel = [np.empty_like(x), np.empty(16), np.empty(16)]
-    norm._KERNELS["batch_norm_fwd"].serial(*args, *serial, 8)
-    norm._KERNELS["batch_norm_fwd"].parallel(*args, *parallel, 8)
-    for s, p in zip(serial, parallel):
+    x, g = rng.standard_normal((64, 16, 70)), rng.standard_normal((64, 16, 70))
+    w, b = rng.standard_normal(16), rng.standard_normal(16)
+    rows, row_g = x.reshape(64 * 16, 70), g.reshape(64 * 16, 70)
+    images = rng.standard_normal((5, 3, 9, 8))
+    geometry = ((3, 2), (2, 1), (1, 1), (1, 2), (5, 6))  # kernel, stride, padding, dilation, out
+
+    def run():
+        y, mean, var = norm.batch_norm_fwd(x, w, b, 1e-5)
+        grads = norm.batch_norm_bwd(g, x, mean, 1 / np.sqrt(var + 1e-5), w)
+        ly, lmean, linvstd = norm.layer_norm_fwd(rows, w[:1].repeat(70), None, 1e-5)
+        lgrads = norm.layer_norm_bwd(row_g, rows, lmean, linvstd, None)
+        cols = conv.im2col(images, *geometry)
+        pooled, index = conv.max_pool2d_fwd(images, (2, 2), (2, 2), (0, 0), (1, 1), (4, 4))
+        return (y, mean, var, *grads, ly, lmean, linvstd, *lgrads, cols,
+                conv.col2im(cols, images.shape, *geometry), pooled, index,
+                conv.max_pool2d_bwd(pooled, index, images.shape))
+
+    serial = run()
+    threaded()
+    for s, p in zip(serial, run()):
         np.testing.assert_allclose(s, p, rtol=1e-12, atol=1e-12)
 
 

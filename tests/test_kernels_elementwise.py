@@ -176,17 +176,15 @@ def test_softmax_nan_inf_rows(c, dtype):
 
 
 @pytest.mark.parametrize("shape", [(700, 3), (120, 40), (6, 2500)])
-def test_softmax_parallel_variant_matches_serial(shape, monkeypatch):
-    """The multi-threaded builds (blocks of rows split across threads) give the serial results."""
-    from autograd_engine.kernels import config
-
+def test_softmax_threaded_matches_serial(shape, threaded):
+    """Threaded calls (blocks of rows split across threads) give the serial results."""
     x = (np.random.default_rng(7).standard_normal(shape) * 3).astype(np.float32)
     x[1, 1] = np.nan
     g = np.random.default_rng(8).standard_normal(shape).astype(np.float32)
     pairs = [(softmax.softmax_fwd, softmax.softmax_bwd),
              (softmax.log_softmax_fwd, softmax.log_softmax_bwd)]
     serial = [(fwd(x), bwd(fwd(x), g)) for fwd, bwd in pairs]
-    monkeypatch.setattr(config, "PARALLEL_MIN_SIZE", 1)
+    threaded()
     for (fwd, bwd), (y, dx) in zip(pairs, serial):
         y_par = fwd(x)
         np.testing.assert_array_equal(y_par, y)
@@ -222,6 +220,27 @@ def test_cross_entropy_matches_reference(dtype, smoothing, weighted, n, c):
     _close(dlogits, reference.cross_entropy_bwd(logits, target, grad, -100, smoothing, weight),
            **TOLERANCE[dtype])
     assert (loss[[2, 5]] == 0).all() and (dlogits[[2, 5]] == 0).all()
+
+
+@pytest.mark.parametrize("smoothing", [0.0, 0.1])
+def test_cross_entropy_threaded_matches_serial(smoothing, threaded):
+    """Threaded calls split the rows; every part reads the whole class weight, and a bad
+    target in a later part is reported at its index in the whole batch."""
+    logits, target, weight, grad = _cross_entropy_case(np.float32, 700, 3)
+    loss, pair = losses.cross_entropy_fwd(logits, target, -100, smoothing, weight)
+    dx = losses.cross_entropy_bwd(pair, target, grad, -100, smoothing, weight)
+    threaded()
+    loss_par, pair_par = losses.cross_entropy_fwd(logits, target, -100, smoothing, weight)
+    np.testing.assert_array_equal(loss_par, loss)
+    np.testing.assert_array_equal(pair_par[0], pair[0])
+    np.testing.assert_array_equal(pair_par[1], pair[1])
+    np.testing.assert_array_equal(
+        losses.cross_entropy_bwd(pair_par, target, grad, -100, smoothing, weight), dx)
+    target[[650, 690]] = 7, 9  # both in the last of the three parts
+    with pytest.raises(IndexError, match="target 7 out of bounds"):
+        losses.cross_entropy_fwd(logits, target, -100, smoothing, weight)
+    with pytest.raises(IndexError, match="target 7 out of bounds"):
+        losses.cross_entropy_bwd(pair, target, grad, -100, smoothing, weight)
 
 
 @pytest.mark.parametrize("dtype", DTYPES)
@@ -286,17 +305,15 @@ def test_scatter_add_bounds():
 
 
 @pytest.mark.parametrize("name", ACTIVATIONS)
-def test_parallel_variant_matches_serial(name, monkeypatch):
-    """The multi-threaded builds (AUTOGRAD_ENGINE_PARALLEL=1) give the serial results."""
-    from autograd_engine.kernels import config
-
+def test_threaded_activation_matches_serial(name, threaded):
+    """Threaded calls (AUTOGRAD_ENGINE_PARALLEL=1) give the serial results."""
     constants, from_output = ACTIVATIONS[name]
     x = (np.random.default_rng(1).standard_normal(1000) * 4).astype(np.float32)
     g = np.random.default_rng(2).standard_normal(1000).astype(np.float32)
     fwd, bwd = _pair(name)
     y = fwd(x, *constants)
     dx = bwd(y if from_output else x, g, *constants)
-    monkeypatch.setattr(config, "PARALLEL_MIN_SIZE", 1)
+    threaded()
     y_par = fwd(x, *constants)
     np.testing.assert_array_equal(y_par, y)
     np.testing.assert_array_equal(bwd(y_par if from_output else x, g, *constants), dx)

@@ -137,27 +137,39 @@ def test_nan_and_inf_propagate(backend):
     assert np.isfinite(np.delete(np.delete(c, 2, 0), 35, 1)).all()
 
 
-@pytest.mark.parametrize("name, sizes", [("serial", (16, 8)), ("parallel", (16, 8, 32, 1, 2)),
-                                         ("parallel", (16, 24, 64, 2, 3)),
-                                         ("parallel", (16, 96, 96, 3, 1))])
-def test_each_kernel(name, sizes):
-    """Each compiled kernel, whatever shape thresholds would pick, with ragged blocks (the
-    parallel one tiling each product, or taking two or all three products per group)."""
+@pytest.mark.parametrize("rows, cols", [((0, 21), (0, 70)), ((8, 21), (0, 70)),
+                                        ((0, 21), (32, 70)), ((5, 13), (32, 64))])
+def test_kernel_fills_its_block_only(rows, cols):
+    """The kernel computes rows x columns of every product (a thread's part), with ragged
+    packed blocks (KC=16, MC=8) and both transposes."""
     rng = np.random.default_rng(7)
+    (i0, i1), (j0, j1) = rows, cols
     for trans_a, trans_b in [(False, False), (True, True)]:
         a, b = _operands(rng, 21, 45, 70, np.float32, trans_a, trans_b, batch=(3,))
         c = np.zeros((3, 21, 70), np.float32)
-        matmul._kernel(name, c.dtype)(a, b, c, trans_a, trans_b, *sizes)
-        _check(c, a, b, trans_a, trans_b)
+        matmul._kernel(c.dtype)(a, b, c, trans_a, trans_b, 16, 8, i0, i1, j0, j1)
+        full = np.zeros_like(c)
+        matmul._kernel(c.dtype)(a, b, full, trans_a, trans_b, 16, 8, 0, 21, 0, 70)
+        _check(full, a, b, trans_a, trans_b)
+        expected = np.zeros_like(c)
+        expected[:, i0:i1, j0:j1] = full[:, i0:i1, j0:j1]
+        np.testing.assert_array_equal(c, expected)
 
 
-@pytest.mark.parametrize("batch, shape", [(1, (160, 200, 64)), (40, (32, 48, 40)),
-                                          (9, (100, 33, 70))])
-def test_parallel_dispatch(batch, shape):
-    """Products big enough for the threads: one tiled product, a batch in one group, a batch
-    of products each larger than the batched threshold (tiled one by one)."""
+@pytest.mark.parametrize("threads", [2, 3])
+@pytest.mark.parametrize("batch, shape", [(1, (160, 200, 64)), (1, (40, 200, 300)),
+                                          (40, (32, 48, 40)), (9, (100, 33, 70)),
+                                          (3, (100, 33, 70))])
+def test_threaded_dispatch(batch, shape, threads, monkeypatch):
+    """Threaded products: one product cut into row runs, one wide product
+    into column runs, batches cut into runs of products, a batch too small to cut evenly
+    (its rows cut instead)."""
     if numba.config.DISABLE_JIT:
         pytest.skip("large product in Python mode")
+    from autograd_engine.kernels import threads as thread_pool
+
+    monkeypatch.setattr(thread_pool, "_count", threads)
+    monkeypatch.setattr(matmul, "PARALLEL_MIN_FLOPS", 1)
     rng = np.random.default_rng(9)
     for trans_a, trans_b in [(False, False), (True, False)]:
         a, b = _operands(rng, *shape, np.float32, trans_a, trans_b,

@@ -5,6 +5,7 @@ from __future__ import annotations
 import threading
 
 import numpy as np
+import pytest
 
 import autograd_engine as ae
 
@@ -77,7 +78,12 @@ def _trainer(seed: int, optimizer_cls):
     return train
 
 
-def test_concurrent_training_matches_sequential():
+@pytest.mark.parametrize("kernel_threads", [False, True])
+def test_concurrent_training_matches_sequential(kernel_threads, threaded):
+    """Also with multi-threaded kernels: one trainer's calls use the workers while the
+    others run theirs serially."""
+    if kernel_threads:
+        threaded()
     specs = [(1, ae.optim.SGD), (2, ae.optim.Adam), (3, ae.optim.SGD)]
     sequential = [_trainer(s, o)() for s, o in specs]
     concurrent = _run_in_threads(*[_trainer(s, o) for s, o in specs])
