@@ -25,7 +25,6 @@ from llvmlite import ir
 from numba import types
 from numba.extending import intrinsic, overload
 
-from . import config
 from .threads import SplitKernel
 
 # --- vectorisable math ---------------------------------------------------------------------

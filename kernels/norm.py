@@ -17,7 +17,7 @@ import numpy as np
 
 from . import config
 from .activations import _float_array, _like
-from .threads import SplitKernel
+from .threads import SplitKernel, bounds
 
 # --- loops ---------------------------------------------------------------------------------
 
@@ -68,16 +68,13 @@ def _backward_coefficients(weight, invstd, dweight, dbias, count, length):
 # loop contiguous and vectorisable, for L == 1 as for long L. Its reductions over the batch
 # axis give each run of rows its own row of a partial-sum array (one run per thread).
 
-@config.jit()
-def _run(part, runs, n_rows):
-    """Rows [lo, hi) of run ``part`` of ``runs``."""
-    return part * n_rows // runs, (part + 1) * n_rows // runs
+_run = config.jit()(bounds)  # rows [lo, hi) of run k: the cut SplitKernel makes
 
 
 def _sum_rows(x2, partial):
     for k in range(partial.shape[0]):
         acc = partial[k]
-        lo, hi = _run(k, partial.shape[0], x2.shape[0])
+        lo, hi = _run(x2.shape[0], partial.shape[0], k)
         for n in range(lo, hi):
             row = x2[n]
             for j in range(row.size):
@@ -87,7 +84,7 @@ def _sum_rows(x2, partial):
 def _sum_squared_deviations(x2, mean_f, partial):
     for k in range(partial.shape[0]):
         acc = partial[k]
-        lo, hi = _run(k, partial.shape[0], x2.shape[0])
+        lo, hi = _run(x2.shape[0], partial.shape[0], k)
         for n in range(lo, hi):
             row = x2[n]
             for j in range(row.size):
@@ -107,7 +104,7 @@ def _sum_gradients(g2, x2, mean_f, partial_g, partial_gx):
     for k in range(partial_g.shape[0]):
         acc_g = partial_g[k]
         acc_gx = partial_gx[k]
-        lo, hi = _run(k, partial_g.shape[0], x2.shape[0])
+        lo, hi = _run(x2.shape[0], partial_g.shape[0], k)
         for n in range(lo, hi):
             row = x2[n]
             grad = g2[n]
@@ -146,7 +143,7 @@ def _layer_norm_fwd(x, weight, bias, eps, out, mean, invstd):
 def _layer_norm_bwd(g, x, mean, invstd, weight, dx, partial_w, partial_b):
     rows, width = x.shape
     for k in range(partial_w.shape[0]):
-        lo, hi = _run(k, partial_w.shape[0], rows)
+        lo, hi = _run(rows, partial_w.shape[0], k)
         for r in range(lo, hi):
             m = mean[r]
             rstd = invstd[r]
