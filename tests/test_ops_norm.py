@@ -1,4 +1,4 @@
-"""F.batch_norm / F.layer_norm and nn.BatchNorm1d / nn.LayerNorm: train vs eval semantics,
+"""F.batch_norm / F.layer_norm and nn.BatchNorm1d / nn.BatchNorm2d / nn.LayerNorm: train vs eval semantics,
 running statistics against hand computation and PyTorch numbers, values, errors."""
 import numpy as np
 import pytest
@@ -99,6 +99,50 @@ def test_untracked_batch_norm_uses_batch_statistics_in_eval():
     x = _inp(4, 2)
     np.testing.assert_allclose(bn(ae.tensor(x)).detach().numpy(),
                                (x - x.mean(0)) / np.sqrt(x.var(0) + 1e-5), rtol=1e-10)
+
+
+def test_batch_norm2d_matches_pytorch():
+    # torch 2.13: BatchNorm2d(3) with the weight/bias of _affine_bn, double; loss
+    # (y * _inp(2, 3, 2, 2)[::-1]).sum() on the first batch, then a second batch, then eval.
+    bn = nn.BatchNorm2d(3).double()
+    with ae.no_grad():
+        bn.weight.copy_(ae.tensor([1.0, 2.0, -0.5], dtype=np.float64))
+        bn.bias.copy_(ae.tensor([0.1, 0.0, 0.3], dtype=np.float64))
+    x = ae.tensor(_inp(2, 3, 2, 2), requires_grad=True)
+    first = bn(x)
+    (first * ae.tensor(_inp(2, 3, 2, 2)[::-1].copy())).sum().backward()
+    bn(x.detach() * 1.5 + 0.2)
+    np.testing.assert_allclose(first.detach().numpy()[0], [
+        [[0.1893304094, 1.0050448494], [1.2294520255, 0.7570097362]],
+        [[1.1317259761, -0.9729367914], [-2.1507318829, -1.8477238631]],
+        [[0.9130251979, 0.3309989476], [-0.1266067365, -0.244572751]]], atol=1e-9)
+    np.testing.assert_allclose(x.grad.numpy()[0], [
+        [[0.7025533839, 0.3353560451], [-0.4742853144, -1.3455837122]],
+        [[-0.8825115204, -0.96365085], [0.2672561795, 2.2312947587]],
+        [[0.0214026686, -0.2281406698], [-0.1035524064, 0.3365716519]]], atol=1e-9)
+    np.testing.assert_allclose(bn.weight.grad.numpy(), [-7.6974335332, -8.247050372,
+                                                        -8.6643049256], atol=1e-9)
+    np.testing.assert_allclose(bn.bias.grad.numpy(), [3.7717139181, -4.9566144097,
+                                                      5.5687517436], atol=1e-9)
+    np.testing.assert_allclose(bn.running_mean.numpy(), [
+        0.1331514175429414, -0.1286984322895448, 0.18706255230828847], rtol=1e-12)
+    np.testing.assert_allclose(bn.running_var.numpy(), [
+        1.4550460887503023, 1.365218770658667, 1.309258274040681], rtol=1e-12)
+    bn.eval()
+    np.testing.assert_allclose(bn(x.detach()).detach().numpy()[1], [
+        [[1.0888332151, 0.0306942378], [-1.046764452, -1.6367971966]],
+        [[-2.7767274963, -1.0060681588], [1.3413679557, 3.1615449628]],
+        [[-0.4806460538, -0.1865763689], [0.3747820898, 0.9394136677]]], atol=1e-9)
+    assert repr(nn.BatchNorm2d(4)) == ("BatchNorm2d(4, eps=1e-05, momentum=0.1, affine=True, "
+                                       "bias=True, track_running_stats=True)")
+    with pytest.raises(ValueError, match=r"expected 4D input \(got 3D input\)"):
+        nn.BatchNorm2d(3)(ae.zeros(4, 3, 2))
+
+
+def test_batch_norm2d_gradcheck():
+    bn = nn.BatchNorm2d(2).double()
+    x = ae.tensor(_inp(3, 2, 2, 3), requires_grad=True)
+    assert gradcheck(bn, (x,))  # training mode: batch statistics over N, H, W
 
 
 def test_batch_norm1d_state_dict_and_repr():

@@ -8,4 +8,4 @@ from .layers import (ELU, GELU, Dropout, Embedding, Flatten, Identity, LeakyReLU
 from .loss import (BCELoss, BCEWithLogitsLoss, CrossEntropyLoss, L1Loss,  # noqa: F401
                    MSELoss, NLLLoss)
 from .module import Module, Parameter  # noqa: F401
-from .norm import BatchNorm1d, LayerNorm  # noqa: F401
+from .norm import BatchNorm1d, BatchNorm2d, LayerNorm  # noqa: F401

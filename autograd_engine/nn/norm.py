@@ -1,4 +1,4 @@
-"""Normalisation layers: ``BatchNorm1d`` and ``LayerNorm``."""
+"""Normalisation layers: ``BatchNorm1d``, ``BatchNorm2d`` and ``LayerNorm``."""
 from __future__ import annotations
 
 from typing import Any, Optional
@@ -13,13 +13,16 @@ from .layers import _dtype
 from .module import Module, Parameter
 
 
-class BatchNorm1d(Module):
-    """Per-channel normalisation of (N, C) or (N, C, L) with batch statistics while training
-    and the running ones (buffers ``running_mean``, ``running_var``) in evaluation.
+class _BatchNorm(Module):
+    """Per-channel normalisation of (N, C, *) with batch statistics while training and the
+    running ones (buffers ``running_mean``, ``running_var``) in evaluation.
 
     ``momentum=None`` makes the running statistics a cumulative average over the
-    ``num_batches_tracked`` batches seen, as PyTorch.
+    ``num_batches_tracked`` batches seen, as PyTorch. Subclasses fix the input's rank.
     """
+
+    input_ranks: tuple = ()
+    rank_text = ""
 
     def __init__(self, num_features: int, eps: float = 1e-5, momentum: Optional[float] = 0.1,
                  affine: bool = True, track_running_stats: bool = True, device: Any = None,
@@ -58,8 +61,9 @@ class BatchNorm1d(Module):
             init.zeros_(self.bias)
 
     def forward(self, input: Tensor) -> Tensor:
-        if input.ndim not in (2, 3):
-            raise ValueError(f"BatchNorm1d: expected 2D or 3D input (got {input.ndim}D input)")
+        if input.ndim not in self.input_ranks:
+            raise ValueError(f"{type(self).__name__}: expected {self.rank_text} input (got "
+                             f"{input.ndim}D input)")
         factor = 0.0 if self.momentum is None else self.momentum
         if self.training and self.track_running_stats:
             with no_grad():
@@ -77,6 +81,20 @@ class BatchNorm1d(Module):
         return (f"{self.num_features}, eps={self.eps}, momentum={self.momentum}, "
                 f"affine={self.affine}, bias={self.bias is not None}, "
                 f"track_running_stats={self.track_running_stats}")
+
+
+class BatchNorm1d(_BatchNorm):
+    """Batch normalisation of (N, C) or (N, C, L): statistics over N (and L) per channel."""
+
+    input_ranks = (2, 3)
+    rank_text = "2D or 3D"
+
+
+class BatchNorm2d(_BatchNorm):
+    """Batch normalisation of images (N, C, H, W): statistics over N, H and W per channel."""
+
+    input_ranks = (4,)
+    rank_text = "4D"
 
 
 class LayerNorm(Module):
