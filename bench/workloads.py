@@ -181,6 +181,41 @@ def conv2d() -> Workload:
     return Workload(bench_conv.CONV_NAME, build)
 
 
+def max_pool() -> Workload:
+    shape = (64, 32, 32, 32)
+
+    def build() -> dict:
+        rng = _rng()
+        x = rng.standard_normal(shape).astype(np.float32)
+        g = rng.standard_normal(shape[:2] + (16, 16)).astype(np.float32)
+        xt, gt = ae.tensor(x, requires_grad=True), ae.from_numpy(g)
+
+        def numpy_pair():
+            """Values and first argmax of each 2x2 window, then the gradient scattered back."""
+            windows = x.reshape(64, 32, 16, 2, 16, 2).transpose(0, 1, 2, 4, 3, 5).reshape(
+                64, 32, 16, 16, 4)
+            index = windows.argmax(-1)[..., None]
+            np.take_along_axis(windows, index, -1)
+            grad = np.zeros_like(windows)
+            np.put_along_axis(grad, index, g[..., None], -1)
+            return grad.reshape(64, 32, 16, 16, 2, 2).transpose(0, 1, 2, 4, 3, 5).reshape(shape)
+
+        def ours():
+            xt.grad = None
+            ae.nn.functional.max_pool2d(xt, 2).backward(gt)
+
+        def torch_pair():
+            xt_, gt_ = torch.tensor(x, requires_grad=True), torch.from_numpy(g)
+
+            def run():
+                xt_.grad = None
+                torch.nn.functional.max_pool2d(xt_, 2).backward(gt_)
+            return run
+
+        return {"numpy": numpy_pair, "autograd_engine": ours, "torch": _torch(torch_pair)}
+    return Workload(f"max_pool2d 2x2 fwd+bwd float32{list(shape)}", build)
+
+
 # -- engine overhead --------------------------------------------------------------------------
 def op_chain(length: int = 100) -> Workload:
     def build() -> dict:
@@ -223,6 +258,34 @@ def mlp_step(sizes: tuple, batch: int) -> Workload:
             ae, sizes, x, y), "torch": _torch(lambda: _lib_mlp_step(torch, sizes, x, y))}
     name = "-".join(map(str, sizes))
     return Workload(f"MLP {name} training step, batch {batch}, float32 (SGD momentum)", build)
+
+
+def cnn_step(batch: int = 64) -> Workload:
+    """Two conv-ReLU-maxpool blocks and a linear head on 32x32 RGB images."""
+    def build() -> dict:
+        rng = _rng()
+        x = rng.standard_normal((batch, 3, 32, 32)).astype(np.float32)
+        y = rng.integers(0, 10, batch)
+        return {"autograd_engine": _lib_cnn_step(ae, x, y),
+                "torch": _torch(lambda: _lib_cnn_step(torch, x, y))}
+    return Workload(f"CNN conv32-pool-conv64-pool-linear training step, batch {batch}, "
+                    "32x32x3, float32 (SGD momentum)", build, quick=False)
+
+
+def _lib_cnn_step(lib, x_np, y_np) -> Callable:
+    lib.manual_seed(0)
+    nn = lib.nn
+    model = nn.Sequential(nn.Conv2d(3, 32, 3, padding=1), nn.ReLU(), nn.MaxPool2d(2),
+                          nn.Conv2d(32, 64, 3, padding=1), nn.ReLU(), nn.MaxPool2d(2),
+                          nn.Flatten(), nn.Linear(64 * 8 * 8, 10))
+    opt = lib.optim.SGD(model.parameters(), lr=0.01, momentum=0.9)
+    x, y = lib.from_numpy(x_np), lib.from_numpy(y_np)
+
+    def step():
+        opt.zero_grad()
+        nn.functional.cross_entropy(model(x), y).backward()
+        opt.step()
+    return step
 
 
 def _lib_mlp_step(lib, sizes, x_np, y_np) -> Callable:
@@ -279,6 +342,6 @@ def all_workloads() -> list:
             + [activation(name) for name in ("relu", "leaky_relu", "sigmoid", "tanh", "gelu",
                                              "silu", "softplus", "elu")]
             + [cross_entropy(128, 10), cross_entropy(1024, 1000)]
-            + [optimizer_step("sgd"), optimizer_step("adam"), conv2d()]
+            + [optimizer_step("sgd"), optimizer_step("adam"), conv2d(), max_pool()]
             + [op_chain(), deep_chain()]
-            + [mlp_step((784, 1024, 1024, 10), 128), mlp_step((64, 128, 10), 32)])
+            + [mlp_step((784, 1024, 1024, 10), 128), mlp_step((64, 128, 10), 32), cnn_step()])

@@ -7,7 +7,9 @@ columns back into an image (the gradient wrt the input). A multi-threaded call g
 thread a run of images, so the scatter needs no atomics (one image runs on one thread).
 
 Max-pooling returns the values and, as PyTorch, the argmax as a flat index into the
-input's H * W plane; the first maximum in scan order wins ties and NaN propagates.
+input's H * W plane; the first maximum in scan order wins ties and NaN propagates. The
+usual window (2x2, stride 2, no padding: ``MaxPool2d(2)``) has its own unrolled loop; any
+other runs the general one, which walks the taps in scan order over whole output rows.
 ``max_pool2d_bwd`` scatter-adds the gradient to those indices.
 
 Geometry arguments are ints: ``(kh, kw)`` kernel, ``(sh, sw)`` stride, ``(ph, pw)``
@@ -17,6 +19,7 @@ checks them (a kernel never reads out of bounds: every access is bounds-tested).
 from __future__ import annotations
 
 import numpy as np
+from numba.extending import overload
 
 from . import config
 from .activations import _float_array
@@ -82,35 +85,71 @@ def _col2im(cols, out, kh, kw, sh, sw, ph, pw, dh, dw, oh, ow):
                             dst[xo * sw + offset] += row[base + xo]
 
 
+def _pool_pick(v, best, k, candidate):
+    """PyTorch's max-pooling rule for one more tap: ``(best, k)`` after looking at value
+    ``v`` at flat index ``candidate``. ``v`` wins if greater, if it is the first NaN, or if no
+    tap was taken yet (``k < 0``)."""
+    if v > best or (v != v and best == best) or k < 0:
+        return (v if best == best else best), candidate
+    return best, k
+
+
+@overload(_pool_pick, jit_options={"error_model": "numpy"})
+def _pool_pick_impl(v, best, k, candidate):
+    def impl(v, best, k, candidate):
+        # Arithmetic, not branches: a data-dependent branch per tap mispredicts half the
+        # time and made pooling 10x slower than a branch-free loop.
+        take = np.int64((v > best) | ((v != v) & (best == best)) | (k < 0))
+        return (np.maximum(best, v) if best == best else best), k + take * (candidate - k)
+    return impl
+
+
 def _max_pool2d_fwd(x, out, index, kh, kw, sh, sw, ph, pw, dh, dw):
+    """Any window: each tap in scan order updates a whole output row."""
+    n_batch, channels, height, width = x.shape
+    oh, ow = out.shape[2], out.shape[3]
+    for plane in range(n_batch * channels):
+        n = plane // channels
+        c = plane - n * channels
+        image = x[n, c]
+        for y in range(oh):
+            best, arg = out[n, c, y], index[n, c, y]
+            best[:] = -np.inf
+            arg[:] = -1
+            for i in range(kh):
+                iy = y * sh - ph + i * dh
+                if iy < 0 or iy >= height:
+                    continue
+                row = image[iy]
+                for j in range(kw):
+                    offset = j * dw - pw
+                    x_lo, x_hi = _valid_range(offset, sw, width, ow)
+                    for xo in range(x_lo, x_hi):
+                        ix = xo * sw + offset
+                        best[xo], arg[xo] = _pool_pick(row[ix], best[xo], arg[xo],
+                                                       iy * width + ix)
+
+
+def _max_pool2x2_fwd(x, out, index):
+    """The common window (2x2, stride 2, no padding or dilation), unrolled: 5-10x faster
+    than the general loop, whose tap loops of two iterations LLVM cannot unroll."""
     n_batch, channels, height, width = x.shape
     oh, ow = out.shape[2], out.shape[3]
     for plane in range(n_batch * channels):
         n = plane // channels
         c = plane - n * channels
         for y in range(oh):
+            top, bottom = x[n, c, 2 * y], x[n, c, 2 * y + 1]
+            best_row, arg_row = out[n, c, y], index[n, c, y]
+            first = 2 * y * width
             for xo in range(ow):
-                best = -np.inf
-                best_index = -1
-                for i in range(kh):
-                    iy = y * sh - ph + i * dh
-                    if iy < 0 or iy >= height:
-                        continue
-                    for j in range(kw):
-                        ix = xo * sw - pw + j * dw
-                        if ix < 0 or ix >= width:
-                            continue
-                        v = x[n, c, iy, ix]
-                        # PyTorch's rule: strictly greater (first max wins) or NaN.
-                        if v > best or v != v or best_index < 0:
-                            best = v
-                            best_index = iy * width + ix
-                            if v != v:
-                                break
-                    if best != best:
-                        break
-                out[n, c, y, xo] = best
-                index[n, c, y, xo] = best_index
+                ix = 2 * xo
+                best, k = _pool_pick(top[ix], top[ix], -1, first + ix)
+                best, k = _pool_pick(top[ix + 1], best, k, first + ix + 1)
+                best, k = _pool_pick(bottom[ix], best, k, first + width + ix)
+                best, k = _pool_pick(bottom[ix + 1], best, k, first + width + ix + 1)
+                best_row[xo] = best
+                arg_row[xo] = k
 
 
 def _max_pool2d_bwd(g, index, out):
@@ -127,7 +166,9 @@ def _max_pool2d_bwd(g, index, out):
 
 
 _KERNELS = {loop.__name__[1:]: SplitKernel(loop) for loop in (
-    _im2col, _col2im, _max_pool2d_fwd, _max_pool2d_bwd)}
+    _im2col, _col2im, _max_pool2d_fwd, _max_pool2x2_fwd, _max_pool2d_bwd)}
+
+_WINDOW_2X2 = ((2, 2), (2, 2), (0, 0), (1, 1))  # kernel, stride, padding, dilation
 
 # --- public API ----------------------------------------------------------------------------
 
@@ -165,7 +206,12 @@ def max_pool2d_fwd(x: np.ndarray, kernel: tuple, stride: tuple, padding: tuple,
     shape = x.shape[:2] + tuple(out_size)
     out = np.empty(shape, x.dtype)
     index = np.empty(shape, np.int64)
-    _KERNELS["max_pool2d_fwd"](x.size, x, out, index, *kernel, *stride, *padding, *dilation)
+    if ((tuple(kernel), tuple(stride), tuple(padding), tuple(dilation)) == _WINDOW_2X2
+            and 2 * shape[2] <= x.shape[2] and 2 * shape[3] <= x.shape[3]):  # not ceil_mode
+        _KERNELS["max_pool2x2_fwd"](x.size, x, out, index)
+    else:
+        _KERNELS["max_pool2d_fwd"](x.size, x, out, index, *kernel, *stride, *padding,
+                                   *dilation)
     return out, index
 
 

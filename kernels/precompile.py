@@ -68,7 +68,8 @@ def _conv(dtype) -> None:
     x = _grid(dtype, 1, 2, 5, 5)
     geometry = ((3, 3), (1, 1), (1, 1), (1, 1), (5, 5))  # kernel, stride, padding, dilation, out
     conv.col2im(conv.im2col(x, *geometry), x.shape, *geometry)
-    values, index = conv.max_pool2d_fwd(x, (2, 2), (2, 2), (0, 0), (1, 1), (2, 2))
+    conv.max_pool2d_fwd(x, (3, 3), (2, 2), (1, 1), (1, 1), (3, 3))  # any window
+    values, index = conv.max_pool2d_fwd(x, (2, 2), (2, 2), (0, 0), (1, 1), (2, 2))  # 2x2
     conv.max_pool2d_bwd(values, index, x.shape)
 
 

@@ -60,6 +60,29 @@ def test_max_pool2d_matches_reference(size, kernel, stride, padding, dilation, d
                                reference.max_pool2d_bwd(g, index, x.shape), rtol=1e-6)
 
 
+POOL_WINDOWS = [  # image (H, W), kernel, stride, padding, dilation, output (H, W)
+    ((6, 9), (2, 2), (2, 2), (0, 0), (1, 1), (3, 4)),  # the unrolled 2x2 loop
+    ((6, 9), (2, 2), (2, 2), (0, 0), (1, 1), (3, 5)),  # ceil_mode: partial last window
+    ((7, 8), (3, 3), (2, 2), (1, 1), (1, 1), (4, 4)),
+    ((5, 6), (2, 3), (1, 2), (1, 1), (2, 1), (4, 3)),
+]
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("size,kernel,stride,padding,dilation,out", POOL_WINDOWS)
+def test_max_pool2d_nan_inf_and_ties_match_reference(size, kernel, stride, padding, dilation,
+                                                      out, dtype):
+    rng = np.random.default_rng(4)
+    x = rng.integers(-2, 2, (2, 3) + size).astype(dtype)  # many ties
+    specials = rng.choice(x.size, x.size // 6, replace=False)
+    x.flat[specials] = rng.choice([np.nan, np.inf, -np.inf], specials.size)
+    values, index = conv.max_pool2d_fwd(x, kernel, stride, padding, dilation, out)
+    ref_values, ref_index = reference.max_pool2d_fwd(x, kernel, stride, padding, dilation, out)
+    np.testing.assert_array_equal(values, ref_values)  # NaN positions must agree too
+    np.testing.assert_array_equal(index, ref_index)
+    assert np.isnan(values).any() and values.dtype == dtype
+
+
 def test_max_pool2d_propagates_nan():
     x = np.array([[[[1.0, np.nan], [3.0, 2.0]]]])
     values, index = conv.max_pool2d_fwd(x, (2, 2), (2, 2), (0, 0), (1, 1), (1, 1))
@@ -127,8 +150,9 @@ def test_threaded_calls_agree_with_serial(threaded):
         lgrads = norm.layer_norm_bwd(row_g, rows, lmean, linvstd, None)
         cols = conv.im2col(images, *geometry)
         pooled, index = conv.max_pool2d_fwd(images, (2, 2), (2, 2), (0, 0), (1, 1), (4, 4))
+        general = conv.max_pool2d_fwd(images, (3, 3), (2, 2), (1, 1), (1, 1), (5, 4))
         return (y, mean, var, *grads, ly, lmean, linvstd, *lgrads, cols,
-                conv.col2im(cols, images.shape, *geometry), pooled, index,
+                conv.col2im(cols, images.shape, *geometry), pooled, index, *general,
                 conv.max_pool2d_bwd(pooled, index, images.shape))
 
     serial = run()

@@ -39,7 +39,8 @@ from autograd_engine.diagnostics import GradientMonitor
 for dtype in (ae.float32, ae.float64):
     ae.manual_seed(0)
     conv, conv_norm = nn.Conv2d(1, 2, 3, padding=1), nn.BatchNorm1d(2)  # norm on (N, C, L)
-    pool = nn.Sequential(nn.ReLU(), nn.MaxPool2d(2), nn.Flatten())
+    pool = nn.Sequential(nn.ReLU(), nn.MaxPool2d(3, stride=1, padding=1), nn.MaxPool2d(2),
+                         nn.Flatten())
     head = nn.Sequential(nn.Linear(18, 16), nn.LayerNorm(16), nn.GELU(), nn.Linear(16, 16),
                          nn.BatchNorm1d(16), nn.SiLU(), nn.Linear(16, 16), nn.Tanh(),
                          nn.Linear(16, 16), nn.Sigmoid(), nn.Linear(16, 16), nn.ELU(),
