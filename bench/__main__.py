@@ -14,7 +14,7 @@ import time
 
 import numpy as np
 
-from .harness import Timing, compare, markdown_table
+from .harness import ROUNDS, Timing, compare, markdown_table
 from .workloads import all_workloads, torch
 
 
@@ -152,9 +152,10 @@ def main(argv=None) -> int:
     base = os.path.join(args.out, f"{stamp}-{host}{'-quick' if args.quick else ''}")
     text = [f"# autograd_engine benchmarks, {stamp}", "", f"Command: `{command.strip()}`", "",
             machine_header(), "",
-            "Medians of repeated calls in one process; the first call (compilation) is "
-            "excluded and shown separately. 'vs X' = X's time / this time: above 1.00x "
-            "means faster than X.", "", markdown_table(rows)]
+            f"Medians of repeated calls in one process, the implementations of a workload "
+            f"taking {ROUNDS} turns each; the first call (compilation) is excluded and shown "
+            "separately. 'vs X' = X's time / this time: above 1.00x means faster than X.", "",
+            markdown_table(rows)]
     if not args.no_startup:
         text += ["", "## Start-up (fresh processes)", "", "| what | seconds |", "|---|---|"]
         text += [f"| {what} | {seconds:.2f} |" for what, seconds in startup_costs()]

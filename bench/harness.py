@@ -1,11 +1,16 @@
 """Timing and tables shared by the report (``python -m bench``) and by users timing their
 own ops (``compare``).
 
-Every implementation of a workload is timed in the same process, one after the other:
-the first call is timed on its own (it includes Numba compilation) and excluded from the
-statistics; then calls repeat until ``min_time`` has passed. Rows report the median, the
-spread (interquartile range) and ratios against the naive-loop, numpy and PyTorch rows of
-the same workload.
+Every implementation of a workload is timed in the same process. The first call of each is
+timed on its own (it includes Numba compilation) and excluded from the statistics. Then the
+implementations take turns: ``ROUNDS`` rounds, in each of which every implementation repeats
+calls for its share of ``min_time``. On a shared, noisy machine the speed drifts over
+seconds; taking turns spreads that drift over every implementation instead of biasing the
+ratio against whichever ran in a slow stretch. Each turn starts after ``PAUSE`` seconds of
+idling, long enough for OpenBLAS's worker threads, which spin for about 0.1 s after a BLAS
+call, to go to sleep rather than compete with the next implementation's threads.
+Rows report the median, the spread (interquartile range) and ratios against the naive-loop,
+numpy and PyTorch rows of the same workload.
 """
 from __future__ import annotations
 
@@ -16,6 +21,8 @@ from typing import Callable, Iterable, Optional
 import numpy as np
 
 BASELINES = ("naive", "numpy", "torch")
+ROUNDS = 3
+PAUSE = 0.15  # seconds idle before each turn (measured: 0.12 s lets OpenBLAS's workers sleep)
 
 
 @dataclass
@@ -28,39 +35,49 @@ class Timing:
     first_call: float  # seconds, includes compilation
 
 
-def measure(fn: Callable[[], object], min_time: float = 0.3, max_runs: int = 10_000,
-            min_runs: int = 5) -> tuple:
-    """(median, spread, runs, first call) of ``fn()`` in seconds."""
+def _time_call(fn: Callable[[], object]) -> float:
     start = time.perf_counter()
     fn()
-    first = time.perf_counter() - start
-    times = []
+    return time.perf_counter() - start
+
+
+def _time_calls(fn: Callable[[], object], min_time: float, max_runs: int,
+                min_runs: int) -> list:
+    """Times of calls repeated until ``min_time`` has passed (at least ``min_runs``)."""
+    times: list = []
     budget_end = time.perf_counter() + min_time
     while len(times) < min_runs or (time.perf_counter() < budget_end and len(times) < max_runs):
-        t0 = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - t0)
-    q1, median, q3 = np.percentile(times, [25, 50, 75])
-    return float(median), float(q3 - q1), len(times), first
+        times.append(_time_call(fn))
+    return times
 
 
-def compare(workload: str, impls: dict, min_time: float = 0.3, unit_ops: int = 1) -> list:
+def compare(workload: str, impls: dict, min_time: float = 0.3, unit_ops: int = 1,
+            rounds: int = ROUNDS, pause: float = PAUSE) -> list:
     """Time each ``name -> zero-argument callable`` of one workload; returns ``Timing`` rows.
 
     Use the names "naive", "numpy" and "torch" for those baselines so tables show ratios to
     them. A value of None marks an implementation that is not available (e.g. torch not
     installed); it is listed as such. A callable with a ``factor`` attribute does 1/factor
     of the work (slow naive loops); its times are scaled up. ``unit_ops`` divides every time
-    (to report per-op figures).
+    (to report per-op figures). The implementations take ``rounds`` turns of
+    ``min_time / rounds`` seconds each, ``pause`` seconds apart.
     """
+    available = {name: fn for name, fn in impls.items() if fn is not None}
+    first = {name: _time_call(fn) for name, fn in available.items()}
+    times: dict = {name: [] for name in available}
+    for _ in range(rounds):
+        for name, fn in available.items():
+            time.sleep(pause)
+            times[name] += _time_calls(fn, min_time / rounds, 10_000, 2)
     rows = []
     for name, fn in impls.items():
         if fn is None:
             rows.append(Timing(workload, name, float("nan"), float("nan"), 0, float("nan")))
             continue
-        median, spread, runs, first = measure(fn, min_time=min_time)
+        q1, median, q3 = np.percentile(times[name], [25, 50, 75])
         scale = getattr(fn, "factor", 1) / unit_ops  # a callable may time a slice of the work
-        rows.append(Timing(workload, name, median * scale, spread * scale, runs, first))
+        rows.append(Timing(workload, name, float(median) * scale, float(q3 - q1) * scale,
+                           len(times[name]), first[name]))
     return rows
 
 

@@ -210,10 +210,9 @@ def _pack_b_panel(b, trans, k0, kc, j0, n, panel):
 # --- blocked drivers ---------------------------------------------------------------------
 
 @jit(fastmath=_CONTRACT)
-def _macro_kernel(ap, bp, c, i0, mc, j0, nc, kc):
+def _macro_kernel(ap, bp, c, i0, mc, j0, nc, kc, edge):
     """``c[i0:i0+mc, j0:j0+nc] += packed A block @ packed B panels`` (``bp[0]`` holds
-    columns ``j0:j0+32``)."""
-    edge = np.empty((8, 32), dtype=c.dtype)
+    columns ``j0:j0+32``); ``edge`` is an (8, 32) scratch tile for partial tiles."""
     for j in range(j0, j0 + nc, 32):
         b = bp[(j - j0) // 32]
         nr = min(32, j0 + nc - j)
@@ -258,6 +257,7 @@ def _gemm(a, b, c, trans_a, trans_b, kc_max, mc_max, i0, i1, j0, j1):
     k = a.shape[1] if trans_a else a.shape[2]
     kc_max = min(kc_max, k)
     ap, bp = _buffers(min(mc_max, i1 - i0), n, kc_max, c.dtype)
+    edge = np.empty((8, 32), dtype=c.dtype)
     for i in range(c.shape[0]):
         for k0 in range(0, k, kc_max):
             kc = min(kc_max, k - k0)
@@ -266,7 +266,7 @@ def _gemm(a, b, c, trans_a, trans_b, kc_max, mc_max, i0, i1, j0, j1):
             for r0 in range(i0, i1, mc_max):
                 mc = min(mc_max, i1 - r0)
                 _pack_a(a[i], trans_a, r0, mc, k0, kc, ap)
-                _macro_kernel(ap, bp, c[i], r0, mc, j0, n, kc)
+                _macro_kernel(ap, bp, c[i], r0, mc, j0, n, kc, edge)
 
 
 # --- compilation ---------------------------------------------------------------------------
