@@ -323,6 +323,9 @@ def test_class_loss_errors(fn):
         fn(LOGITS, ae.tensor(np.array([0, 5, 1])))
     with pytest.raises(IndexError, match=rf"{name}: Target -3 is out of bounds"):
         fn(LOGITS, ae.tensor(np.array([0, -3, 1])))
+    with pytest.raises(IndexError, match=rf"{name}: Target 7 is out of bounds"):
+        fn(LOGITS, ae.tensor(np.array([-100, 7, 1])))  # an ignored target next to a bad one
+    assert np.isfinite(fn(LOGITS, ae.tensor(np.array([-100, 3, 1]))).item())
     with pytest.raises(RuntimeError, match="expected target dtype to be Long or Byte, but got "
                                            "Int"):
         fn(LOGITS, ae.tensor(np.array([0, 1, 1], np.int32)))

@@ -61,10 +61,11 @@ def _class_targets(op: str, scores: np.ndarray, target: np.ndarray, weight: Any,
     n_classes = scores.shape[1]
     target = target.astype(np.int64, copy=False)
     valid = target != ignore_index
-    bad = valid & ((target < 0) | (target >= n_classes))
-    if bad.any():
-        raise IndexError(f"{op}: Target {target[bad].flat[0]} is out of bounds for "
-                         f"{n_classes} classes.")
+    if target.size and (target.min() < 0 or target.max() >= n_classes):  # bad or ignored
+        bad = valid & ((target < 0) | (target >= n_classes))
+        if bad.any():
+            raise IndexError(f"{op}: Target {target[bad].flat[0]} is out of bounds for "
+                             f"{n_classes} classes.")
     class_weight = np.ones(n_classes, scores.dtype)
     if weight is not None:
         given = _as_array(weight)
@@ -73,8 +74,11 @@ def _class_targets(op: str, scores: np.ndarray, target: np.ndarray, weight: Any,
                                f"{n_classes} classes or no classes but got weight tensor of "
                                f"shape: {list(given.shape)}")
         class_weight = given.astype(scores.dtype)
-    index = np.expand_dims(np.where(valid, target, 0), 1)
-    sample_weight = np.where(valid, class_weight[index[:, 0]], scores.dtype.type(0))
+    if valid.all():
+        index, sample_weight = target[:, None], class_weight[target]
+    else:
+        index = np.where(valid, target, 0)[:, None]
+        sample_weight = np.where(valid, class_weight[index[:, 0]], scores.dtype.type(0))
     return _ClassTargets(target, index, sample_weight, class_weight, int(ignore_index),
                          float(smoothing))
 
