@@ -3,6 +3,7 @@ in-place ``t[idx] = v``. The backward of an advanced index scatter-adds, so repe
 accumulate."""
 from __future__ import annotations
 
+import math
 from typing import Any
 
 import numpy as np
@@ -74,7 +75,7 @@ def _scatter_add(shape: tuple, index: tuple, g: np.ndarray) -> np.ndarray:
             and g.dtype.kind == "f" and g.dtype.itemsize >= 4):
         rows = rows.reshape(-1)
         rows = np.where(rows < 0, rows + shape[0], rows)  # forward already bounds-checked
-        per_row = int(np.prod(shape[1:])) if len(shape) > 1 else 1
+        per_row = math.prod(shape[1:]) if len(shape) > 1 else 1
         values = np.ascontiguousarray(g).reshape(rows.size, per_row)
         return scatter_add_rows(shape[0], rows, values).reshape(shape)
     out = np.zeros(shape, g.dtype)

@@ -9,6 +9,7 @@ with ``dxhat = g * weight``, ``dweight = sum(g * xhat)``, ``dbias = sum(g)``.
 """
 from __future__ import annotations
 
+import math
 from typing import Any, Optional
 
 import numpy as np
@@ -78,7 +79,7 @@ class LayerNorm(Function):
 
     @staticmethod
     def forward(ctx, x, weight, bias, k, eps):
-        width = int(np.prod(x.shape[x.ndim - k:]))
+        width = math.prod(x.shape[x.ndim - k:])
         x2 = x.reshape(-1, width)
         flat = [None if p is None else p.reshape(-1) for p in (weight, bias)]
         out, mean, invstd = _norm_kernels.layer_norm_fwd(x2, *flat, eps)
@@ -98,7 +99,7 @@ class LayerNorm(Function):
             # weight's shape is x's trailing shape: the engine sums the batch dims away.
             return _gradient_tuple(ctx, dx, dweight, g, 2)
         normalized = x.shape[x.ndim - k:]
-        x2 = x.data.reshape(-1, int(np.prod(normalized)))
+        x2 = x.data.reshape(-1, math.prod(normalized))
         dx, dweight, dbias = _norm_kernels.layer_norm_bwd(
             g.data.reshape(x2.shape), x2, *ctx.stats,
             None if weight is None else weight.data.reshape(-1))

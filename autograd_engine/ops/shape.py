@@ -1,6 +1,7 @@
 """Shape ops: views and copies that move elements without arithmetic."""
 from __future__ import annotations
 
+import math
 from typing import Any
 
 import numpy as np
@@ -24,7 +25,7 @@ def _resolve_shape(shape: tuple, size: int, op: str, src: tuple) -> tuple:
         raise RuntimeError(f"{op}: only one dimension can be inferred in shape {shape}")
     if any(s < -1 for s in shape):
         raise RuntimeError(f"{op}: invalid shape dimension in {shape}")
-    known = int(np.prod([s for s in shape if s != -1])) if shape else 1
+    known = math.prod([s for s in shape if s != -1]) if shape else 1
     if infer:
         if known == 0 or size % known:
             raise RuntimeError(f"{op}: shape {shape} is invalid for input of shape {src} "
@@ -168,7 +169,7 @@ def flatten(a: Tensor, start_dim: int = 0, end_dim: int = -1) -> Tensor:
         raise RuntimeError(f"flatten: start_dim ({start_dim}) cannot come after end_dim "
                            f"({end_dim}) for shape {a.shape}")
     return reshape(a, a.shape[:s] + (-1,) + a.shape[e + 1:]) if a.data.size else reshape(
-        a, a.shape[:s] + (int(np.prod(a.shape[s:e + 1])),) + a.shape[e + 1:])
+        a, a.shape[:s] + (math.prod(a.shape[s:e + 1]),) + a.shape[e + 1:])
 
 
 # -- copies: repeat, cat, stack, split, chunk, pad ------------------------------------------
