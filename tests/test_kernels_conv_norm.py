@@ -11,6 +11,11 @@ GEOMETRIES = [  # (image H, W), kernel, stride, padding, dilation
     ((7, 7), (2, 3), (3, 1), (2, 0), (2, 2)),
     ((1, 1), (1, 1), (1, 1), (0, 0), (1, 1)),
     ((4, 9), (5, 3), (1, 2), (2, 4), (1, 1)),
+    # output as wide as the image at stride 1: im2col's one-copy-per-tap path
+    ((6, 7), (3, 3), (1, 1), (1, 1), (1, 1)),
+    ((5, 8), (5, 3), (1, 1), (2, 1), (1, 1)),
+    ((7, 9), (3, 3), (1, 1), (2, 2), (2, 2)),
+    ((1, 4), (3, 3), (1, 1), (1, 1), (1, 1)),
 ]
 
 
@@ -149,9 +154,10 @@ def test_threaded_calls_agree_with_serial(threaded):
         ly, lmean, linvstd = norm.layer_norm_fwd(rows, w[:1].repeat(70), None, 1e-5)
         lgrads = norm.layer_norm_bwd(row_g, rows, lmean, linvstd, None)
         cols = conv.im2col(images, *geometry)
+        same_width = conv.im2col(images, (3, 3), (1, 1), (1, 1), (1, 1), (9, 8))
         pooled, index = conv.max_pool2d_fwd(images, (2, 2), (2, 2), (0, 0), (1, 1), (4, 4))
         general = conv.max_pool2d_fwd(images, (3, 3), (2, 2), (1, 1), (1, 1), (5, 4))
-        return (y, mean, var, *grads, ly, lmean, linvstd, *lgrads, cols,
+        return (y, mean, var, *grads, ly, lmean, linvstd, *lgrads, cols, same_width,
                 conv.col2im(cols, images.shape, *geometry), pooled, index, *general,
                 conv.max_pool2d_bwd(pooled, index, images.shape))
 
