@@ -2,7 +2,7 @@
 from . import functional  # noqa: F401
 from . import init, utils  # noqa: F401
 from .containers import ModuleDict, ModuleList, Sequential  # noqa: F401
-from .conv import Conv2d, MaxPool2d  # noqa: F401
+from .conv import AdaptiveAvgPool2d, AvgPool2d, Conv2d, MaxPool2d  # noqa: F401
 from .layers import (ELU, GELU, Dropout, Embedding, Flatten, Identity, LeakyReLU,  # noqa: F401
                      Linear, LogSoftmax, ReLU, Sigmoid, SiLU, Softmax, Softplus, Tanh)
 from .loss import (BCELoss, BCEWithLogitsLoss, CrossEntropyLoss, L1Loss,  # noqa: F401

@@ -1,4 +1,5 @@
-"""Convolution and pooling layers: ``Conv2d`` and ``MaxPool2d``."""
+"""Convolution and pooling layers: ``Conv2d``, ``MaxPool2d``, ``AvgPool2d`` and
+``AdaptiveAvgPool2d``."""
 from __future__ import annotations
 
 import math
@@ -7,6 +8,7 @@ from typing import Any, Optional, Union
 import numpy as np
 
 from ..ops.conv import IntPair, _pair, conv2d, max_pool2d
+from ..ops.pool import adaptive_avg_pool2d, avg_pool2d
 from ..tensor import Tensor
 from . import init
 from .layers import _dtype
@@ -93,3 +95,40 @@ class MaxPool2d(Module):
     def extra_repr(self) -> str:
         return (f"kernel_size={self.kernel_size}, stride={self.stride}, padding={self.padding}"
                 f", dilation={self.dilation}, ceil_mode={self.ceil_mode}")
+
+
+class AvgPool2d(Module):
+    """Mean over kernel_size windows (stride defaults to kernel_size)."""
+
+    def __init__(self, kernel_size: IntPair, stride: Optional[IntPair] = None,
+                 padding: IntPair = 0, ceil_mode: bool = False, count_include_pad: bool = True,
+                 divisor_override: Optional[int] = None) -> None:
+        super().__init__()
+        self.kernel_size = kernel_size
+        self.stride = stride if stride is not None else kernel_size
+        self.padding = padding
+        self.ceil_mode = ceil_mode
+        self.count_include_pad = count_include_pad
+        self.divisor_override = divisor_override
+
+    def forward(self, input: Tensor) -> Tensor:
+        return avg_pool2d(input, self.kernel_size, self.stride, self.padding, self.ceil_mode,
+                          self.count_include_pad, self.divisor_override)
+
+    def extra_repr(self) -> str:
+        return f"kernel_size={self.kernel_size}, stride={self.stride}, padding={self.padding}"
+
+
+class AdaptiveAvgPool2d(Module):
+    """Mean over an output_size grid of windows covering the image (``(1, 1)``: global
+    average pooling)."""
+
+    def __init__(self, output_size: Any) -> None:
+        super().__init__()
+        self.output_size = output_size
+
+    def forward(self, input: Tensor) -> Tensor:
+        return adaptive_avg_pool2d(input, self.output_size)
+
+    def extra_repr(self) -> str:
+        return f"output_size={self.output_size}"

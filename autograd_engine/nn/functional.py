@@ -10,13 +10,15 @@ from ..ops.loss import (binary_cross_entropy, binary_cross_entropy_with_logits, 
                         l1_loss, mse_loss, nll_loss)
 from ..ops.nn_ops import dropout, embedding, linear
 from ..ops.norm import batch_norm, layer_norm
+from ..ops.pool import adaptive_avg_pool2d, avg_pool2d
 from ..ops.shape import pad
 from ..tensor import Tensor
 
 __all__ = ["relu", "leaky_relu", "sigmoid", "tanh", "gelu", "silu", "softplus", "elu",
            "softmax", "log_softmax", "cross_entropy", "nll_loss", "mse_loss", "l1_loss",
            "binary_cross_entropy", "binary_cross_entropy_with_logits", "one_hot", "linear",
-           "dropout", "embedding", "conv2d", "max_pool2d", "batch_norm", "layer_norm", "pad"]
+           "dropout", "embedding", "conv2d", "max_pool2d", "avg_pool2d", "adaptive_avg_pool2d",
+           "batch_norm", "layer_norm", "pad"]
 
 
 def one_hot(tensor: Tensor, num_classes: int = -1) -> Tensor:
