@@ -1,8 +1,9 @@
-"""The main job: train an MLP on scikit-learn's bundled 8x8 digits, save and reload it,
-and plot the loss curve and per-layer gradient norms.
+"""The main job: train an MLP (or, with ``--model cnn``, a small convolutional network) on
+scikit-learn's bundled 8x8 digits, save and reload it, and plot the loss curve and per-layer
+gradient norms.
 
-    python -m autograd_engine.demo [--epochs 30] [--hidden 128] [--optimizer adam]
-                                   [--lr 0.001] [--seed 0] [--out demo_out]
+    python -m autograd_engine.demo [--model mlp|cnn] [--epochs 30] [--hidden 128 or 32]
+                                   [--optimizer adam] [--lr 0.001] [--seed 0] [--out demo_out]
     python -m autograd_engine.demo lab [--out lab_out]    (the gradient lab)
 """
 from __future__ import annotations
@@ -31,14 +32,21 @@ OPTIMIZERS = {
 def parse_args(argv: Optional[Sequence[str]]) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="autograd-engine demo", description=__doc__.split(
         "\n\n")[0])
+    parser.add_argument("--model", choices=("mlp", "cnn"), default="mlp",
+                        help="mlp: 64-hidden-hidden-10; cnn: two conv blocks (hidden / 2 and "
+                             "hidden channels), global average pooling, a linear head")
     parser.add_argument("--epochs", type=int, default=30)
-    parser.add_argument("--hidden", type=int, default=128)
+    parser.add_argument("--hidden", type=int, default=None,
+                        help="width: 128 for the MLP, 32 for the CNN unless given")
     parser.add_argument("--optimizer", choices=sorted(OPTIMIZERS), default="adam")
     parser.add_argument("--lr", type=float, default=1e-3)
     parser.add_argument("--batch-size", type=int, default=32)
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--out", default="demo_out", help="folder for the model and the plot")
-    return parser.parse_args(argv)
+    args = parser.parse_args(argv)
+    if args.hidden is None:
+        args.hidden = 128 if args.model == "mlp" else 32
+    return args
 
 
 def load_digits(seed: int) -> tuple:
@@ -57,8 +65,18 @@ def load_digits(seed: int) -> tuple:
     return x[train], y[train], x[test], y[test]
 
 
-def make_model(hidden: int) -> nn.Module:
-    return nn.Sequential(nn.Linear(64, hidden), nn.ReLU(), nn.Linear(hidden, hidden), nn.ReLU(),
+def make_model(hidden: int, kind: str = "mlp") -> nn.Module:
+    """The MLP, or a CNN on the 1x8x8 images: conv-BN-ReLU-maxpool, conv-BN-ReLU, global
+    average pooling and a linear head (``hidden`` channels in the second block)."""
+    if kind == "mlp":
+        return nn.Sequential(nn.Linear(64, hidden), nn.ReLU(), nn.Linear(hidden, hidden),
+                             nn.ReLU(), nn.Linear(hidden, 10))
+    width = max(hidden // 2, 1)
+    return nn.Sequential(nn.Unflatten(1, (1, 8, 8)),
+                         nn.Conv2d(1, width, 3, padding=1), nn.BatchNorm2d(width), nn.ReLU(),
+                         nn.MaxPool2d(2),
+                         nn.Conv2d(width, hidden, 3, padding=1), nn.BatchNorm2d(hidden),
+                         nn.ReLU(), nn.AdaptiveAvgPool2d(1), nn.Flatten(),
                          nn.Linear(hidden, 10))
 
 
@@ -82,12 +100,13 @@ def train(args: argparse.Namespace) -> dict:
     """Train, returning the history (loss per step, gradient norm per layer per step)."""
     ae.manual_seed(args.seed)
     x_train, y_train, x_test, y_test = load_digits(args.seed)
-    model = make_model(args.hidden)
+    model = make_model(args.hidden, args.model)
     optimizer = OPTIMIZERS[args.optimizer](model.parameters(), args.lr)
     loss_fn = nn.CrossEntropyLoss()
     loader = DataLoader(TensorDataset(ae.from_numpy(x_train), ae.from_numpy(y_train)),
                         batch_size=args.batch_size, shuffle=True)
-    layers = [(name, m) for name, m in model.named_modules() if isinstance(m, nn.Linear)]
+    layers = [(name, m) for name, m in model.named_modules()
+              if isinstance(m, (nn.Linear, nn.Conv2d))]
     history = {"loss": [], "grad_norm": {name: [] for name, _ in layers}}
     bar = _progress(range(1, args.epochs + 1), desc="training", unit="epoch")
     for epoch in bar:
@@ -114,10 +133,10 @@ def train(args: argparse.Namespace) -> dict:
     return history
 
 
-def save_and_reload(model: nn.Module, hidden: int, out: str) -> nn.Module:
-    path = os.path.join(out, "digits_mlp.npz")
+def save_and_reload(model: nn.Module, hidden: int, out: str, kind: str = "mlp") -> nn.Module:
+    path = os.path.join(out, f"digits_{kind}.npz")
     ae.save(model.state_dict(), path)
-    restored = make_model(hidden)
+    restored = make_model(hidden, kind)
     restored.load_state_dict(ae.load(path))
     print(f"saved the model to {path} and loaded it back")
     return restored
@@ -160,7 +179,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     x_test, y_test = history["test"]
     test_acc = accuracy(model, x_test, y_test)
     print(f"test accuracy: {test_acc:.3f}")
-    restored = save_and_reload(model, args.hidden, args.out)
+    restored = save_and_reload(model, args.hidden, args.out, args.model)
     reloaded_acc = accuracy(restored, x_test, y_test)
     print(f"reloaded model test accuracy: {reloaded_acc:.3f}")
     plot(history, os.path.join(args.out, "training.png"))

@@ -1,4 +1,5 @@
-"""The main job trains the digits MLP to the promised accuracy and round-trips the model."""
+"""The main job trains the digits MLP (or CNN) to the promised accuracy and round-trips the
+model."""
 import re
 import sys
 
@@ -37,3 +38,13 @@ def test_demo_writes_the_plot(tmp_path):
     pytest.importorskip("matplotlib")
     demo.main(["--epochs", "1", "--out", str(tmp_path)])
     assert (tmp_path / "training.png").stat().st_size > 10_000
+
+
+def test_demo_cnn_trains_and_reloads(tmp_path, capsys):
+    assert demo.main(["--model", "cnn", "--epochs", "5", "--lr", "0.005", "--out",
+                      str(tmp_path)]) == 0
+    out = capsys.readouterr().out
+    accuracy = float(re.search(r"^test accuracy: (\d\.\d+)$", out, re.M).group(1))
+    assert accuracy >= 0.9
+    assert f"reloaded model test accuracy: {accuracy:.3f}" in out
+    assert (tmp_path / "digits_cnn.npz").exists()

@@ -80,6 +80,22 @@ def test_identity_and_flatten():
     assert repr(nn.Flatten()) == "Flatten(start_dim=1, end_dim=-1)"
 
 
+def test_unflatten_undoes_flatten_as_pytorch():
+    x = ae.randn(2, 3, 4, 5, requires_grad=True)
+    flat = nn.Flatten()(x)
+    back = nn.Unflatten(1, (3, 4, 5))(flat)
+    np.testing.assert_array_equal(back.detach().numpy(), x.detach().numpy())
+    back.sum().backward()
+    np.testing.assert_array_equal(x.grad.numpy(), np.ones(x.shape))
+    assert nn.Unflatten(-1, (2, -1))(ae.zeros(3, 8)).shape == (3, 2, 4)
+    assert repr(nn.Unflatten(1, (1, 8, 8))) == "Unflatten(dim=1, unflattened_size=(1, 8, 8))"
+    with pytest.raises(RuntimeError, match=r"unflatten: Provided sizes \[1, 8, 8\] don't "
+                                           r"multiply up to the size of dim 1 \(65\)"):
+        nn.Unflatten(1, (1, 8, 8))(ae.zeros(2, 65))
+    with pytest.raises(RuntimeError, match="don't multiply up"):
+        nn.Unflatten(1, (3, -1))(ae.zeros(2, 10))
+
+
 # -- Dropout ---------------------------------------------------------------------------------
 def test_dropout_scales_kept_values_and_preserves_the_mean():
     ae.manual_seed(0)

@@ -4,7 +4,8 @@ from . import init, utils  # noqa: F401
 from .containers import ModuleDict, ModuleList, Sequential  # noqa: F401
 from .conv import AdaptiveAvgPool2d, AvgPool2d, Conv2d, MaxPool2d  # noqa: F401
 from .layers import (ELU, GELU, Dropout, Embedding, Flatten, Identity, LeakyReLU,  # noqa: F401
-                     Linear, LogSoftmax, ReLU, Sigmoid, SiLU, Softmax, Softplus, Tanh)
+                     Linear, LogSoftmax, ReLU, Sigmoid, SiLU, Softmax, Softplus, Tanh,
+                     Unflatten)
 from .loss import (BCELoss, BCEWithLogitsLoss, CrossEntropyLoss, L1Loss,  # noqa: F401
                    MSELoss, NLLLoss)
 from .module import Module, Parameter  # noqa: F401

@@ -9,6 +9,7 @@ import numpy as np
 
 from ..grad_mode import no_grad
 from ..ops import nn_ops
+from ..ops._util import normalize_dim
 from ..tensor import Tensor
 from . import functional as F
 from . import init
@@ -74,6 +75,27 @@ class Flatten(Module):
 
     def extra_repr(self) -> str:
         return f"start_dim={self.start_dim}, end_dim={self.end_dim}"
+
+
+class Unflatten(Module):
+    """Split dim ``dim`` into ``unflattened_size`` (one entry may be -1): undoes ``Flatten``."""
+
+    def __init__(self, dim: int, unflattened_size: Any) -> None:
+        super().__init__()
+        self.dim = dim
+        self.unflattened_size = tuple(unflattened_size)
+
+    def forward(self, input: Tensor) -> Tensor:
+        dim = normalize_dim(self.dim, input.ndim, "unflatten")
+        sizes, size = self.unflattened_size, input.shape[dim]
+        known = math.prod(s for s in sizes if s != -1)
+        if known == 0 or (size % known if -1 in sizes else size != known):
+            raise RuntimeError(f"unflatten: Provided sizes {list(sizes)} don't multiply up to "
+                               f"the size of dim {self.dim} ({size}) in the input tensor")
+        return input.reshape(input.shape[:dim] + sizes + input.shape[dim + 1:])
+
+    def extra_repr(self) -> str:
+        return f"dim={self.dim}, unflattened_size={self.unflattened_size}"
 
 
 class Dropout(Module):
