@@ -30,10 +30,10 @@ def _window_matrix(starts: np.ndarray, ends: np.ndarray, size: int,
 
 
 def _separable_pool(x: Tensor, rows: np.ndarray, cols: np.ndarray) -> Tensor:
-    """``rows @ x @ cols^T`` over the last two dims; the contracted dim is last in each
-    product, so both are one GEMM over all images."""
+    """``rows @ x @ cols^T`` over the last two dims: the columns as one GEMM over every image
+    row, then the rows as a batched product (faster than transposing for one GEMM)."""
     y = x @ Tensor(np.ascontiguousarray(cols.T))  # (..., H, OW)
-    return (y.mT.contiguous() @ Tensor(np.ascontiguousarray(rows.T))).mT  # (..., OH, OW)
+    return Tensor(rows) @ y  # (..., OH, OW)
 
 
 def _image_input(input: Tensor, op: str) -> None:
