@@ -10,16 +10,21 @@ from .ops.activation import log_softmax, relu, sigmoid, softmax, tanh
 from .ops.elementwise import (abs, add, clamp, clone, cos, div, eq, exp, ge, gt, le, log,
                               logical_and, logical_not, logical_or, lt, maximum, minimum, mul,
                               ne, neg, pow, sign, sin, sqrt, sub, where)
-from .ops.linalg import matmul
+from .ops.linalg import bmm, matmul, outer
 from .ops.index import gather, index_select, masked_fill
-from .ops.reduce import (amax, amin, argmax, argmin, logsumexp, max, mean, min, norm, prod,
-                         std, sum, var)
-from .ops.shape import (cat, chunk, expand, flatten, pad, permute, repeat, reshape, split,
-                        squeeze, stack, transpose, unsqueeze, view)
+from .ops.pointwise import (addcdiv, addcmul, ceil, expm1, floor, frac, lerp, log1p,
+                            reciprocal, round, rsqrt, square, trunc)
+from .ops.reduce import (all, amax, amin, any, argmax, argmin, logsumexp, max, mean, min, norm,
+                         prod, std, sum, var)
+from .ops.reorder import argsort, cumsum, flip, roll, sort, topk, tril, triu
+from .ops.shape import (cat, chunk, expand, flatten, movedim, narrow, pad, permute, repeat,
+                        reshape, split, squeeze, stack, transpose, unbind, unsqueeze, view)
 from .random import manual_seed
 from . import diagnostics, nn, optim, utils
 from .serialization import load, save
 
 clip = clamp
+moveaxis = movedim
+swapaxes = swapdims = transpose
 
 __version__ = "0.1.0"

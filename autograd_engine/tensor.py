@@ -569,6 +569,128 @@ class Tensor:
     def clone(self) -> "Tensor":
         return _elementwise.clone(self)
 
+    # -- more math, reordering and shape helpers (ops/pointwise.py, ops/reorder.py) ---------
+    def log1p(self) -> "Tensor":
+        return _pointwise.log1p(self)
+
+    def expm1(self) -> "Tensor":
+        return _pointwise.expm1(self)
+
+    def floor(self) -> "Tensor":
+        return _pointwise.floor(self)
+
+    def ceil(self) -> "Tensor":
+        return _pointwise.ceil(self)
+
+    def trunc(self) -> "Tensor":
+        return _pointwise.trunc(self)
+
+    def round(self, decimals: int = 0) -> "Tensor":
+        return _pointwise.round(self, decimals)
+
+    def frac(self) -> "Tensor":
+        return _pointwise.frac(self)
+
+    def reciprocal(self) -> "Tensor":
+        return _pointwise.reciprocal(self)
+
+    def rsqrt(self) -> "Tensor":
+        return _pointwise.rsqrt(self)
+
+    def square(self) -> "Tensor":
+        return _pointwise.square(self)
+
+    def lerp(self, end: Any, weight: Any) -> "Tensor":
+        return _pointwise.lerp(self, end, weight)
+
+    def addcmul(self, tensor1: Any, tensor2: Any, *, value: Any = 1) -> "Tensor":
+        return _pointwise.addcmul(self, tensor1, tensor2, value=value)
+
+    def addcdiv(self, tensor1: Any, tensor2: Any, *, value: Any = 1) -> "Tensor":
+        return _pointwise.addcdiv(self, tensor1, tensor2, value=value)
+
+    def amax(self, dim: Any = (), keepdim: bool = False) -> "Tensor":
+        return _reduce.amax(self, dim, keepdim)
+
+    def amin(self, dim: Any = (), keepdim: bool = False) -> "Tensor":
+        return _reduce.amin(self, dim, keepdim)
+
+    def all(self, dim: Any = None, keepdim: bool = False) -> "Tensor":
+        return _reduce.all(self, dim, keepdim)
+
+    def any(self, dim: Any = None, keepdim: bool = False) -> "Tensor":
+        return _reduce.any(self, dim, keepdim)
+
+    def flip(self, *dims: Any) -> "Tensor":
+        return _reorder.flip(self, *dims)
+
+    def roll(self, shifts: Any, dims: Any = None) -> "Tensor":
+        return _reorder.roll(self, shifts, dims)
+
+    def cumsum(self, dim: int) -> "Tensor":
+        return _reorder.cumsum(self, dim)
+
+    def sort(self, dim: int = -1, descending: bool = False, stable: bool = False) -> Any:
+        return _reorder.sort(self, dim, descending, stable)
+
+    def argsort(self, dim: int = -1, descending: bool = False, stable: bool = False) -> "Tensor":
+        return _reorder.argsort(self, dim, descending, stable)
+
+    def topk(self, k: int, dim: int = -1, largest: bool = True, sorted: bool = True) -> Any:
+        return _reorder.topk(self, k, dim, largest, sorted)
+
+    def tril(self, diagonal: int = 0) -> "Tensor":
+        return _reorder.tril(self, diagonal)
+
+    def triu(self, diagonal: int = 0) -> "Tensor":
+        return _reorder.triu(self, diagonal)
+
+    def narrow(self, dim: int, start: int, length: int) -> "Tensor":
+        return _shape.narrow(self, dim, start, length)
+
+    def unbind(self, dim: int = 0) -> tuple:
+        return _shape.unbind(self, dim)
+
+    def movedim(self, source: Any, destination: Any) -> "Tensor":
+        return _shape.movedim(self, source, destination)
+
+    moveaxis = movedim
+
+    def swapaxes(self, axis0: int, axis1: int) -> "Tensor":
+        return _shape.transpose(self, axis0, axis1)
+
+    swapdims = swapaxes
+
+    def view_as(self, other: "Tensor") -> "Tensor":
+        return _shape.view(self, other.shape)
+
+    def outer(self, vec2: "Tensor") -> "Tensor":
+        return _linalg.outer(self, vec2)
+
+    def bmm(self, mat2: "Tensor") -> "Tensor":
+        return _linalg.bmm(self, mat2)
+
+    def new_tensor(self, data: Any, dtype: Any = None, requires_grad: bool = False) -> "Tensor":
+        """A new tensor from data, of this tensor's dtype unless given."""
+        from .creation import tensor
+        return tensor(data, dtype=self.dtype if dtype is None else dtype,
+                      requires_grad=requires_grad)
+
+    def new_full(self, size: Any, fill_value: Any, dtype: Any = None,
+                 requires_grad: bool = False) -> "Tensor":
+        array = np.full(_util.shape_args((size,), "new_full"), fill_value,
+                        self.dtype if dtype is None else dtype)
+        return Tensor(array, requires_grad=requires_grad)
+
+    def new_zeros(self, *size: Any, dtype: Any = None, requires_grad: bool = False) -> "Tensor":
+        return self.new_full(_util.shape_args(size, "new_zeros"), 0, dtype, requires_grad)
+
+    def new_ones(self, *size: Any, dtype: Any = None, requires_grad: bool = False) -> "Tensor":
+        return self.new_full(_util.shape_args(size, "new_ones"), 1, dtype, requires_grad)
+
+    def new_empty(self, *size: Any, dtype: Any = None, requires_grad: bool = False) -> "Tensor":
+        return self.new_zeros(*size, dtype=dtype, requires_grad=requires_grad)
+
 
 from . import engine as _engine  # noqa: E402  (ops import Tensor, so they come after it)
 from .ops import _util  # noqa: E402
@@ -576,5 +698,7 @@ from .ops import activation as _activation  # noqa: E402
 from .ops import elementwise as _elementwise  # noqa: E402
 from .ops import index as _index  # noqa: E402
 from .ops import linalg as _linalg  # noqa: E402
+from .ops import pointwise as _pointwise  # noqa: E402
 from .ops import reduce as _reduce  # noqa: E402
+from .ops import reorder as _reorder  # noqa: E402
 from .ops import shape as _shape  # noqa: E402

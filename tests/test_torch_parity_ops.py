@@ -1,5 +1,5 @@
-"""Values and gradients of reduction, shape and indexing ops against PyTorch (skipped when
-torch is not installed)."""
+"""Values and gradients of reduction, shape, indexing, sorting and extra elementwise ops
+against PyTorch (skipped when torch is not installed)."""
 import numpy as np
 import pytest
 
@@ -49,6 +49,26 @@ CASES = {
     "gather": (X, lambda t: t.gather(1, _long(t, [[0, 0], [3, 1], [2, 2]]))),
     "index_select": (X, lambda t: t.index_select(0, _long(t, [2, 2, 0]))),
     "masked_fill": (X, lambda t: t.masked_fill(t > 0, 0.5)),
+    "log1p expm1": (X, lambda t: (t * 0.5).log1p() + t.expm1()),
+    "rounding": (X * 3, lambda t: t.floor() + t.ceil() + t.trunc() + t.round() + t.frac()
+                 + t.round(decimals=1) + t * 0),
+    "reciprocal rsqrt square": (X, lambda t: (t * t + 1).reciprocal() + (t * t + 1).rsqrt()
+                                + t.square()),
+    "lerp scalar": (X, lambda t: t.lerp(t * 2 + 1, 0.7) + t.lerp(t - 1, 0.2)),
+    "lerp tensor": (X, lambda t: t.lerp(t.flip(0), t.sigmoid())),
+    "addcmul addcdiv": (X, lambda t: t.addcmul(t, t.flip(1), value=0.5)
+                        + t.addcdiv(t, t * t + 1, value=-2)),
+    "flip": (X3, lambda t: t.flip(0, 2) * t),
+    "roll": (X3, lambda t: t.roll((1, -2), (0, 2)) + t.roll(5)),
+    "cumsum": (X3, lambda t: t.cumsum(1) * t.cumsum(-1)),
+    "sort": (TIES, lambda t: t.sort(1).values * 2 + t.sort(0, descending=True)[0]),
+    "topk": (X3, lambda t: t.topk(2, 1).values + t.topk(1, -1, largest=False)[0].sum()),
+    "tril triu": (X3, lambda t: t.tril(-1) + t.triu(2) * 3),
+    "narrow unbind movedim": (X3, lambda t: t.narrow(2, 1, 2).movedim(0, -1)
+                              + t.unbind(1)[2][:, 1:3].movedim(0, 1)),
+    "outer bmm": (X3, lambda t: _lib(t).outer(t[0, 0], t[1, 1]).sum()
+                  + _lib(t).bmm(t, t.transpose(1, 2))),
+    "amax amin": (TIES, lambda t: t.amax(1) + t.amin(0)[1:]),
 }
 
 
@@ -83,3 +103,19 @@ def test_values_and_gradients_match_torch(name):
 def test_chunk_sizes_match_torch(size, chunks):
     ours = [c.shape[0] for c in ae.arange(size).chunk(chunks)]
     assert ours == [c.shape[0] for c in torch.arange(size).chunk(chunks)]
+
+
+def test_sort_argsort_topk_orders_match_torch():
+    data = np.array([[3.0, np.nan, 1.0, 3.0, np.inf], [2.0, 2.0, -1.0, -np.inf, 0.0]])
+    for descending in (False, True):
+        ours = ae.tensor(data).sort(dim=1, descending=descending, stable=True)
+        ref = torch.tensor(data).sort(dim=1, descending=descending, stable=True)
+        np.testing.assert_array_equal(ours.values.numpy(), ref.values.numpy())
+        np.testing.assert_array_equal(ours.indices.numpy(), ref.indices.numpy())
+        np.testing.assert_array_equal(ae.tensor(data).argsort(1, descending).numpy(),
+                                      torch.tensor(data).argsort(1, descending).numpy())
+    ints = np.array([5, -3, 5, 0, np.iinfo(np.int64).min])
+    np.testing.assert_array_equal(ae.tensor(ints).sort(descending=True).values.numpy(),
+                                  torch.tensor(ints).sort(descending=True).values.numpy())
+    np.testing.assert_array_equal(ae.tensor(data).topk(3).values.numpy(),
+                                  torch.tensor(data).topk(3).values.numpy())

@@ -98,3 +98,23 @@ class MatMul(Function):
 
 def matmul(a: Any, b: Any) -> Tensor:
     return MatMul.apply(a, b)
+
+
+def bmm(a: Tensor, b: Tensor) -> Tensor:
+    """Batched matmul of (B, n, m) and (B, m, p), no broadcasting."""
+    for name, t in (("batch1", a), ("batch2", b)):
+        if t.ndim != 3:
+            raise RuntimeError(f"bmm: {name} must be a 3D tensor, got shape {tuple(t.shape)}")
+    if b.shape[:2] != (a.shape[0], a.shape[2]):
+        raise RuntimeError(f"bmm: Expected size for first two dimensions of batch2 tensor to be"
+                           f": [{a.shape[0]}, {a.shape[2]}] but got: [{b.shape[0]}, "
+                           f"{b.shape[1]}].")
+    return matmul(a, b)
+
+
+def outer(a: Tensor, b: Tensor) -> Tensor:
+    """Outer product of two vectors: (n,) and (m,) give (n, m)."""
+    for name, t in (("self", a), ("vec2", b)):
+        if t.ndim != 1:
+            raise RuntimeError(f"outer: Expected 1-D argument {name}, but got {t.ndim}-D")
+    return a.unsqueeze(1) * b.unsqueeze(0)

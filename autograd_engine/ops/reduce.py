@@ -327,6 +327,16 @@ def amin(a: Tensor, dim: Any = (), keepdim: bool = False) -> Tensor:
     return Extremum.apply(a, _nonempty_dims(a, dim, "amin"), bool(keepdim), False)
 
 
+def all(a: Tensor, dim: Any = None, keepdim: bool = False) -> Tensor:
+    """Whether every element (along ``dim``) is nonzero; a bool tensor, no gradient."""
+    return Tensor(np.all(a.data, axis=_dims(a, dim, "all"), keepdims=keepdim))
+
+
+def any(a: Tensor, dim: Any = None, keepdim: bool = False) -> Tensor:
+    """Whether some element (along ``dim``) is nonzero; a bool tensor, no gradient."""
+    return Tensor(np.any(a.data, axis=_dims(a, dim, "any"), keepdims=keepdim))
+
+
 def _nonempty_dims(a: Tensor, dim: Any, op: str) -> tuple:
     dims = _dims(a, dim, op)
     for d in dims:

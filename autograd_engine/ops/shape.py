@@ -282,6 +282,46 @@ def _narrow(a: Tensor, dim: int, start: int, length: int) -> Tensor:
     return a[(slice(None),) * dim + (slice(start, start + length),)]
 
 
+def narrow(a: Tensor, dim: int, start: int, length: int) -> Tensor:
+    """The view of ``length`` elements from ``start`` along ``dim`` (negative start counts
+    from the end)."""
+    if a.ndim == 0:
+        raise RuntimeError("narrow() cannot be applied to a 0-dim tensor.")
+    d = normalize_dim(dim, a.ndim, "narrow")
+    size = a.shape[d]
+    begin = start + size if -size <= start < 0 else start
+    if not 0 <= begin <= size or length < 0 or begin + length > size:
+        raise RuntimeError(f"narrow: start ({start}) + length ({length}) exceeds dimension "
+                           f"size ({size}).")
+    return _narrow(a, d, begin, length)
+
+
+def unbind(a: Tensor, dim: int = 0) -> tuple:
+    """The slices along ``dim``, each without that dim."""
+    if a.ndim == 0:
+        raise IndexError("unbind: Dimension specified as 0 but tensor has no dimensions")
+    d = normalize_dim(dim, a.ndim, "unbind")
+    return tuple(a[(slice(None),) * d + (i,)] for i in range(a.shape[d]))
+
+
+def movedim(a: Tensor, source: Any, destination: Any) -> Tensor:
+    """Move dims ``source`` to positions ``destination``; the others keep their order."""
+    src = (source,) if isinstance(source, (int, np.integer)) else tuple(source)
+    dst = (destination,) if isinstance(destination, (int, np.integer)) else tuple(destination)
+    if len(src) != len(dst):
+        raise RuntimeError(f"movedim: Invalid source or destination dims: source "
+                           f"({list(src)} dims) should contain the same number of dims as "
+                           f"destination ({list(dst)} dims)")
+    src = tuple(normalize_dim(d, a.ndim, "movedim") for d in src)
+    dst = tuple(normalize_dim(d, a.ndim, "movedim") for d in dst)
+    if len(set(src)) != len(src) or len(set(dst)) != len(dst):
+        raise RuntimeError(f"movedim: repeated dim in source {list(src)} or destination "
+                           f"{list(dst)}")
+    rest = iter(d for d in range(a.ndim) if d not in src)
+    placed = dict(zip(dst, src))
+    return permute(a, tuple(placed[i] if i in placed else next(rest) for i in range(a.ndim)))
+
+
 def split(a: Tensor, split_size_or_sections: Any, dim: int = 0) -> tuple:
     """Pieces of ``split_size`` along ``dim`` (the last may be smaller), or of the given
     list of sizes, which must sum to the dim's size."""

@@ -46,6 +46,11 @@ CASES = {
     "Cast": [Case(lambda a: a.to(np.float32).to(np.float64) * 2, lambda: (rand(3),),
                   tolerances={"atol": 1e-4, "rtol": 1e-3, "eps": 1e-3})],
     "Clone": _unary(lambda a: a.clone() * a),
+    "Log1p": _unary(lambda a: a.log1p(), low=-0.5, high=2.0),
+    "Expm1": _unary(lambda a: a.expm1()),
+    # rounding has zero gradient: checked together with an op that has one
+    "Round": [Case(lambda a: a.floor() + a.ceil() * a + a.trunc() + a.round(1) + a.frac(),
+                   lambda: (rand(3, 4, low=-3.0, high=3.0),), label="all modes")],
     "MatMul": [
         Case(lambda a, b: a @ b, lambda: (rand(3, 4), rand(4, 2, seed=1)), label="2d"),
         Case(lambda a, b: a @ b, lambda: (rand(4), rand(4, 2, seed=1)), label="1d@2d"),

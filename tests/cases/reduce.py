@@ -74,4 +74,7 @@ CASES = {
        Case(lambda x: x.norm("fro"), lambda: (_away_from_zero(2, 3),), label="fro"),
        Case(lambda x: (x * x).sum() + x.norm(3), lambda: (_const([0.0, 0.5, -1.0]),),
             label="p=3 with a zero")],
+    "Cumsum": [Case(lambda x: x.cumsum(1) * x, lambda: (rand(3, 4),), label="dim 1"),
+               Case(lambda x: ae.cumsum(x, -1), lambda: (rand(2, 3, 2),), label="last dim"),
+               Case(lambda x: x.cumsum(0), lambda: (rand(),), label="0-d")],
 }

@@ -43,9 +43,21 @@ CASES = {
              label="two dims"),
         Case(lambda x: ae.pad(x, (-1, 2, 1, -1)), lambda: (rand(3, 4),), label="crop"),
     ],
-    "GetItem": [  # split/chunk are slices
+    "Flip": [
+        Case(lambda x: x.flip(0, -1) * x, lambda: (rand(2, 3, 4),), label="two dims"),
+        Case(lambda x: ae.flip(x, (1,)), lambda: (rand(3, 2),), label="one dim"),
+    ],
+    "Roll": [
+        Case(lambda x: x.roll(1) * x, lambda: (rand(2, 3),), label="flattened"),
+        Case(lambda x: ae.roll(x, (2, -1), (0, 2)), lambda: (rand(3, 2, 4),), label="two dims"),
+    ],
+    "GetItem": [  # split/chunk are slices; narrow and unbind too
         Case(lambda x: ae.cat(x.split([1, 3], dim=1)[::-1], 1), lambda: (rand(2, 4),),
              label="split"),
         Case(lambda x: x.chunk(3)[1] * x.chunk(3)[2], lambda: (rand(6, 2),), label="chunk"),
+        Case(lambda x: x.narrow(1, -3, 2) * x.narrow(1, 0, 2), lambda: (rand(2, 4),),
+             label="narrow"),
+        Case(lambda x: x.unbind(1)[0] * x.unbind(1)[2], lambda: (rand(2, 3, 2),),
+             label="unbind"),
     ],
 }
