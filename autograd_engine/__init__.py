@@ -10,6 +10,7 @@ from .ops.activation import log_softmax, relu, sigmoid, softmax, tanh
 from .ops.elementwise import (abs, add, clamp, clone, cos, div, eq, exp, ge, gt, le, log,
                               logical_and, logical_not, logical_or, lt, maximum, minimum, mul,
                               ne, neg, pow, sign, sin, sqrt, sub, where)
+from .ops.einsum import einsum
 from .ops.linalg import bmm, matmul, outer
 from .ops.index import gather, index_select, masked_fill
 from .ops.pointwise import (addcdiv, addcmul, ceil, expm1, floor, frac, lerp, log1p,

@@ -69,6 +69,9 @@ CASES = {
     "outer bmm": (X3, lambda t: _lib(t).outer(t[0, 0], t[1, 1]).sum()
                   + _lib(t).bmm(t, t.transpose(1, 2))),
     "amax amin": (TIES, lambda t: t.amax(1) + t.amin(0)[1:]),
+    "einsum": (X3, lambda t: _lib(t).einsum("bij,bkj->bik", t, t * 2)
+               + _lib(t).einsum("...j,ij", t, t[0]) + _lib(t).einsum("bii->b", t[:, :, :3])
+               .sum()),
 }
 
 
