@@ -3,8 +3,8 @@ from .tensor import Tensor  # first: the op modules it imports need the class
 from . import autograd  # noqa: I001
 from .creation import (arange, as_tensor, bool, double, empty, empty_like, eye, float16,
                        float32, float64, from_numpy, full, full_like, half, int32, int64,
-                       linspace, long, ones, ones_like, rand, randint, randn, tensor, zeros,
-                       zeros_like)
+                       linspace, long, ones, ones_like, rand, rand_like, randint, randint_like,
+                       randn, randn_like, tensor, zeros, zeros_like)
 from .grad_mode import enable_grad, is_grad_enabled, no_grad, set_grad_enabled
 from .ops.activation import log_softmax, relu, sigmoid, softmax, tanh
 from .ops.elementwise import (abs, add, clamp, clone, cos, div, eq, exp, ge, gt, le, log,
@@ -20,6 +20,8 @@ from .ops.reduce import (all, amax, amin, any, argmax, argmin, logsumexp, max, m
 from .ops.reorder import argsort, cumsum, flip, roll, sort, topk, tril, triu
 from .ops.shape import (cat, chunk, expand, flatten, movedim, narrow, pad, permute, repeat,
                         reshape, split, squeeze, stack, transpose, unbind, unsqueeze, view)
+from .ops.structure import (allclose, diag, diff, isclose, meshgrid, nonzero, repeat_interleave,
+                            tile, trace)
 from .random import manual_seed
 from . import diagnostics, nn, optim, utils
 from .serialization import load, save

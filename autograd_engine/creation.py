@@ -167,3 +167,19 @@ def randint(low: int, high: Optional[int] = None, size: Any = (), dtype: Any = N
         raise RuntimeError(f"randint: expected low < high, got low={low}, high={high}")
     return _factory((size,), dtype or np.int64, requires_grad,
                     lambda s, d: generator().integers(low, high, s).astype(d), "randint")
+
+
+def rand_like(t: Tensor, dtype: Any = None, requires_grad: bool = False) -> Tensor:
+    """Uniform [0, 1) values of ``t``'s shape (and dtype unless given)."""
+    return rand(t.shape, dtype=dtype or t.dtype, requires_grad=requires_grad)
+
+
+def randn_like(t: Tensor, dtype: Any = None, requires_grad: bool = False) -> Tensor:
+    """Standard normal values of ``t``'s shape (and dtype unless given)."""
+    return randn(t.shape, dtype=dtype or t.dtype, requires_grad=requires_grad)
+
+
+def randint_like(t: Tensor, low: int, high: Optional[int] = None, dtype: Any = None,
+                 requires_grad: bool = False) -> Tensor:
+    """Integers in [low, high) of ``t``'s shape (``randint_like(t, high)`` also accepted)."""
+    return randint(low, high, t.shape, dtype=dtype or t.dtype, requires_grad=requires_grad)

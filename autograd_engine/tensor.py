@@ -670,6 +670,58 @@ class Tensor:
     def bmm(self, mat2: "Tensor") -> "Tensor":
         return _linalg.bmm(self, mat2)
 
+    def tile(self, dims: Any) -> "Tensor":
+        return _structure.tile(self, dims)
+
+    def repeat_interleave(self, repeats: Any, dim: Optional[int] = None) -> "Tensor":
+        return _structure.repeat_interleave(self, repeats, dim)
+
+    def diag(self, diagonal: int = 0) -> "Tensor":
+        return _structure.diag(self, diagonal)
+
+    def trace(self) -> "Tensor":
+        return _structure.trace(self)
+
+    def diff(self, n: int = 1, dim: int = -1, prepend: Any = None,
+             append: Any = None) -> "Tensor":
+        return _structure.diff(self, n, dim, prepend, append)
+
+    def nonzero(self, as_tuple: bool = False) -> Any:
+        return _structure.nonzero(self, as_tuple)
+
+    def isclose(self, other: Any, rtol: float = 1e-05, atol: float = 1e-08,
+                equal_nan: bool = False) -> "Tensor":
+        return _structure.isclose(self, other, rtol, atol, equal_nan)
+
+    def allclose(self, other: Any, rtol: float = 1e-05, atol: float = 1e-08,
+                 equal_nan: bool = False) -> bool:
+        return _structure.allclose(self, other, rtol, atol, equal_nan)
+
+    def normal_(self, mean: float = 0.0, std: float = 1.0) -> "Tensor":
+        """Fill in place with N(mean, std^2) draws from the global generator."""
+        from .random import generator
+        return self.copy_(Tensor(generator().normal(mean, std, self.shape).astype(self.dtype)))
+
+    def uniform_(self, a: float = 0.0, b: float = 1.0) -> "Tensor":
+        """Fill in place with U(a, b) draws from the global generator."""
+        from .random import generator
+        return self.copy_(Tensor(generator().uniform(a, b, self.shape).astype(self.dtype)))
+
+    def is_contiguous(self) -> bool:
+        return bool(self.data.flags.c_contiguous)
+
+    def stride(self, dim: Optional[int] = None) -> Any:
+        """Strides in elements, as PyTorch (numpy counts bytes)."""
+        strides = tuple(s // self.data.itemsize for s in self.data.strides)
+        return strides if dim is None else strides[_util.normalize_dim(dim, self.ndim,
+                                                                       "stride")]
+
+    def element_size(self) -> int:
+        return self.data.itemsize
+
+    def nelement(self) -> int:
+        return self.data.size
+
     def new_tensor(self, data: Any, dtype: Any = None, requires_grad: bool = False) -> "Tensor":
         """A new tensor from data, of this tensor's dtype unless given."""
         from .creation import tensor
@@ -702,3 +754,4 @@ from .ops import pointwise as _pointwise  # noqa: E402
 from .ops import reduce as _reduce  # noqa: E402
 from .ops import reorder as _reorder  # noqa: E402
 from .ops import shape as _shape  # noqa: E402
+from .ops import structure as _structure  # noqa: E402
