@@ -8,7 +8,7 @@ import pytest
 
 import autograd_engine as ae
 import autograd_engine.nn.functional as F
-from autograd_engine.autograd import grad
+from autograd_engine.autograd import grad, gradcheck, gradgradcheck
 
 X = [[1.0, 2.0, 0.5, -1.0, 0.0], [0.3, -0.2, 2.2, 1.5, -1.1], [-0.5, 0.7, 0.1, 0.9, 2.0],
      [1.2, -1.3, 0.4, 0.0, 0.6]]
@@ -369,3 +369,266 @@ def test_losses_do_not_warn_on_matching_shapes():
         warnings.simplefilter("error")
         F.mse_loss(ae.tensor(np.ones(3)), ae.tensor(np.zeros(3)))
         F.binary_cross_entropy(ae.tensor(np.array([0.0, 1.0])), ae.tensor(np.array([1.0, 0.0])))
+
+
+# -- smooth L1, Huber, KL divergence --------------------------------------------------------
+A = [[1.0, -2.0, 0.5, 3.0], [0.25, -0.75, 2.0, 0.0]]
+B = [[0.5, -1.0, 0.5, 1.0], [1.25, 0.5, 1.5, -0.5]]  # A - B = [[.5, -1, 0, 2], [-1, -1.25, .5, .5]]
+# so |A - B| hits the kinks beta/delta = 0.5, 1 and 2 exactly (in float32 too).
+# torch 2.13 (float64): (loss 'none', 'mean', 'sum', d sum(loss) / d input, the Hessian
+# diagonal d sum(that gradient) / d input). d / d target is minus the input gradient.
+PIECEWISE = {
+    "huber_loss/0.5": ([[0.125, 0.375, 0.0, 0.875], [0.375, 0.5, 0.125, 0.125]], 0.3125, 2.5,
+                       [[0.5, -0.5, 0.0, 0.5], [-0.5, -0.5, 0.5, 0.5]],
+                       [[0.0, 0.0, 1.0, 0.0], [0.0, 0.0, 0.0, 0.0]]),
+    "huber_loss/1.0": ([[0.125, 0.5, 0.0, 1.5], [0.5, 0.75, 0.125, 0.125]], 0.453125, 3.625,
+                       [[0.5, -1.0, 0.0, 1.0], [-1.0, -1.0, 0.5, 0.5]],
+                       [[1.0, 0.0, 1.0, 0.0], [0.0, 0.0, 1.0, 1.0]]),
+    "huber_loss/1.5": ([[0.125, 0.5, 0.0, 1.875], [0.5, 0.78125, 0.125, 0.125]], 0.50390625,
+                       4.03125, [[0.5, -1.0, 0.0, 1.5], [-1.0, -1.25, 0.5, 0.5]],
+                       [[1.0, 1.0, 1.0, 0.0], [1.0, 1.0, 1.0, 1.0]]),
+    "huber_loss/2.0": ([[0.125, 0.5, 0.0, 2.0], [0.5, 0.78125, 0.125, 0.125]], 0.51953125,
+                       4.15625, [[0.5, -1.0, 0.0, 2.0], [-1.0, -1.25, 0.5, 0.5]],
+                       [[1.0, 1.0, 1.0, 0.0], [1.0, 1.0, 1.0, 1.0]]),
+    "smooth_l1_loss/0.0": ([[0.5, 1.0, 0.0, 2.0], [1.0, 1.25, 0.5, 0.5]], 0.84375, 6.75,
+                           [[1.0, -1.0, 0.0, 1.0], [-1.0, -1.0, 1.0, 1.0]],
+                           [[0.0, 0.0, 0.0, 0.0], [0.0, 0.0, 0.0, 0.0]]),
+    "smooth_l1_loss/0.3": ([[0.35, 0.85, 0.0, 1.85], [0.85, 1.1, 0.35, 0.35]],
+                           0.7125000000000001, 5.700000000000001,
+                           [[1.0, -1.0, 0.0, 1.0], [-1.0, -1.0, 1.0, 1.0]],
+                           [[0.0, 0.0, 3.3333333333333335, 0.0], [0.0, 0.0, 0.0, 0.0]]),
+    "smooth_l1_loss/0.5": ([[0.25, 0.75, 0.0, 1.75], [0.75, 1.0, 0.25, 0.25]], 0.625, 5.0,
+                           [[1.0, -1.0, 0.0, 1.0], [-1.0, -1.0, 1.0, 1.0]],
+                           [[0.0, 0.0, 2.0, 0.0], [0.0, 0.0, 0.0, 0.0]]),
+    "smooth_l1_loss/1.0": ([[0.125, 0.5, 0.0, 1.5], [0.5, 0.75, 0.125, 0.125]], 0.453125, 3.625,
+                           [[0.5, -1.0, 0.0, 1.0], [-1.0, -1.0, 0.5, 0.5]],
+                           [[1.0, 0.0, 1.0, 0.0], [0.0, 0.0, 1.0, 1.0]]),
+    "smooth_l1_loss/2.0": ([[0.0625, 0.25, 0.0, 1.0], [0.25, 0.390625, 0.0625, 0.0625]],
+                           0.259765625, 2.078125,
+                           [[0.25, -0.5, 0.0, 1.0], [-0.5, -0.625, 0.25, 0.25]],
+                           [[0.5, 0.5, 0.5, 0.0], [0.5, 0.5, 0.5, 0.5]]),
+}
+# torch 2.13: huber_loss(A, B, delta=0.5, weight=W) ('mean') and its gradients to A, B, W
+HUBER_WEIGHT = (0.578125, [[[0.0625, -0.125, 0.0, 0.1875], [-0.0, -0.09375, 0.125, 0.0625]],
+                           [[-0.0625, 0.125, 0.0, -0.1875], [0.0, 0.09375, -0.125, -0.0625]],
+                           [[0.015625, 0.046875, 0.0, 0.109375],
+                            [0.046875, 0.0625, 0.015625, 0.015625]]])
+KL_X = [[-1.2, -0.5, -2.0], [-0.1, -3.0, -1.5]]
+KL_T = {False: [[0.2, 0.5, 0.3], [0.0, 0.9, 0.1]], True: [[-1.6, -0.7, -1.2], [-2.3, -0.1, 0.3]]}
+# torch 2.13 (float64), by log_target: (loss 'none', reductions, d sum / d input, d sum / d target)
+KL = {False: ([[-0.0818875824868201, -0.09657359027997264, 0.23880815870221916],
+               [0.0, 2.6051755359079567, -0.08025850929940453]],
+              {"batchmean": 1.2926320062719892, "mean": 0.43087733542399637,
+               "sum": 2.5852640125439783},
+              [[-0.2, -0.5, -0.3], [-0.0, -0.9, -0.1]],
+              [[0.5905620875658997, 0.8068528194400547, 1.7960271956740639],
+               [np.nan, 3.8946394843421737, 0.19741490700595454]]),  # NaN at t = 0, as torch
+      True: ([[-0.08075860719786218, -0.09931706075828188, 0.24095536952976168],
+              [-0.2205694561901682, 2.6240285123042826, 2.4297458536368057]],
+             {"batchmean": 2.4470423056622685, "mean": 0.8156807685540896,
+              "sum": 4.894084611324537},
+             [[-0.20189651799465538, -0.4965853037914095, -0.3011942119122021],
+              [-0.10025884372280375, -0.9048374180359595, -1.3498588075760032]],
+             [[0.1211379107967932, 0.39726824303312763, 0.5421495814419638],
+              [-0.12031061246736446, 3.528865930340242, 3.779604661212809]])}
+KL_MEAN_WARNING = r"reduction: 'mean' divides the total loss by both the batch size and"
+
+
+def _pair(dtype, requires_grad=True):
+    return (ae.tensor(np.array(A, dtype), requires_grad=requires_grad),
+            ae.tensor(np.array(B, dtype), requires_grad=requires_grad))
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("key", sorted(PIECEWISE))
+def test_smooth_l1_and_huber_match_torch_including_kinks(key, dtype):
+    name, threshold = key.split("/")
+    fn, kwargs = getattr(F, name), {("beta" if name == "smooth_l1_loss" else "delta"):
+                                    float(threshold)}
+    none_ref, mean_ref, sum_ref, g_ref, hessian_ref = PIECEWISE[key]
+    rtol = 1e-6 if dtype == np.float32 else 1e-14
+    a, b = _pair(dtype)
+    loss = fn(a, b, reduction="none", **kwargs)
+    assert loss.dtype == dtype and loss.shape == (2, 4)
+    np.testing.assert_allclose(loss.data, none_ref, rtol=rtol)
+    mean = fn(a, b, **kwargs)  # 'mean' is the default
+    assert mean.dtype == dtype and mean.shape == ()
+    np.testing.assert_allclose(mean.item(), mean_ref, rtol=rtol)
+    np.testing.assert_allclose(fn(a, b, reduction="sum", **kwargs).item(), sum_ref, rtol=rtol)
+    ga, gb = grad(loss.sum(), (a, b), create_graph=True)
+    np.testing.assert_array_equal(ga.data, g_ref)  # at |d| = beta/delta: the linear slope
+    np.testing.assert_array_equal(gb.data, -np.array(g_ref))
+    (hessian,) = grad(ga.sum(), a)  # 0 at the kinks: the quadratic branch is |d| < beta
+    np.testing.assert_allclose(hessian.data, hessian_ref, rtol=rtol)
+
+
+def test_smooth_l1_defaults_and_huber_relation():
+    a, b = _pair(np.float64, requires_grad=False)
+    assert F.smooth_l1_loss(a, b).item() == PIECEWISE["smooth_l1_loss/1.0"][1]
+    assert F.huber_loss(a, b).item() == PIECEWISE["huber_loss/1.0"][1]
+    np.testing.assert_array_equal(F.smooth_l1_loss(a, b, beta=0.0, reduction="none").data,
+                                  F.l1_loss(a, b, reduction="none").data)
+    np.testing.assert_allclose(F.huber_loss(a, b, delta=0.5, reduction="none").data,
+                               0.5 * F.smooth_l1_loss(a, b, beta=0.5, reduction="none").data)
+
+
+def test_huber_weight_matches_torch():
+    a, b = _pair(np.float64)
+    w = ae.tensor(np.array([[1.0, 2.0, 0.5, 3.0], [0.0, 1.5, 2.0, 1.0]]), requires_grad=True)
+    loss = F.huber_loss(a, b, delta=0.5, weight=w)
+    assert loss.item() == pytest.approx(HUBER_WEIGHT[0], rel=1e-14)
+    for g, g_ref in zip(grad(loss, (a, b, w)), HUBER_WEIGHT[1]):
+        np.testing.assert_allclose(g.data, g_ref, rtol=1e-14)
+    with pytest.raises(ValueError, match="Weights and input must have the same size."):
+        F.huber_loss(a, b, weight=ae.tensor(np.ones(4)))
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("log_target", [False, True])
+def test_kl_div_matches_torch(log_target, dtype):
+    x = ae.tensor(np.array(KL_X, dtype), requires_grad=True)
+    t = ae.tensor(np.array(KL_T[log_target], dtype), requires_grad=True)
+    none_ref, reduced_ref, gx_ref, gt_ref = KL[log_target]
+    rtol = 2e-6 if dtype == np.float32 else 1e-14
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # only 'mean' warns
+        loss = F.kl_div(x, t, reduction="none", log_target=log_target)
+        for reduction in ("sum", "batchmean"):
+            out = F.kl_div(x, t, reduction=reduction, log_target=log_target)
+            assert out.dtype == dtype and out.shape == ()
+            np.testing.assert_allclose(out.item(), reduced_ref[reduction], rtol=rtol)
+    with pytest.warns(UserWarning, match=KL_MEAN_WARNING):
+        mean = F.kl_div(x, t, log_target=log_target)  # 'mean' is the default
+    np.testing.assert_allclose(mean.item(), reduced_ref["mean"], rtol=rtol)
+    assert loss.dtype == dtype
+    np.testing.assert_allclose(loss.data, none_ref, rtol=rtol, atol=1e-30)
+    with np.errstate(invalid="ignore"):  # 0 * log(0) in the target gradient at t = 0
+        gx, gt = grad(loss.sum(), (x, t))
+    np.testing.assert_allclose(gx.data, gx_ref, rtol=rtol)
+    np.testing.assert_allclose(gt.data, gt_ref, rtol=rtol)  # equal_nan: NaN where torch's is
+
+
+def test_kl_div_batchmean_dims_and_broadcasting():
+    x, t = ae.tensor(np.array(KL_X)), ae.tensor(np.array(KL_T[False]))
+    # torch 2.13: 0-d input is not divided; 1-d divides by its length; shapes broadcast
+    # without a warning and 'batchmean' divides by input.shape[0]
+    assert F.kl_div(ae.tensor(np.array(-0.5)), ae.tensor(np.array(0.3)),
+                    reduction="batchmean").item() == \
+        pytest.approx(-0.21119184129778082, rel=1e-14)
+    assert F.kl_div(x[0], t[0], reduction="batchmean").item() == \
+        pytest.approx(0.020115661978475474, rel=1e-14)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert F.kl_div(x, t[0], reduction="batchmean").item() == \
+            pytest.approx(0.5003469859354263, rel=1e-14)
+        assert F.kl_div(x[:1], t, reduction="batchmean").item() == \
+            pytest.approx(0.38526401254397824, rel=1e-14)
+        assert F.kl_div(x[:1], t, reduction="none").shape == (2, 3)
+    with pytest.warns(UserWarning, match=KL_MEAN_WARNING):
+        assert F.kl_div(x[:1], t).item() == pytest.approx(0.06421066875732971, rel=1e-14)
+
+
+def _regression_operands(seed):
+    rng = np.random.default_rng(seed)
+    a, b = rng.uniform(-2.0, 2.0, (2, 3, 4))
+    # central differences must not straddle a kink
+    assert np.abs(np.abs(a - b)[..., None] - [0.0, 0.7, 1.0, 1.5]).min() > 1e-3
+    return ae.tensor(a, requires_grad=True), ae.tensor(b, requires_grad=True)
+
+
+_HUBER_WEIGHTS = np.linspace(0.5, 2.0, 12).reshape(3, 4)
+
+
+@pytest.mark.parametrize("fn", [
+    lambda a, b: F.smooth_l1_loss(a, b),
+    lambda a, b: F.smooth_l1_loss(a, b, beta=0.7, reduction="none"),
+    lambda a, b: F.smooth_l1_loss(a, b, beta=0.0, reduction="sum"),
+    lambda a, b: F.huber_loss(a, b, delta=1.5, reduction="none"),
+    lambda a, b: F.huber_loss(a, b, reduction="sum", weight=_HUBER_WEIGHTS),
+    lambda a, b: F.huber_loss(a, b, delta=0.7, weight=b * b),  # gradient to the weight too
+], ids=["smooth_l1", "smooth_l1_beta_none", "l1_beta0_sum", "huber_none", "huber_weight",
+        "huber_grad_weight"])
+def test_smooth_l1_huber_gradcheck(fn):
+    inputs = _regression_operands(4)
+    assert gradcheck(fn, inputs)
+    assert gradgradcheck(fn, inputs)
+
+
+@pytest.mark.parametrize("log_target,reduction", [(False, "batchmean"), (False, "none"),
+                                                  (True, "sum"), (True, "batchmean")])
+def test_kl_div_gradcheck(log_target, reduction):
+    rng = np.random.default_rng(5)
+    x = ae.tensor(np.log(rng.uniform(0.05, 1.0, (3, 4))), requires_grad=True)
+    t = rng.uniform(0.05, 1.0, (3, 4))
+    t = ae.tensor(np.log(t) if log_target else t, requires_grad=True)
+
+    def fn(x, t):
+        return F.kl_div(x, t, reduction=reduction, log_target=log_target)
+    assert gradcheck(fn, (x, t))
+    assert gradgradcheck(fn, (x, t))
+
+
+def test_smooth_l1_huber_kl_modules():
+    assert [repr(m) for m in (ae.nn.SmoothL1Loss(beta=0.5), ae.nn.HuberLoss(delta=2.0),
+                              ae.nn.KLDivLoss(reduction="batchmean", log_target=True))] == \
+        ["SmoothL1Loss()", "HuberLoss()", "KLDivLoss()"]  # torch 2.13 prints no settings
+    a, b = _pair(np.float64, requires_grad=False)
+    module = ae.nn.SmoothL1Loss(reduction="sum", beta=0.5)
+    assert (module.reduction, module.beta) == ("sum", 0.5)
+    assert module(a, b).item() == PIECEWISE["smooth_l1_loss/0.5"][2]
+    module = ae.nn.HuberLoss(delta=2.0)
+    assert (module.reduction, module.delta) == ("mean", 2.0)
+    assert module(a, b).item() == PIECEWISE["huber_loss/2.0"][1]
+    module = ae.nn.KLDivLoss(reduction="batchmean", log_target=True)
+    assert (module.reduction, module.log_target) == ("batchmean", True)
+    out = module(ae.tensor(np.array(KL_X)), ae.tensor(np.array(KL_T[True])))
+    assert out.item() == pytest.approx(KL[True][1]["batchmean"], rel=1e-14)
+    with pytest.warns(UserWarning, match=KL_MEAN_WARNING):
+        ae.nn.KLDivLoss()(ae.tensor(np.array(KL_X)), ae.tensor(np.array(KL_T[False])))
+    with pytest.raises(TypeError, match="delta must be a float or int, got: <class 'str'>"):
+        ae.nn.HuberLoss(delta="1.0")
+
+
+@pytest.mark.parametrize("fn", [F.smooth_l1_loss, F.huber_loss])
+def test_smooth_l1_huber_errors(fn):
+    name = fn.__name__
+    a, b = ae.tensor(np.ones(3)), ae.tensor(np.zeros(3))
+    for reduction in ("avg", "batchmean"):
+        with pytest.raises(ValueError, match=f"{reduction} is not a valid value for reduction"):
+            fn(a, b, reduction=reduction)
+    with pytest.warns(UserWarning, match=rf"{name}: Using a target size \(\(3,\)\) that is "
+                                         r"different to the input size \(\(3, 1\)\)"):
+        assert fn(ae.tensor(np.ones((3, 1))), b, reduction="none").shape == (3, 3)
+    with pytest.raises(RuntimeError, match=rf"{name}: .*\(3, 4\).*\(5,\)"):
+        fn(ae.tensor(np.ones((3, 4))), ae.tensor(np.ones(5)))
+    with pytest.raises(TypeError, match=f"{name}: not implemented for 'Long'"):
+        fn(ae.tensor(np.ones(3, np.int64)), ae.tensor(np.zeros(3, np.int64)))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        fn(a, b)
+
+
+def test_smooth_l1_huber_threshold_errors():
+    a, b = ae.tensor(np.ones(3)), ae.tensor(np.zeros(3))
+    for beta in (-1.0, -1e-300, np.nan):
+        with pytest.raises(RuntimeError, match="smooth_l1_loss does not support negative "
+                                               "values for beta."):
+            F.smooth_l1_loss(a, b, beta=beta)
+    for delta in (0.0, -1.0, np.nan):
+        with pytest.raises(RuntimeError, match="huber_loss does not support non-positive "
+                                               "values for delta."):
+            F.huber_loss(a, b, delta=delta)
+
+
+def test_kl_div_errors():
+    x, t = ae.tensor(np.zeros((2, 3))), ae.tensor(np.full((2, 3), 0.5))
+    with pytest.raises(ValueError, match="avg is not a valid value for reduction"):
+        F.kl_div(x, t, reduction="avg")
+    for bad_x, bad_t in [(np.zeros((2, 3), np.int64), t), (x, np.ones((2, 3), np.int64)),
+                         (x, np.ones((2, 3), bool))]:
+        with pytest.raises(RuntimeError, match="kl_div: Integral inputs not supported."):
+            F.kl_div(ae.tensor(bad_x) if isinstance(bad_x, np.ndarray) else bad_x,
+                     ae.tensor(bad_t) if isinstance(bad_t, np.ndarray) else bad_t,
+                     reduction="sum")
+    with pytest.raises(RuntimeError, match="cannot be broadcast"):
+        F.kl_div(ae.tensor(np.zeros((3, 4))), ae.tensor(np.full(5, 0.5)), reduction="sum")

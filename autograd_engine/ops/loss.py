@@ -13,16 +13,21 @@ from ..kernels import losses as _losses
 from ..tensor import Tensor
 from .activation import SoftmaxBackward, dtype_name, log_softmax, require_float, softmax, \
     softplus
+from .elementwise import where
 
 _REDUCTIONS = ("none", "mean", "sum")
 _BCE_LOG_MIN = -100.0  # PyTorch clamps BCE's logs so that p = 0 or 1 gives a finite loss
 _BCE_EPSILON = float(np.float32(1e-12))  # PyTorch's floor on x (1 - x) in the BCE gradient
 # (a float constant in ATen, hence the float32 rounding)
+_KL_MEAN_WARNING = (  # PyTorch's wording, missing spaces included
+    "reduction: 'mean' divides the total loss by both the batch size and the support size."
+    "'batchmean' divides only by the batch size, and aligns with the KL div math definition."
+    "'mean' will be changed to behave the same as 'batchmean' in the next major release.")
 
 
 # -- argument checks --------------------------------------------------------------------
-def _check_reduction(reduction: str) -> None:
-    if reduction not in _REDUCTIONS:
+def _check_reduction(reduction: str, valid: tuple = _REDUCTIONS) -> None:
+    if reduction not in valid:
         raise ValueError(f"{reduction} is not a valid value for reduction")
 
 
@@ -313,6 +318,74 @@ def l1_loss(input: Tensor, target: Any, reduction: str = "mean") -> Tensor:
     """|input - target|, reduced (gradient sign(input - target), 0 at a tie)."""
     diff = input - _pointwise_operands("l1_loss", input, target, reduction)
     return _reduce(diff.abs(), reduction)
+
+
+def _quadratic_then_linear(diff: Tensor, threshold: float, huber: bool) -> Tensor:
+    """0.5 d^2 (/ threshold unless huber) where |d| < threshold, else |d| - 0.5 threshold
+    (* threshold if huber), in PyTorch's order of operations. The mask is strict as in
+    PyTorch: at |d| = threshold the gradient is the linear branch's (equal to the
+    quadratic's) and the second derivative is 0."""
+    size = diff.abs()
+    quadratic = 0.5 * diff * diff  # not size * size: that has no curvature at d = 0
+    linear = size - 0.5 * threshold
+    if huber:
+        linear = threshold * linear
+    else:
+        quadratic = quadratic / threshold
+    return where(size.data < threshold, quadratic, linear)
+
+
+def smooth_l1_loss(input: Tensor, target: Any, reduction: str = "mean",
+                   beta: float = 1.0) -> Tensor:
+    """0.5 d^2 / beta where |d| < beta, else |d| - 0.5 beta (d = input - target), reduced;
+    beta = 0 is l1_loss."""
+    target = _pointwise_operands("smooth_l1_loss", input, target, reduction)
+    if not beta >= 0:  # NaN too, as PyTorch
+        raise RuntimeError("smooth_l1_loss does not support negative values for beta.")
+    diff = input - target
+    loss = diff.abs() if beta == 0 else _quadratic_then_linear(diff, beta, huber=False)
+    return _reduce(loss, reduction)
+
+
+def huber_loss(input: Tensor, target: Any, reduction: str = "mean", delta: float = 1.0,
+               weight: Any = None) -> Tensor:
+    """0.5 d^2 where |d| < delta, else delta (|d| - 0.5 delta) (d = input - target), times
+    an optional (differentiable) weight of the input's shape, reduced."""
+    target = _pointwise_operands("huber_loss", input, target, reduction)
+    if not delta > 0:  # NaN too, as PyTorch
+        raise RuntimeError("huber_loss does not support non-positive values for delta.")
+    loss = _quadratic_then_linear(input - target, delta, huber=True)
+    if weight is not None:
+        weight = _tensor(weight)
+        if weight.shape != input.shape:
+            raise ValueError("Weights and input must have the same size.")
+        loss = loss * weight
+    return _reduce(loss, reduction)
+
+
+def kl_div(input: Tensor, target: Any, reduction: str = "mean",
+           log_target: bool = False) -> Tensor:
+    """Pointwise KL divergence of log-probabilities ``input`` from ``target`` (probabilities,
+    or log-probabilities if ``log_target``): xlogy(t, t) - t x, or exp(t) (t - x); shapes
+    broadcast silently, as PyTorch. 'batchmean' divides the sum by input.shape[0]; 'mean'
+    (the mean over all elements) warns as PyTorch does."""
+    if reduction == "mean":
+        warnings.warn(_KL_MEAN_WARNING, UserWarning, stacklevel=2)
+    _check_reduction(reduction, _REDUCTIONS + ("batchmean",))
+    target = _tensor(target)
+    if input.dtype.kind in "biu" or target.dtype.kind in "biu":
+        raise RuntimeError("kl_div: Integral inputs not supported.")
+    require_float("kl_div", input.data)
+    # 0 * -inf = NaN where PyTorch's is NaN too (t = -inf with log_target, t < 0 without)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        if log_target:
+            loss = target.exp() * (target - input)
+        else:  # xlogy(t, t) = 0 at t = 0; its gradient there is NaN, as PyTorch's
+            loss = where(target.data == 0, 0.0, target * target.log()) - target * input
+        if reduction == "batchmean":
+            total = loss.sum()
+            return total / input.shape[0] if input.ndim else total
+        return _reduce(loss, reduction)
 
 
 # -- binary cross entropy ---------------------------------------------------------------
