@@ -5,9 +5,12 @@ import numpy as np
 
 from ..ops.activation import (elu, gelu, leaky_relu, log_softmax, relu, sigmoid, silu, softmax,
                               softplus, tanh)
+from ..ops.composed_activation import (celu, glu, hardsigmoid, hardswish, hardtanh,
+                                       logsigmoid, mish, prelu, relu6, selu, softmin,
+                                       softsign, tanhshrink)
 from ..ops.conv import conv2d, max_pool2d
 from ..ops.loss import (binary_cross_entropy, binary_cross_entropy_with_logits, cross_entropy,
-                        l1_loss, mse_loss, nll_loss)
+                        huber_loss, kl_div, l1_loss, mse_loss, nll_loss, smooth_l1_loss)
 from ..ops.nn_ops import dropout, embedding, linear
 from ..ops.norm import batch_norm, layer_norm
 from ..ops.pool import adaptive_avg_pool2d, avg_pool2d
@@ -15,10 +18,12 @@ from ..ops.shape import pad
 from ..tensor import Tensor
 
 __all__ = ["relu", "leaky_relu", "sigmoid", "tanh", "gelu", "silu", "softplus", "elu",
-           "softmax", "log_softmax", "cross_entropy", "nll_loss", "mse_loss", "l1_loss",
-           "binary_cross_entropy", "binary_cross_entropy_with_logits", "one_hot", "linear",
-           "dropout", "embedding", "conv2d", "max_pool2d", "avg_pool2d", "adaptive_avg_pool2d",
-           "batch_norm", "layer_norm", "pad"]
+           "hardtanh", "relu6", "hardsigmoid", "hardswish", "mish", "softsign", "logsigmoid",
+           "glu", "prelu", "selu", "celu", "softmin", "tanhshrink", "softmax", "log_softmax", "cross_entropy", "nll_loss", "mse_loss", "l1_loss",
+           "smooth_l1_loss", "huber_loss", "kl_div", "binary_cross_entropy",
+           "binary_cross_entropy_with_logits", "one_hot", "linear", "dropout", "embedding",
+           "conv2d", "max_pool2d", "avg_pool2d", "adaptive_avg_pool2d", "batch_norm",
+           "layer_norm", "pad"]
 
 
 def one_hot(tensor: Tensor, num_classes: int = -1) -> Tensor:

@@ -31,6 +31,8 @@ CASES = {
     "Elu": _unary(F.elu) + _unary(lambda a: F.elu(a, alpha=0.5), shapes=((5,),)),
     "Softmax": _along_dims(F.softmax),
     "LogSoftmax": _along_dims(F.log_softmax),
+    "Hardswish": _unary(F.hardswish, low=-5.0, high=5.0),
+    "LogSigmoid": _unary(F.logsigmoid, low=-4.0, high=4.0),
 }
 
 COVERED = {"ReluBackward": "Relu", "LeakyReluBackward": "LeakyRelu",
