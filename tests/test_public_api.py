@@ -18,7 +18,9 @@ MODULES = ("Module Parameter Linear Sequential ModuleList ReLU LeakyReLU Sigmoid
 INIT = ("calculate_gain xavier_uniform_ xavier_normal_ kaiming_uniform_ kaiming_normal_ "
         "uniform_ normal_ zeros_ ones_ constant_").split()
 OPTIM = "SGD Adam AdamW RMSprop Adagrad".split()
-SCHEDULERS = "StepLR MultiStepLR ExponentialLR CosineAnnealingLR LinearLR ReduceLROnPlateau".split()
+SCHEDULERS = ("StepLR MultiStepLR ExponentialLR CosineAnnealingLR LinearLR ReduceLROnPlateau "
+              "LambdaLR MultiplicativeLR ConstantLR PolynomialLR CosineAnnealingWarmRestarts "
+              "OneCycleLR SequentialLR ChainedScheduler").split()
 AUTOGRAD = "grad Function gradcheck gradgradcheck detect_anomaly GradcheckError check_op".split()
 
 

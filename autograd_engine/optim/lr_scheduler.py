@@ -1,13 +1,17 @@
 """Learning-rate schedulers: PyTorch's chainable (recursive) forms, so sequences match its own.
 
 Each ``step()`` advances ``last_epoch`` and writes a new ``lr`` into every parameter group,
-computed from the groups' current ``lr`` (so schedulers compose as in PyTorch).
+computed from the groups' current ``lr`` (so schedulers compose as in PyTorch); ``LambdaLR``,
+``CosineAnnealingWarmRestarts`` and ``OneCycleLR`` compute it from ``base_lrs`` as PyTorch
+does. ``SequentialLR`` restarts a scheduler at epoch 0 with its closed form, where it has one.
 """
 from __future__ import annotations
 
 import math
+import types
+from bisect import bisect_right
 from collections import Counter
-from typing import Any, Iterable, Sequence, Union
+from typing import Any, Callable, Iterable, Optional, Sequence, Union
 
 from .optimizer import Optimizer
 
@@ -15,6 +19,40 @@ from .optimizer import Optimizer
 def _check_optimizer(optimizer: Any) -> None:
     if not isinstance(optimizer, Optimizer):
         raise TypeError(f"{type(optimizer).__name__} is not an Optimizer")
+
+
+def _per_group(name: str, optimizer: Optimizer, value: Any) -> list:
+    """``value`` repeated for every parameter group, or a list/tuple of one value per group."""
+    n = len(optimizer.param_groups)
+    if not isinstance(value, (list, tuple)):
+        return [value] * n
+    if len(value) != n:
+        raise ValueError(f"{name} must have the same length as optimizer.param_groups. "
+                         f"{name} has {len(value)} values, param_groups has {n}.")
+    return list(value)
+
+
+def _cosine_lrs(base_lrs: list, eta_min: float, t: float, T: float) -> list:
+    """eta_min + (base - eta_min) * (1 + cos(pi t / T)) / 2 for every base lr."""
+    return [eta_min + (base - eta_min) * (1 + math.cos(math.pi * t / T)) / 2
+            for base in base_lrs]
+
+
+def _state_dict_with(obj: Any, key: str, pack: Callable[[Any], Any]) -> dict:
+    """``obj``'s attributes except the optimizer, with list attribute ``key`` packed item by
+    item."""
+    state = {k: v for k, v in obj.__dict__.items() if k not in ("optimizer", key)}
+    state[key] = [pack(item) for item in getattr(obj, key)]
+    return state
+
+
+def _load_state_dict_with(obj: Any, state_dict: dict, key: str,
+                          unpack: Callable[[Any, Any], None]) -> None:
+    """Inverse of ``_state_dict_with``: ``unpack(item, saved)`` restores each item in place
+    (``state_dict`` is not modified)."""
+    obj.__dict__.update({k: v for k, v in state_dict.items() if k != key})
+    for item, saved in zip(getattr(obj, key), state_dict[key]):
+        unpack(item, saved)
 
 
 class LRScheduler:
@@ -33,17 +71,39 @@ class LRScheduler:
                                f"last_epoch >= 0")
         self.base_lrs = [group["initial_lr"] for group in optimizer.param_groups]
         self.last_epoch = last_epoch
+        self._initial_step()
+
+    def _initial_step(self) -> None:
+        """Reset the step count and take the construction step (``_is_initial`` during it)."""
         self._step_count = 0
         self._is_initial = True
-        self.step()
-        self._is_initial = False
+        try:
+            self.step()
+        finally:
+            self._is_initial = False
 
     def _group_lrs(self) -> list:
         return [group["lr"] for group in self.optimizer.param_groups]
 
+    def _set_lrs(self, lrs: Iterable[float]) -> None:
+        for group, lr in zip(self.optimizer.param_groups, lrs):
+            group["lr"] = lr
+        self._last_lr = self._group_lrs()
+
     def get_lr(self) -> list:
         """The learning rates for the current ``last_epoch``."""
         raise NotImplementedError
+
+    def _closed_form_lr(self) -> list:
+        """The learning rates at ``last_epoch`` from ``base_lrs`` alone, for schedulers that
+        have a closed form; the others use ``get_lr()`` (as PyTorch)."""
+        return self.get_lr()
+
+    def _restart(self) -> None:
+        """Go to epoch 0 and set its lrs by the closed form, counting no step (what
+        ``SequentialLR`` does to the next scheduler at a milestone)."""
+        self.last_epoch = 0
+        self._set_lrs(self._closed_form_lr())
 
     def get_last_lr(self) -> list:
         """The learning rates set by the latest ``step()``."""
@@ -53,9 +113,7 @@ class LRScheduler:
         """Advance one epoch and set every group's lr."""
         self._step_count += 1
         self.last_epoch += 1
-        for group, lr in zip(self.optimizer.param_groups, self.get_lr()):
-            group["lr"] = lr
-        self._last_lr = self._group_lrs()
+        self._set_lrs(self.get_lr())
 
     def state_dict(self) -> dict:
         """Every attribute except the optimizer."""
@@ -63,6 +121,63 @@ class LRScheduler:
 
     def load_state_dict(self, state_dict: dict) -> None:
         self.__dict__.update(state_dict)
+
+
+def _lambda_state(fn: Any) -> Optional[dict]:
+    """What a state dict keeps of an lr function: a copy of a callable object's attributes;
+    None for a function or lambda (or anything without attributes), as PyTorch."""
+    if isinstance(fn, types.FunctionType) or not hasattr(fn, "__dict__"):
+        return None
+    return fn.__dict__.copy()
+
+
+def _load_lambda_state(fn: Any, saved: Optional[dict]) -> None:
+    if saved is not None:
+        fn.__dict__.update(saved)
+
+
+class _LambdaScheduler(LRScheduler):
+    """``lr_lambda``: one function of the epoch, or a list/tuple of one per group."""
+
+    def __init__(self, optimizer: Optimizer,
+                 lr_lambda: Union[Callable[[int], float], Sequence[Callable[[int], float]]],
+                 last_epoch: int = -1) -> None:
+        _check_optimizer(optimizer)
+        name, n = type(self).__name__, len(optimizer.param_groups)
+        if isinstance(lr_lambda, (list, tuple)):
+            if len(lr_lambda) != n:
+                raise ValueError(f"{name}: Expected {n} lr_lambdas, but got {len(lr_lambda)}")
+            self.lr_lambdas = list(lr_lambda)
+        else:
+            self.lr_lambdas = [lr_lambda] * n
+        for fn in self.lr_lambdas:
+            if not callable(fn):
+                raise TypeError(f"{name}: lr_lambda should be a function, but got "
+                                f"{type(fn).__name__}")
+        super().__init__(optimizer, last_epoch)
+
+    def state_dict(self) -> dict:
+        """As the base, but of each lr function only a callable object's attributes."""
+        return _state_dict_with(self, "lr_lambdas", _lambda_state)
+
+    def load_state_dict(self, state_dict: dict) -> None:
+        _load_state_dict_with(self, state_dict, "lr_lambdas", _load_lambda_state)
+
+
+class LambdaLR(_LambdaScheduler):
+    """lr = base_lr * lr_lambda(epoch)."""
+
+    def get_lr(self) -> list:
+        return [base * fn(self.last_epoch) for fn, base in zip(self.lr_lambdas, self.base_lrs)]
+
+
+class MultiplicativeLR(_LambdaScheduler):
+    """lr *= lr_lambda(epoch) every epoch after the first."""
+
+    def get_lr(self) -> list:
+        if self._is_initial:
+            return self._group_lrs()
+        return [lr * fn(self.last_epoch) for fn, lr in zip(self.lr_lambdas, self._group_lrs())]
 
 
 class StepLR(LRScheduler):
@@ -78,6 +193,10 @@ class StepLR(LRScheduler):
         if self.last_epoch == 0 or self.last_epoch % self.step_size != 0:
             return self._group_lrs()
         return [lr * self.gamma for lr in self._group_lrs()]
+
+    def _closed_form_lr(self) -> list:
+        return [base * self.gamma ** (self.last_epoch // self.step_size)
+                for base in self.base_lrs]
 
 
 class MultiStepLR(LRScheduler):
@@ -95,6 +214,10 @@ class MultiStepLR(LRScheduler):
         factor = self.gamma ** self.milestones[self.last_epoch]
         return [lr * factor for lr in self._group_lrs()]
 
+    def _closed_form_lr(self) -> list:
+        passed = bisect_right(sorted(self.milestones.elements()), self.last_epoch)
+        return [base * self.gamma ** passed for base in self.base_lrs]
+
 
 class ExponentialLR(LRScheduler):
     """lr *= gamma every epoch."""
@@ -107,6 +230,9 @@ class ExponentialLR(LRScheduler):
         if self._is_initial:
             return self._group_lrs()
         return [lr * self.gamma for lr in self._group_lrs()]
+
+    def _closed_form_lr(self) -> list:
+        return [base * self.gamma ** self.last_epoch for base in self.base_lrs]
 
 
 class CosineAnnealingLR(LRScheduler):
@@ -124,13 +250,15 @@ class CosineAnnealingLR(LRScheduler):
         if self._is_initial:
             return self._group_lrs()
         if self._step_count == 1 and t > 0:
-            return [eta + (base - eta) * (1 + math.cos(t * math.pi / T)) / 2
-                    for base in self.base_lrs]
+            return self._closed_form_lr()
         if (t - 1 - T) % (2 * T) == 0:
             return [lr + (base - eta) * (1 - math.cos(math.pi / T)) / 2
                     for base, lr in zip(self.base_lrs, self._group_lrs())]
         ratio = (1 + math.cos(math.pi * t / T)) / (1 + math.cos(math.pi * (t - 1) / T))
         return [ratio * (lr - eta) + eta for lr in self._group_lrs()]
+
+    def _closed_form_lr(self) -> list:
+        return _cosine_lrs(self.base_lrs, self.eta_min, self.last_epoch, self.T_max)
 
 
 class LinearLR(LRScheduler):
@@ -159,6 +287,57 @@ class LinearLR(LRScheduler):
         factor = 1.0 + delta / (self.total_iters * self.start_factor
                                 + (self.last_epoch - 1) * delta)
         return [lr * factor for lr in self._group_lrs()]
+
+    def _closed_form_lr(self) -> list:
+        factor = (self.start_factor + (self.end_factor - self.start_factor)
+                  * min(self.total_iters, self.last_epoch) / self.total_iters)
+        return [base * factor for base in self.base_lrs]
+
+
+class ConstantLR(LRScheduler):
+    """lr *= factor at epoch 0, undone (lr /= factor) at epoch ``total_iters``."""
+
+    def __init__(self, optimizer: Optimizer, factor: float = 1.0 / 3, total_iters: int = 5,
+                 last_epoch: int = -1) -> None:
+        if factor > 1.0 or factor < 0:
+            raise ValueError("ConstantLR: Constant multiplicative factor expected to be between "
+                             f"0 and 1, got {factor}")
+        self.factor = factor
+        self.total_iters = total_iters
+        super().__init__(optimizer, last_epoch)
+
+    def get_lr(self) -> list:
+        if self.last_epoch == 0:
+            return [lr * self.factor for lr in self._group_lrs()]
+        if self.last_epoch != self.total_iters:
+            return self._group_lrs()
+        return [lr * (1.0 / self.factor) for lr in self._group_lrs()]
+
+    def _closed_form_lr(self) -> list:
+        factor = self.factor + (self.last_epoch >= self.total_iters) * (1 - self.factor)
+        return [base * factor for base in self.base_lrs]
+
+
+class PolynomialLR(LRScheduler):
+    """lr = base_lr * (1 - epoch / total_iters) ** power, reaching 0 at ``total_iters``; the lr
+    is left unchanged after that."""
+
+    def __init__(self, optimizer: Optimizer, total_iters: int = 5, power: float = 1.0,
+                 last_epoch: int = -1) -> None:
+        self.total_iters = total_iters
+        self.power = power
+        super().__init__(optimizer, last_epoch)
+
+    def get_lr(self) -> list:
+        t, T = self.last_epoch, self.total_iters
+        if self._is_initial or t > T:
+            return self._group_lrs()
+        factor = ((1.0 - t / T) / (1.0 - (t - 1) / T)) ** self.power
+        return [lr * factor for lr in self._group_lrs()]
+
+    def _closed_form_lr(self) -> list:
+        factor = (1.0 - min(self.total_iters, self.last_epoch) / self.total_iters) ** self.power
+        return [base * factor for base in self.base_lrs]
 
 
 class ReduceLROnPlateau(LRScheduler):
@@ -229,3 +408,271 @@ class ReduceLROnPlateau(LRScheduler):
         if self.mode == "min":
             return a < self.best - self.threshold
         return a > self.best + self.threshold
+
+
+class CosineAnnealingWarmRestarts(LRScheduler):
+    """SGDR: lr = eta_min + (base_lr - eta_min) * (1 + cos(pi T_cur / T_i)) / 2, restarting
+    from base_lr after T_i epochs, T_i = T_0 * T_mult ** restarts. ``step(epoch)`` takes any
+    (fractional) epoch, e.g. ``epoch + i / iters`` per batch."""
+
+    def __init__(self, optimizer: Optimizer, T_0: int, T_mult: int = 1, eta_min: float = 0.0,
+                 last_epoch: int = -1) -> None:
+        name = "CosineAnnealingWarmRestarts"
+        if T_0 <= 0 or not isinstance(T_0, int):
+            raise ValueError(f"{name}: Expected positive integer T_0, but got {T_0}")
+        if T_mult < 1 or not isinstance(T_mult, int):
+            raise ValueError(f"{name}: Expected integer T_mult >= 1, but got {T_mult}")
+        if not isinstance(eta_min, (float, int)):
+            raise ValueError(f"{name}: Expected float or int eta_min, but got {eta_min} of "
+                             f"type {type(eta_min)}")
+        self.T_0 = T_0
+        self.T_i = T_0
+        self.T_mult = T_mult
+        self.eta_min = eta_min
+        self.T_cur: float = last_epoch
+        super().__init__(optimizer, last_epoch)
+
+    def get_lr(self) -> list:
+        return _cosine_lrs(self.base_lrs, self.eta_min, self.T_cur, self.T_i)
+
+    def step(self, epoch: Optional[float] = None) -> None:
+        """Advance one epoch, or go to ``epoch`` (possibly fractional; the restart period
+        is recomputed from T_0 and T_mult)."""
+        if epoch is None and self.last_epoch < 0:
+            epoch = 0
+        if epoch is None:
+            epoch = self.last_epoch + 1
+            self.T_cur = self.T_cur + 1
+            if self.T_cur >= self.T_i:
+                self.T_cur = self.T_cur % self.T_i
+                self.T_i = self.T_i * self.T_mult
+        elif epoch < 0:
+            raise ValueError(f"CosineAnnealingWarmRestarts: Expected non-negative epoch, but "
+                             f"got {epoch}")
+        elif epoch < self.T_0:
+            self.T_i = self.T_0
+            self.T_cur = epoch
+        elif self.T_mult == 1:
+            self.T_cur = epoch % self.T_0
+        else:
+            n = int(math.log(epoch / self.T_0 * (self.T_mult - 1) + 1, self.T_mult))
+            self.T_cur = epoch - self.T_0 * (self.T_mult ** n - 1) / (self.T_mult - 1)
+            self.T_i = self.T_0 * self.T_mult ** n
+        self.last_epoch = math.floor(epoch)
+        self._set_lrs(self.get_lr())
+
+
+def _annealing_cos(start: float, end: float, pct: float) -> float:
+    """Cosine anneal from ``start`` to ``end`` as pct goes from 0 to 1."""
+    return end + (start - end) / 2.0 * (math.cos(math.pi * pct) + 1)
+
+
+def _annealing_linear(start: float, end: float, pct: float) -> float:
+    """Linear anneal from ``start`` to ``end`` as pct goes from 0 to 1."""
+    return (end - start) * pct + start
+
+
+_ANNEALERS = {"cos": _annealing_cos, "linear": _annealing_linear}
+
+
+class OneCycleLR(LRScheduler):
+    """1cycle: lr anneals from max_lr / div_factor up to max_lr over the first ``pct_start`` of
+    ``total_steps``, then down to initial_lr / final_div_factor (``three_phase``: back to
+    initial_lr first); momentum (SGD/RMSprop ``momentum``, Adam ``betas[0]``) cycles inversely
+    between max_momentum and base_momentum. Step it once per batch; not chainable."""
+
+    def __init__(self, optimizer: Optimizer, max_lr: Union[float, Sequence[float]],
+                 total_steps: Optional[int] = None, epochs: Optional[int] = None,
+                 steps_per_epoch: Optional[int] = None, pct_start: float = 0.3,
+                 anneal_strategy: str = "cos", cycle_momentum: bool = True,
+                 base_momentum: Union[float, Sequence[float]] = 0.85,
+                 max_momentum: Union[float, Sequence[float]] = 0.95, div_factor: float = 25.0,
+                 final_div_factor: float = 1e4, three_phase: bool = False,
+                 last_epoch: int = -1) -> None:
+        _check_optimizer(optimizer)
+        self.optimizer = optimizer
+        if total_steps is not None:
+            if total_steps <= 0 or not isinstance(total_steps, int):
+                raise ValueError("OneCycleLR: Expected positive integer total_steps, but got "
+                                 f"{total_steps}")
+            self.total_steps = total_steps
+        elif epochs is not None and steps_per_epoch is not None:
+            if not isinstance(epochs, int) or epochs <= 0:
+                raise ValueError(f"OneCycleLR: Expected positive integer epochs, but got {epochs}")
+            if not isinstance(steps_per_epoch, int) or steps_per_epoch <= 0:
+                raise ValueError("OneCycleLR: Expected positive integer steps_per_epoch, but got "
+                                 f"{steps_per_epoch}")
+            self.total_steps = epochs * steps_per_epoch
+        else:
+            raise ValueError("OneCycleLR: You must define either total_steps OR (epochs AND "
+                             "steps_per_epoch)")
+        if pct_start < 0 or pct_start > 1 or not isinstance(pct_start, float):
+            raise ValueError(f"OneCycleLR: Expected float between 0 and 1 pct_start, but got "
+                             f"{pct_start}")
+        if anneal_strategy not in _ANNEALERS:
+            raise ValueError("OneCycleLR: anneal_strategy must be one of 'cos' or 'linear', "
+                             f"instead got {anneal_strategy}")
+        self._anneal_func_type = anneal_strategy
+        up_end = float(pct_start * self.total_steps) - 1
+        self._schedule_phases = [  # PyTorch's phases: end step, lr and momentum keys
+            dict(end_step=up_end, start_lr="initial_lr", end_lr="max_lr",
+                 start_momentum="max_momentum", end_momentum="base_momentum")]
+        if three_phase:
+            self._schedule_phases += [
+                dict(end_step=float(2 * pct_start * self.total_steps) - 2, start_lr="max_lr",
+                     end_lr="initial_lr", start_momentum="base_momentum",
+                     end_momentum="max_momentum"),
+                dict(end_step=self.total_steps - 1, start_lr="initial_lr", end_lr="min_lr",
+                     start_momentum="max_momentum", end_momentum="max_momentum")]
+        else:
+            self._schedule_phases.append(
+                dict(end_step=self.total_steps - 1, start_lr="max_lr", end_lr="min_lr",
+                     start_momentum="base_momentum", end_momentum="max_momentum"))
+        max_lrs = _per_group("max_lr", optimizer, max_lr)
+        if last_epoch == -1:
+            for group, top in zip(optimizer.param_groups, max_lrs):
+                group["initial_lr"] = top / div_factor
+                group["max_lr"] = top
+                group["min_lr"] = group["initial_lr"] / final_div_factor
+        self.cycle_momentum = cycle_momentum
+        if cycle_momentum:
+            if "momentum" not in optimizer.defaults and "betas" not in optimizer.defaults:
+                raise ValueError("OneCycleLR: optimizer must support momentum or beta1 with "
+                                 "`cycle_momentum` option enabled")
+            self.use_beta1 = "betas" in optimizer.defaults
+            max_momentums = _per_group("max_momentum", optimizer, max_momentum)
+            base_momentums = _per_group("base_momentum", optimizer, base_momentum)
+            if last_epoch == -1:
+                for group, top, low in zip(optimizer.param_groups, max_momentums,
+                                           base_momentums):
+                    self._set_momentum(group, top)
+                    group["max_momentum"] = top
+                    group["base_momentum"] = low
+        super().__init__(optimizer, last_epoch)
+
+    def _set_momentum(self, group: dict, momentum: float) -> None:
+        if self.use_beta1:
+            group["betas"] = (momentum, *group["betas"][1:])
+        else:
+            group["momentum"] = momentum
+
+    def get_lr(self) -> list:
+        """The lrs of step ``last_epoch``; also sets the groups' momentum when cycling it."""
+        step = self.last_epoch
+        if step > self.total_steps:
+            raise ValueError(f"OneCycleLR: Tried to step {step} times. The specified number of "
+                             f"total steps is {self.total_steps}")
+        start = 0.0
+        for phase in self._schedule_phases:
+            end = phase["end_step"]
+            if step <= end or phase is self._schedule_phases[-1]:
+                break
+            start = end
+        pct = (step - start) / (end - start)
+        anneal = _ANNEALERS[self._anneal_func_type]
+        lrs = []
+        for group in self.optimizer.param_groups:
+            lrs.append(anneal(group[phase["start_lr"]], group[phase["end_lr"]], pct))
+            if self.cycle_momentum:
+                self._set_momentum(group, anneal(group[phase["start_momentum"]],
+                                                 group[phase["end_momentum"]], pct))
+        return lrs
+
+
+def _check_schedulers(owner: str, optimizer: Optimizer, schedulers: Sequence[Any]) -> None:
+    """Every scheduler has an optimizer, that optimizer, and a plain ``step()``."""
+    for i, scheduler in enumerate(schedulers):
+        if not hasattr(scheduler, "optimizer"):
+            raise TypeError(f"{owner} at index {i} should have `optimizer` as its attribute.")
+        if isinstance(scheduler, ReduceLROnPlateau):
+            raise ValueError(f"{owner} does not support `ReduceLROnPlateau` scheduler as it "
+                             "requires additional kwargs to be specified when calling `step`, "
+                             f"but got one at index {i} in the given schedulers sequence.")
+        if optimizer != scheduler.optimizer:
+            raise ValueError(f"{owner} expects all schedulers to belong to the same optimizer, "
+                             f"but got scheduler {type(scheduler).__name__} at index {i} has "
+                             f"{scheduler.optimizer}, which is different from "
+                             f"{type(optimizer).__name__}.")
+
+
+class _SchedulerList(LRScheduler):
+    """Wraps ``_schedulers``; its state dict holds each one's state dict."""
+
+    _schedulers: list
+
+    def state_dict(self) -> dict:
+        """As the base, with the wrapped schedulers' state dicts."""
+        return _state_dict_with(self, "_schedulers", lambda s: s.state_dict())
+
+    def load_state_dict(self, state_dict: dict) -> None:
+        _load_state_dict_with(self, state_dict, "_schedulers",
+                              lambda s, saved: s.load_state_dict(saved))
+
+
+def _undo_step(scheduler: Any) -> None:
+    """Step back by one epoch every (nested) scheduler wrapped by ``scheduler``, or itself."""
+    if isinstance(scheduler, _SchedulerList):
+        for inner in scheduler._schedulers:
+            _undo_step(inner)
+    else:
+        scheduler.last_epoch -= 1
+
+
+class SequentialLR(_SchedulerList):
+    """Runs ``schedulers[i]`` from epoch ``milestones[i - 1]`` on, restarting it there at its
+    epoch 0."""
+
+    def __init__(self, optimizer: Optimizer, schedulers: Sequence[LRScheduler],
+                 milestones: Sequence[int], last_epoch: int = -1) -> None:
+        name = type(self).__name__
+        if len(schedulers) < 1:
+            raise ValueError(f"{name} expects at least one scheduler, but got no scheduler.")
+        _check_schedulers(name, optimizer, schedulers)
+        if len(milestones) != len(schedulers) - 1:
+            raise ValueError("Sequential Schedulers expects number of schedulers provided to be "
+                             "one more than the number of milestone points, but got number of "
+                             f"schedulers {len(schedulers)} and the number of milestones to be "
+                             f"equal to {len(milestones)}")
+        self._schedulers = list(schedulers)
+        self._milestones = list(milestones)
+        self.last_epoch = last_epoch + 1
+        self.optimizer = optimizer
+        for group in optimizer.param_groups:
+            group["lr"] = group["initial_lr"]
+        _undo_step(self)  # the schedulers' construction steps
+        first = self._schedulers[bisect_right(self._milestones, 0)]
+        first._initial_step()
+        self._last_lr = first.get_last_lr()
+
+    def step(self) -> None:
+        """Advance one epoch: the current scheduler steps, or the next one restarts."""
+        self.last_epoch += 1
+        idx = bisect_right(self._milestones, self.last_epoch)
+        scheduler = self._schedulers[idx]
+        if idx > 0 and self._milestones[idx - 1] == self.last_epoch:
+            scheduler._restart()
+        else:
+            scheduler.step()
+        self._last_lr = scheduler.get_last_lr()
+
+
+class ChainedScheduler(_SchedulerList):
+    """Steps every scheduler in turn at each ``step()`` (their changes compose)."""
+
+    def __init__(self, schedulers: Sequence[LRScheduler],
+                 optimizer: Optional[Optimizer] = None) -> None:
+        name = type(self).__name__
+        if len(schedulers) < 1:
+            raise ValueError(f"{name} expects at least one scheduler to be chained, but got no "
+                             "scheduler.")
+        optimizer = optimizer or schedulers[0].optimizer
+        _check_schedulers(name, optimizer, schedulers)
+        self._schedulers = list(schedulers)
+        self.optimizer = optimizer
+        self._last_lr = self._group_lrs()
+
+    def step(self) -> None:
+        """Step every scheduler."""
+        for scheduler in self._schedulers:
+            scheduler.step()
+        self._last_lr = self._group_lrs()
