@@ -258,3 +258,21 @@ def test_binary_losses():
     loss = nn.BCEWithLogitsLoss(pos_weight=pw)
     np.testing.assert_allclose(loss(z, t).data, weighted.mean())
     assert list(loss.state_dict()) == ["pos_weight"]
+
+
+def test_dropout2d_zeroes_whole_channels():
+    ae.manual_seed(0)
+    x = ae.ones(8, 16, 3, 3, requires_grad=True)
+    y = nn.Dropout2d(0.5)(x)
+    maps = y.detach().numpy().reshape(8, 16, 9)
+    assert set(np.unique(maps)) <= {0.0, 2.0}
+    assert (maps.min(2) == maps.max(2)).all()  # one draw per channel
+    assert 0 < (maps[:, :, 0] == 0).mean() < 1
+    y.sum().backward()
+    np.testing.assert_array_equal(x.grad.numpy(), y.detach().numpy())
+    layer = nn.Dropout2d(0.3).eval()
+    assert layer(x) is x and repr(layer) == "Dropout2d(p=0.3, inplace=False)"
+    with pytest.warns(UserWarning, match="channel-wise 1D dropout"):
+        F.dropout2d(ae.ones(2, 3, 4), 0.5)
+    with pytest.raises(RuntimeError, match="Expected a 2D, 3D or 4D input"):
+        F.dropout2d(ae.ones(2, 3, 4, 5, 6))

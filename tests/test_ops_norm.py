@@ -145,6 +145,49 @@ def test_batch_norm2d_gradcheck():
     assert gradcheck(bn, (x,))  # training mode: batch statistics over N, H, W
 
 
+def test_group_norm_matches_pytorch():
+    # torch 2.13, float64: group_norm(sin(arange(24).reshape(2, 6, 2)), 3, weight, bias) with
+    # weight linspace(0.5, 1.5, 6), bias linspace(-1, 1, 6); loss (y * cos(same)).sum()
+    grid = np.arange(24.0).reshape(2, 6, 2)
+    x = ae.tensor(np.sin(grid), requires_grad=True)
+    w = ae.tensor(np.linspace(0.5, 1.5, 6), requires_grad=True)
+    b = ae.tensor(np.linspace(-1, 1, 6), requires_grad=True)
+    y = F.group_norm(x, 3, w, b)
+    (y * ae.tensor(np.cos(grid))).sum().backward()
+    np.testing.assert_allclose(y.detach().numpy()[0, :2], [
+        [-1.582170934577682, -0.5464228544134322], [0.15188850442272556, -1.171857199835165]],
+        rtol=1e-12)
+    np.testing.assert_allclose(x.grad.numpy()[1, :2], [
+        [-0.020679608972849928, 0.6302764072447069], [0.3539938754553541, -0.9635906737272111]],
+        rtol=1e-10)
+    np.testing.assert_allclose(w.grad.numpy(), [-1.9766438275044975, 0.14825449970496338,
+                                                0.08866445296303607, 2.250759851382533,
+                                                -0.7894524293533959, 1.66187603963046],
+                               rtol=1e-10)
+    np.testing.assert_allclose(b.grad.numpy(), [3.2916030460508283, -2.0290900277985755,
+                                                -1.6028042537753673, 3.36309386742442,
+                                                -1.196277494104167, -2.3674396778164364],
+                               rtol=1e-12)
+    assert gradgradcheck(lambda x, w: F.group_norm(x, 2, w), (x, w))
+
+
+def test_group_norm_module_errors_and_repr():
+    gn = nn.GroupNorm(2, 6)
+    assert list(gn.state_dict()) == ["weight", "bias"]
+    assert repr(gn) == "GroupNorm(2, 6, eps=1e-05, affine=True, bias=True)"
+    assert repr(nn.GroupNorm(3, 6, affine=False)) == (
+        "GroupNorm(3, 6, eps=1e-05, affine=False, bias=False)")
+    out = gn(ae.randn(4, 6, 5, 5))
+    np.testing.assert_allclose(out.detach().numpy().reshape(4, 2, -1).mean(2), 0, atol=1e-5)
+    with pytest.raises(ValueError, match=r"num_channels \(6\) must be divisible by "
+                                         r"num_groups \(4\)"):
+        nn.GroupNorm(4, 6)
+    with pytest.raises(RuntimeError, match=r"Expected number of channels in input to be "
+                                           r"divisible by num_groups, but got input of shape "
+                                           r"\[2, 6, 3\] and num_groups=4"):
+        F.group_norm(ae.zeros(2, 6, 3), 4)
+
+
 def test_batch_norm1d_state_dict_and_repr():
     bn = nn.BatchNorm1d(4)
     assert list(bn.state_dict()) == ["weight", "bias", "running_mean", "running_var",

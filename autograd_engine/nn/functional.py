@@ -11,8 +11,9 @@ from ..ops.composed_activation import (celu, glu, hardsigmoid, hardswish, hardta
 from ..ops.conv import conv2d, max_pool2d
 from ..ops.loss import (binary_cross_entropy, binary_cross_entropy_with_logits, cross_entropy,
                         huber_loss, kl_div, l1_loss, mse_loss, nll_loss, smooth_l1_loss)
-from ..ops.nn_ops import dropout, embedding, linear
-from ..ops.norm import batch_norm, layer_norm
+from ..ops.distance import cosine_similarity, normalize, pairwise_distance
+from ..ops.nn_ops import dropout, dropout2d, embedding, linear
+from ..ops.norm import batch_norm, group_norm, layer_norm
 from ..ops.pool import adaptive_avg_pool2d, avg_pool2d
 from ..ops.shape import pad
 from ..tensor import Tensor
@@ -23,7 +24,8 @@ __all__ = ["relu", "leaky_relu", "sigmoid", "tanh", "gelu", "silu", "softplus", 
            "smooth_l1_loss", "huber_loss", "kl_div", "binary_cross_entropy",
            "binary_cross_entropy_with_logits", "one_hot", "linear", "dropout", "embedding",
            "conv2d", "max_pool2d", "avg_pool2d", "adaptive_avg_pool2d", "batch_norm",
-           "layer_norm", "pad"]
+           "layer_norm", "group_norm", "dropout2d", "normalize", "cosine_similarity",
+           "pairwise_distance", "pad"]
 
 
 def one_hot(tensor: Tensor, num_classes: int = -1) -> Tensor:

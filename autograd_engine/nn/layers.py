@@ -116,6 +116,13 @@ class Dropout(Module):
         return f"p={self.p}, inplace={self.inplace}"
 
 
+class Dropout2d(Dropout):
+    """Channel-wise dropout of (N, C, H, W): whole feature maps are zeroed with prob. p."""
+
+    def forward(self, input: Tensor) -> Tensor:
+        return nn_ops.dropout2d(input, self.p, self.training, self.inplace)
+
+
 class Embedding(Module):
     """A lookup table: y = W[indices], W (num_embeddings, embedding_dim) from N(0, 1); the
     padding_idx row starts at zero and gets no gradient."""

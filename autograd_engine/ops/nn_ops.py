@@ -1,6 +1,7 @@
-"""Layer ops: ``linear`` (one fused op), ``dropout`` and ``embedding``."""
+"""Layer ops: ``linear`` (one fused op), ``dropout``, ``dropout2d`` and ``embedding``."""
 from __future__ import annotations
 
+import warnings
 from typing import Any, Optional
 
 import numpy as np
@@ -69,15 +70,38 @@ def dropout(input: Tensor, p: float = 0.5, training: bool = True,
             inplace: bool = False) -> Tensor:
     """Zero each element with probability p and scale the rest by 1/(1-p) (inverted
     dropout); the identity when not training or p == 0."""
+    return _dropout(input, p, training, inplace, input.shape)
+
+
+def dropout2d(input: Tensor, p: float = 0.5, training: bool = True,
+              inplace: bool = False) -> Tensor:
+    """Zero whole channels of (N, C, H, W) (or (N, C, L), as PyTorch for now) with
+    probability p, scaling the rest by 1/(1-p)."""
+    if input.ndim not in (2, 3, 4):
+        raise RuntimeError(f"dropout2d: Expected a 2D, 3D or 4D input, got {input.ndim}D")
+    if input.ndim == 2:
+        warnings.warn("dropout2d: Received a 2-D input to dropout2d, which is deprecated and "
+                      "will result in an error in a future release. To retain the behavior "
+                      "and silence this warning, please use dropout instead.", UserWarning,
+                      stacklevel=2)
+    elif input.ndim == 3:
+        warnings.warn("dropout2d: Received a 3D input to dropout2d and assuming that "
+                      "channel-wise 1D dropout behavior is desired - input is interpreted as "
+                      "shape (N, C, L), where C is the channel dim.", UserWarning, stacklevel=2)
+    return _dropout(input, p, training, inplace, input.shape[:2] + (1,) * (input.ndim - 2))
+
+
+def _dropout(input: Tensor, p: float, training: bool, inplace: bool, mask_shape: tuple) -> Tensor:
+    """Inverted dropout with one keep/drop draw per entry of ``mask_shape`` (broadcast)."""
     if not 0.0 <= p <= 1.0:
         raise ValueError(f"dropout probability has to be between 0 and 1, but got {p}")
     if not training or p == 0.0 or input.data.size == 0:
         return input
     dtype = input.dtype if input.dtype.kind == "f" else np.dtype(np.float32)
     if p == 1.0:
-        mask = np.zeros(input.shape, dtype)
+        mask = np.zeros(mask_shape, dtype)
     else:
-        keep = generator().random(input.shape, dtype=np.float32 if dtype == np.float32
+        keep = generator().random(mask_shape, dtype=np.float32 if dtype == np.float32
                                   else np.float64) >= p
         mask = keep.astype(dtype) * dtype.type(1.0 / (1.0 - p))
     if inplace:

@@ -195,3 +195,34 @@ def layer_norm(input: Tensor, normalized_shape: Any, weight: Optional[Tensor] = 
                                f"normalized_shape, but got {name} of shape {list(p.shape)} "
                                f"and normalized_shape = {list(shape)}")
     return LayerNorm.apply(input, weight, bias, k, float(eps))
+
+
+def group_norm(input: Tensor, num_groups: int, weight: Optional[Tensor] = None,
+               bias: Optional[Tensor] = None, eps: float = 1e-5) -> Tensor:
+    """Normalise (N, C, *) over each group of C / num_groups channels (and all positions)
+    per sample, then scale and shift per channel. Composed of differentiable ops."""
+    if input.ndim < 2:
+        raise RuntimeError(f"group_norm: Expected at least 2 dimensions for input tensor but "
+                           f"received {input.ndim}")
+    n_batch, channels = input.shape[:2]
+    if num_groups <= 0 or channels % num_groups:
+        raise RuntimeError(f"Expected number of channels in input to be divisible by "
+                           f"num_groups, but got input of shape {list(input.shape)} and "
+                           f"num_groups={num_groups}")
+    if input.dtype.kind != "f":
+        raise RuntimeError(f"group_norm: expected a floating point input, got {input.dtype}")
+    for name, p in (("weight", weight), ("bias", bias)):
+        if p is not None and tuple(p.shape) != (channels,):
+            raise RuntimeError(f"group_norm: Expected {name} to be a vector of size equal to "
+                               f"the number of channels in input, but got {name} of shape "
+                               f"{list(p.shape)} and input of shape {list(input.shape)}")
+    groups = input.reshape(n_batch, num_groups, -1)
+    mean = groups.mean(2, keepdim=True)
+    var = groups.var(2, keepdim=True, correction=0)
+    out = ((groups - mean) * (var + eps).rsqrt()).reshape(input.shape)
+    per_channel = (channels,) + (1,) * (input.ndim - 2)
+    if weight is not None:
+        out = out * weight.reshape(per_channel)
+    if bias is not None:
+        out = out + bias.reshape(per_channel)
+    return out
