@@ -2,6 +2,7 @@
 from . import functional  # noqa: F401
 from . import init, utils  # noqa: F401
 from .containers import ModuleDict, ModuleList, Sequential  # noqa: F401
+from .attention import MultiheadAttention  # noqa: F401
 from .activation import (CELU, GLU, SELU, Hardsigmoid, Hardswish, Hardtanh,  # noqa: F401
                          LogSigmoid, Mish, PReLU, ReLU6, Softmin, Softsign, Tanhshrink)
 from .conv import AdaptiveAvgPool2d, AvgPool2d, Conv2d, MaxPool2d  # noqa: F401

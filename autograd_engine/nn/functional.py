@@ -5,6 +5,7 @@ import numpy as np
 
 from ..ops.activation import (elu, gelu, leaky_relu, log_softmax, relu, sigmoid, silu, softmax,
                               softplus, tanh)
+from ..ops.attention import scaled_dot_product_attention
 from ..ops.composed_activation import (celu, glu, hardsigmoid, hardswish, hardtanh,
                                        logsigmoid, mish, prelu, relu6, selu, softmin,
                                        softsign, tanhshrink)
@@ -25,7 +26,7 @@ __all__ = ["relu", "leaky_relu", "sigmoid", "tanh", "gelu", "silu", "softplus", 
            "binary_cross_entropy_with_logits", "one_hot", "linear", "dropout", "embedding",
            "conv2d", "max_pool2d", "avg_pool2d", "adaptive_avg_pool2d", "batch_norm",
            "layer_norm", "group_norm", "dropout2d", "normalize", "cosine_similarity",
-           "pairwise_distance", "pad"]
+           "pairwise_distance", "scaled_dot_product_attention", "pad"]
 
 
 def one_hot(tensor: Tensor, num_classes: int = -1) -> Tensor:
