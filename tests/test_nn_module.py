@@ -6,7 +6,8 @@ import numpy as np
 import pytest
 
 import autograd_engine as ae
-from autograd_engine.nn.containers import ModuleDict, ModuleList, Sequential
+from autograd_engine.nn.containers import (ModuleDict, ModuleList, ParameterDict,
+                                           ParameterList, Sequential)
 from autograd_engine.nn.layers import Dropout, Flatten, Identity, Linear
 from autograd_engine.nn.module import Module, Parameter
 
@@ -456,3 +457,30 @@ def test_module_list_and_dict_register_parameters():
     assert [k for k, _ in h.heads.items()] == ["a", "b"]
     del h.heads["a"]
     assert list(h.heads) == ["b"]
+
+
+def test_parameter_list_and_dict_register_their_parameters():
+    class Net(Module):
+        def __init__(self):
+            super().__init__()
+            self.scales = ParameterList([Parameter(ae.ones(2)), ae.zeros(3)])
+            self.named = ParameterDict({"w": ae.ones(2, 2), "b": Parameter(ae.zeros(2))})
+
+    net = Net()
+    assert list(net.state_dict()) == ["scales.0", "scales.1", "named.w", "named.b"]
+    assert all(isinstance(p, Parameter) for p in net.parameters())  # tensors wrapped
+    net.scales.append(ae.ones(1))
+    net.scales[0] = ae.full((2,), 3.0)
+    assert len(net.scales) == 3 and net.scales[-1].shape == (1,)
+    assert net.scales[0].tolist() == [3.0, 3.0] and len(net.scales[1:]) == 2
+    assert "w" in net.named and list(net.named) == ["w", "b"] and net.named.get("x") is None
+    loss = (net.scales[0] * 2).sum() + (net.named["w"] @ net.named["b"]).sum()
+    loss.backward()
+    assert net.scales[0].grad.tolist() == [2.0, 2.0] and net.named["b"].grad.shape == (2,)
+    assert repr(ParameterList([ae.zeros(2, 3)])) == (
+        "ParameterList(\n    (0): Parameter containing: [float32 of size 2x3]\n)")
+    assert repr(ParameterDict()) == "ParameterDict()"
+    with pytest.raises(TypeError, match="keys must be strings"):
+        ParameterDict()[1] = ae.zeros(1)
+    with pytest.raises(IndexError):
+        net.scales[5]

@@ -1,7 +1,8 @@
 """``autograd_engine.nn``: modules, layers, losses, ``functional``, ``init`` and ``utils``."""
 from . import functional  # noqa: F401
 from . import init, utils  # noqa: F401
-from .containers import ModuleDict, ModuleList, Sequential  # noqa: F401
+from .containers import (ModuleDict, ModuleList, ParameterDict,  # noqa: F401
+                         ParameterList, Sequential)
 from .attention import MultiheadAttention  # noqa: F401
 from .activation import (CELU, GLU, SELU, Hardsigmoid, Hardswish, Hardtanh,  # noqa: F401
                          LogSigmoid, Mish, PReLU, ReLU6, Softmin, Softsign, Tanhshrink)

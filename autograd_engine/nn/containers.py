@@ -1,11 +1,13 @@
-"""Containers: ``Sequential``, ``ModuleList`` and ``ModuleDict``."""
+"""Containers: ``Sequential``, ``ModuleList``, ``ModuleDict``, ``ParameterList`` and
+``ParameterDict``."""
 from __future__ import annotations
 
 import operator
 from collections import OrderedDict
 from typing import Any, Iterable, Iterator, Mapping, Optional, Union
 
-from .module import Module, _indent
+from ..tensor import Tensor
+from .module import Module, Parameter, _indent
 
 
 def _index(idx: Any, size: int, kind: str) -> int:
@@ -206,3 +208,114 @@ class ModuleDict(Module):
         items = modules.items() if isinstance(modules, Mapping) else modules
         for key, module in items:
             self[key] = module
+
+
+def _as_parameter(value: Any) -> Parameter:
+    """A Parameter as it is; any other tensor wrapped in one (as PyTorch's containers do)."""
+    if isinstance(value, Parameter):
+        return value
+    if isinstance(value, Tensor):
+        return Parameter(value)
+    raise TypeError(f"parameter containers hold tensors, got '{type(value).__name__}'")
+
+
+def _parameter_line(key: str, p: Parameter) -> str:
+    shape = "x".join(map(str, p.shape)) or "scalar"
+    return f"    ({key}): Parameter containing: [{p.dtype} of size {shape}]"
+
+
+class ParameterList(Module):
+    """A list of parameters the parent registers (as ``name.0``, ``name.1``, ...)."""
+
+    def __init__(self, values: Optional[Iterable[Any]] = None) -> None:
+        super().__init__()
+        if values is not None:
+            self.extend(values)
+
+    def __len__(self) -> int:
+        return len(self._parameters)
+
+    def __iter__(self) -> Iterator[Parameter]:
+        return iter(self._parameters.values())
+
+    def __getitem__(self, idx: Union[int, slice]) -> Union[Parameter, "ParameterList"]:
+        values = list(self._parameters.values())
+        if isinstance(idx, slice):
+            return ParameterList(values[idx])
+        return values[_index(idx, len(values), "ParameterList")]
+
+    def __setitem__(self, idx: int, value: Any) -> None:
+        self._parameters[str(_index(idx, len(self), "ParameterList"))] = _as_parameter(value)
+
+    def __iadd__(self, values: Iterable[Any]) -> "ParameterList":
+        return self.extend(values)
+
+    def append(self, value: Any) -> "ParameterList":
+        self._parameters[str(len(self))] = _as_parameter(value)
+        return self
+
+    def extend(self, values: Iterable[Any]) -> "ParameterList":
+        for value in values:
+            self.append(value)
+        return self
+
+    def __repr__(self) -> str:
+        lines = [_parameter_line(k, p) for k, p in self._parameters.items()]
+        return "ParameterList(\n" + "\n".join(lines) + "\n)" if lines else "ParameterList()"
+
+
+class ParameterDict(Module):
+    """A dict of parameters (insertion ordered) the parent registers as ``name.key``."""
+
+    def __init__(self, parameters: Optional[Union[Mapping[str, Any], Iterable]] = None) -> None:
+        super().__init__()
+        if parameters is not None:
+            self.update(parameters)
+
+    def __getitem__(self, key: str) -> Parameter:
+        return self._parameters[key]
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        if not isinstance(key, str):
+            raise TypeError(f"ParameterDict keys must be strings, got '{type(key).__name__}'")
+        self._parameters[key] = _as_parameter(value)
+
+    def __delitem__(self, key: str) -> None:
+        del self._parameters[key]
+
+    def __len__(self) -> int:
+        return len(self._parameters)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._parameters)
+
+    def __contains__(self, key: str) -> bool:
+        return key in self._parameters
+
+    def keys(self) -> Iterable[str]:
+        return self._parameters.keys()
+
+    def values(self) -> Iterable[Parameter]:
+        return self._parameters.values()
+
+    def items(self) -> Iterable[tuple]:
+        return self._parameters.items()
+
+    def get(self, key: str, default: Any = None) -> Any:
+        return self._parameters.get(key, default)
+
+    def pop(self, key: str) -> Parameter:
+        return self._parameters.pop(key)
+
+    def clear(self) -> None:
+        self._parameters.clear()
+
+    def update(self, parameters: Union[Mapping[str, Any], Iterable]) -> None:
+        items = parameters.items() if isinstance(parameters, Mapping) else parameters
+        for key, value in items:
+            self[key] = value
+
+    def __repr__(self) -> str:
+        lines = [_parameter_line(k, p) for k, p in self._parameters.items()]
+        return "ParameterDict(\n" + "\n".join(lines) + "\n)" if lines else "ParameterDict()"
+
