@@ -13,6 +13,14 @@ from .layers import _dtype
 from .module import Module, Parameter
 
 
+def _reset_affine(weight: Optional[Parameter], bias: Optional[Parameter]) -> None:
+    """The identity transform: weight ones, bias zeros (either may be absent)."""
+    if weight is not None:
+        init.ones_(weight)
+    if bias is not None:
+        init.zeros_(bias)
+
+
 class _BatchNorm(Module):
     """Per-channel normalisation of (N, C, *) with batch statistics while training and the
     running ones (buffers ``running_mean``, ``running_var``) in evaluation.
@@ -55,10 +63,7 @@ class _BatchNorm(Module):
 
     def reset_parameters(self) -> None:
         self.reset_running_stats()
-        if self.weight is not None:
-            init.ones_(self.weight)
-        if self.bias is not None:
-            init.zeros_(self.bias)
+        _reset_affine(self.weight, self.bias)
 
     def forward(self, input: Tensor) -> Tensor:
         if input.ndim not in self.input_ranks:
@@ -117,10 +122,7 @@ class LayerNorm(Module):
                      if elementwise_affine and bias else None)
 
     def reset_parameters(self) -> None:
-        if self.weight is not None:
-            init.ones_(self.weight)
-        if self.bias is not None:
-            init.zeros_(self.bias)
+        _reset_affine(self.weight, self.bias)
 
     def forward(self, input: Tensor) -> Tensor:
         return layer_norm(input, self.normalized_shape, self.weight, self.bias, self.eps)
@@ -148,10 +150,7 @@ class GroupNorm(Module):
         self.bias = Parameter(np.zeros(num_channels, dtype)) if affine and bias else None
 
     def reset_parameters(self) -> None:
-        if self.weight is not None:
-            init.ones_(self.weight)
-        if self.bias is not None:
-            init.zeros_(self.bias)
+        _reset_affine(self.weight, self.bias)
 
     def forward(self, input: Tensor) -> Tensor:
         return group_norm(input, self.num_groups, self.weight, self.bias, self.eps)
