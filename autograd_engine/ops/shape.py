@@ -7,6 +7,7 @@ from typing import Any
 import numpy as np
 
 from ..function import Function, register
+from ..custom import Function as CustomFunction
 from ..tensor import Tensor
 from ._util import normalize_dim, result_type, shape_args
 
@@ -296,12 +297,29 @@ def narrow(a: Tensor, dim: int, start: int, length: int) -> Tensor:
     return _narrow(a, d, begin, length)
 
 
+class _Unbind(CustomFunction):
+    """a[0], ..., a[L-1] as one op with L outputs, whose backward stacks the L gradients
+    (unused outputs give zeros). L separate ``a[i]`` would cost O(L^2) in the backward: each
+    scatters its gradient into a zero array of a's full size, then the engine adds the L
+    arrays. The backward is a Tensor op, so it is differentiable again."""
+
+    @staticmethod
+    def forward(ctx: Any, a: Tensor) -> tuple:
+        return tuple(Tensor(row) for row in a.data)
+
+    @staticmethod
+    def backward(ctx: Any, *grads: Tensor) -> Tensor:
+        return stack(list(grads))
+
+
 def unbind(a: Tensor, dim: int = 0) -> tuple:
     """The slices along ``dim``, each without that dim."""
     if a.ndim == 0:
         raise IndexError("unbind: Dimension specified as 0 but tensor has no dimensions")
     d = normalize_dim(dim, a.ndim, "unbind")
-    return tuple(a[(slice(None),) * d + (i,)] for i in range(a.shape[d]))
+    if a.shape[d] == 0:
+        return ()
+    return _Unbind.apply(movedim(a, d, 0) if d else a)
 
 
 def movedim(a: Tensor, source: Any, destination: Any) -> Tensor:
