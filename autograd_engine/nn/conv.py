@@ -1,5 +1,5 @@
-"""Convolution and pooling layers: ``Conv2d``, ``MaxPool2d``, ``AvgPool2d`` and
-``AdaptiveAvgPool2d``."""
+"""Convolution, pooling and resizing layers: ``Conv2d``, ``ConvTranspose2d``, ``MaxPool2d``,
+``AvgPool2d``, ``AdaptiveAvgPool2d`` and ``Upsample``."""
 from __future__ import annotations
 
 import math
@@ -7,7 +7,8 @@ from typing import Any, Optional, Union
 
 import numpy as np
 
-from ..ops.conv import IntPair, _pair, conv2d, max_pool2d
+from ..ops.conv import IntPair, _pair, conv2d, conv_transpose2d, max_pool2d
+from ..ops.interpolate import interpolate
 from ..ops.pool import adaptive_avg_pool2d, avg_pool2d
 from ..tensor import Tensor
 from . import init
@@ -15,14 +16,16 @@ from .layers import _dtype
 from .module import Module, Parameter
 
 
-class Conv2d(Module):
-    """y = conv2d(x, W, b); W (out, in / groups, kH, kW) with PyTorch's default init:
-    kaiming_uniform_(a=sqrt(5)) for W (U(±1/sqrt(fan_in))) and U(±1/sqrt(fan_in)) for b."""
+class _ConvNd(Module):
+    """Shared by ``Conv2d`` and ``ConvTranspose2d``: argument checks, the weight of shape
+    ``weight_channels + kernel_size``, PyTorch's default init and repr."""
 
-    def __init__(self, in_channels: int, out_channels: int, kernel_size: IntPair,
-                 stride: IntPair = 1, padding: Union[IntPair, str] = 0, dilation: IntPair = 1,
-                 groups: int = 1, bias: bool = True, padding_mode: str = "zeros",
-                 device: Any = None, dtype: Any = None) -> None:
+    output_padding: tuple = (0, 0)
+
+    def __init__(self, op: str, in_channels: int, out_channels: int, kernel_size: IntPair,
+                 stride: IntPair, padding: Union[IntPair, str], dilation: IntPair, groups: int,
+                 bias: bool, padding_mode: str, padding_mode_error: str, transposed: bool,
+                 dtype: Any) -> None:
         super().__init__()
         if groups <= 0:
             raise ValueError("groups must be a positive integer")
@@ -31,33 +34,30 @@ class Conv2d(Module):
         if out_channels % groups:
             raise ValueError("out_channels must be divisible by groups")
         if padding_mode != "zeros":
-            raise ValueError(f"Conv2d: padding_mode {padding_mode!r} is not supported; only "
-                             "'zeros' is")
+            raise ValueError(padding_mode_error)
         self.in_channels = in_channels
         self.out_channels = out_channels
-        self.kernel_size = _pair(kernel_size, "kernel_size", "Conv2d")
-        self.stride = _pair(stride, "stride", "Conv2d")
-        self.padding = padding if isinstance(padding, str) else _pair(padding, "padding",
-                                                                       "Conv2d")
-        self.dilation = _pair(dilation, "dilation", "Conv2d")
+        self.kernel_size = _pair(kernel_size, "kernel_size", op)
+        self.stride = _pair(stride, "stride", op)
+        self.padding = padding if isinstance(padding, str) else _pair(padding, "padding", op)
+        self.dilation = _pair(dilation, "dilation", op)
         self.groups = groups
         self.padding_mode = padding_mode
+        channels = ((in_channels, out_channels // groups) if transposed
+                    else (out_channels, in_channels // groups))
         dtype = _dtype(dtype)
-        self.weight = Parameter(np.empty((out_channels, in_channels // groups)
-                                         + self.kernel_size, dtype))
+        self.weight = Parameter(np.empty(channels + self.kernel_size, dtype))
         self.bias = Parameter(np.empty(out_channels, dtype)) if bias else None
         self.reset_parameters()
 
     def reset_parameters(self) -> None:
+        """kaiming_uniform_(a=sqrt(5)) for W (U(±1/sqrt(fan_in))), U(±1/sqrt(fan_in)) for b,
+        fan_in from W's layout as PyTorch computes it."""
         init.kaiming_uniform_(self.weight, a=math.sqrt(5))
         if self.bias is not None:
             fan_in, _ = init._calculate_fan_in_and_fan_out(self.weight)
             bound = 1 / math.sqrt(fan_in) if fan_in > 0 else 0
             init.uniform_(self.bias, -bound, bound)
-
-    def forward(self, input: Tensor) -> Tensor:
-        return conv2d(input, self.weight, self.bias, self.stride, self.padding, self.dilation,
-                      self.groups)
 
     def extra_repr(self) -> str:
         """PyTorch's format: non-default settings only."""
@@ -67,11 +67,73 @@ class Conv2d(Module):
             s += f", padding={self.padding!r}"
         if self.dilation != (1, 1):
             s += f", dilation={self.dilation}"
+        if self.output_padding != (0, 0):
+            s += f", output_padding={self.output_padding}"
         if self.groups != 1:
             s += f", groups={self.groups}"
         if self.bias is None:
             s += ", bias=False"
         return s
+
+
+class Conv2d(_ConvNd):
+    """y = conv2d(x, W, b); W (out, in / groups, kH, kW)."""
+
+    def __init__(self, in_channels: int, out_channels: int, kernel_size: IntPair,
+                 stride: IntPair = 1, padding: Union[IntPair, str] = 0, dilation: IntPair = 1,
+                 groups: int = 1, bias: bool = True, padding_mode: str = "zeros",
+                 device: Any = None, dtype: Any = None) -> None:
+        super().__init__("Conv2d", in_channels, out_channels, kernel_size, stride, padding,
+                         dilation, groups, bias, padding_mode,
+                         f"Conv2d: padding_mode {padding_mode!r} is not supported; only "
+                         "'zeros' is", False, dtype)
+
+    def forward(self, input: Tensor) -> Tensor:
+        return conv2d(input, self.weight, self.bias, self.stride, self.padding, self.dilation,
+                      self.groups)
+
+
+class ConvTranspose2d(_ConvNd):
+    """y = conv_transpose2d(x, W, b); W (in, out / groups, kH, kW)."""
+
+    def __init__(self, in_channels: int, out_channels: int, kernel_size: IntPair,
+                 stride: IntPair = 1, padding: IntPair = 0, output_padding: IntPair = 0,
+                 groups: int = 1, bias: bool = True, dilation: IntPair = 1,
+                 padding_mode: str = "zeros", device: Any = None, dtype: Any = None) -> None:
+        self.output_padding = _pair(output_padding, "output_padding", "ConvTranspose2d")
+        super().__init__("ConvTranspose2d", in_channels, out_channels, kernel_size, stride,
+                         _pair(padding, "padding", "ConvTranspose2d"), dilation, groups, bias,
+                         padding_mode,
+                         'Only "zeros" padding mode is supported for ConvTranspose2d', True,
+                         dtype)
+
+    def _output_padding(self, input: Tensor, output_size: Any) -> tuple:
+        """The output_padding giving ``output_size`` (PyTorch's checks and messages)."""
+        if output_size is None:
+            return self.output_padding
+        output_size = list(output_size.tolist() if isinstance(output_size, Tensor)
+                           else output_size)
+        batched = input.ndim == 4
+        non_spatial = 2 if batched else 1
+        if len(output_size) == non_spatial + 2:
+            output_size = output_size[non_spatial:]
+        if len(output_size) != 2:
+            raise ValueError(f"ConvTranspose2D: for {input.ndim}D input, output_size must have "
+                             f"2 or {non_spatial + 2} elements (got {len(output_size)})")
+        min_sizes = [(n - 1) * s - 2 * p + d * (k - 1) + 1 for n, s, p, d, k in zip(
+            input.shape[-2:], self.stride, self.padding, self.dilation, self.kernel_size)]
+        max_sizes = [m + s - 1 for m, s in zip(min_sizes, self.stride)]
+        if any(not lo <= size <= hi for size, lo, hi in zip(output_size, min_sizes,
+                                                               max_sizes)):
+            raise ValueError(f"requested an output size of {output_size}, but valid sizes "
+                             f"range from {min_sizes} to {max_sizes} (for an input of "
+                             f"{tuple(input.shape[-2:])})")
+        return tuple(int(size - lo) for size, lo in zip(output_size, min_sizes))
+
+    def forward(self, input: Tensor, output_size: Optional[Any] = None) -> Tensor:
+        return conv_transpose2d(input, self.weight, self.bias, self.stride, self.padding,
+                                self._output_padding(input, output_size), self.groups,
+                                self.dilation)
 
 
 class MaxPool2d(Module):
@@ -132,3 +194,33 @@ class AdaptiveAvgPool2d(Module):
 
     def extra_repr(self) -> str:
         return f"output_size={self.output_size}"
+
+
+class Upsample(Module):
+    """``interpolate(x, size, scale_factor, mode, align_corners)`` as a module."""
+
+    def __init__(self, size: Any = None, scale_factor: Any = None, mode: str = "nearest",
+                 align_corners: Optional[bool] = None,
+                 recompute_scale_factor: Optional[bool] = None) -> None:
+        super().__init__()
+        self.name = type(self).__name__
+        self.size = size
+        if isinstance(scale_factor, tuple):
+            self.scale_factor: Any = tuple(float(f) for f in scale_factor)
+        else:
+            self.scale_factor = float(scale_factor) if scale_factor else None
+        self.mode = mode
+        self.align_corners = align_corners
+        self.recompute_scale_factor = recompute_scale_factor
+
+    def forward(self, input: Tensor) -> Tensor:
+        return interpolate(input, self.size, self.scale_factor, self.mode, self.align_corners,
+                           recompute_scale_factor=self.recompute_scale_factor)
+
+    def extra_repr(self) -> str:
+        """PyTorch's format: the scale factor if given, else the size; then the mode."""
+        if self.scale_factor is not None:
+            info = f"scale_factor={self.scale_factor!r}"
+        else:
+            info = f"size={self.size!r}"
+        return info + f", mode={self.mode!r}"

@@ -9,7 +9,8 @@ from ..ops.attention import scaled_dot_product_attention
 from ..ops.composed_activation import (celu, glu, hardsigmoid, hardswish, hardtanh,
                                        logsigmoid, mish, prelu, relu6, selu, softmin,
                                        softsign, tanhshrink)
-from ..ops.conv import conv2d, max_pool2d
+from ..ops.conv import conv2d, conv_transpose2d, max_pool2d
+from ..ops.interpolate import interpolate
 from ..ops.loss import (binary_cross_entropy, binary_cross_entropy_with_logits, cross_entropy,
                         huber_loss, kl_div, l1_loss, mse_loss, nll_loss, smooth_l1_loss)
 from ..ops.distance import cosine_similarity, normalize, pairwise_distance
@@ -26,7 +27,8 @@ __all__ = ["relu", "leaky_relu", "sigmoid", "tanh", "gelu", "silu", "softplus", 
            "binary_cross_entropy_with_logits", "one_hot", "linear", "dropout", "embedding",
            "conv2d", "max_pool2d", "avg_pool2d", "adaptive_avg_pool2d", "batch_norm",
            "layer_norm", "group_norm", "dropout2d", "normalize", "cosine_similarity",
-           "pairwise_distance", "scaled_dot_product_attention", "pad"]
+           "pairwise_distance", "scaled_dot_product_attention", "pad", "conv_transpose2d",
+           "interpolate"]
 
 
 def one_hot(tensor: Tensor, num_classes: int = -1) -> Tensor:

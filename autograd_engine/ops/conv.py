@@ -14,6 +14,7 @@ import numpy as np
 
 from ..kernels import conv as _conv_kernels
 from .linalg import matmul_arrays
+from .shape import pad as _pad
 from ..function import Function, register
 from ..tensor import Tensor
 
@@ -343,3 +344,89 @@ def max_pool2d(input: Tensor, kernel_size: IntPair, stride: Optional[IntPair] = 
     if unbatched:
         out, index = out.squeeze(0), index.squeeze(0)
     return (out, index) if return_indices else out
+
+
+def _check_conv_transpose(x: Tensor, weight: Tensor, bias: Optional[Tensor],
+                          geometry: Geometry, output_padding: tuple) -> tuple:
+    """PyTorch's conv_transpose2d argument checks and messages; the output spatial size."""
+    op = "conv_transpose2d"
+    _check_float(op, x)
+    if weight.ndim != 4:
+        raise RuntimeError(f"{op}: expected weight to be 4-dimensional (in_channels, "
+                           f"out_channels / groups, kH, kW), but got weight of size "
+                           f"{list(weight.shape)}")
+    if x.dtype != weight.dtype:
+        raise RuntimeError(f"{op}: Input type ({x.dtype}) and weight type ({weight.dtype}) "
+                           "should be the same")
+    stride, padding, dilation, groups = geometry
+    if any(s <= 0 for s in stride):
+        raise RuntimeError(f"{op}: non-positive stride is not supported")
+    if any(p < 0 for p in padding):
+        raise RuntimeError(f"{op}: negative padding is not supported")
+    if any(d <= 0 for d in dilation):
+        raise RuntimeError(f"{op}: dilation should be greater than zero, but got "
+                           f"dilation_height: {dilation[0]}, dilation_width: {dilation[1]}")
+    if any(p < 0 for p in output_padding):
+        raise RuntimeError(f"{op}: negative output_padding is not supported")
+    if any(p >= s and p >= d for p, s, d in zip(output_padding, stride, dilation)):
+        raise RuntimeError(
+            f"{op}: output padding must be smaller than either stride or dilation, but got "
+            f"output_padding_height: {output_padding[0]} output_padding_width: "
+            f"{output_padding[1]} stride_height: {stride[0]} stride_width: {stride[1]} "
+            f"dilation_height: {dilation[0]} dilation_width: {dilation[1]}")
+    if not isinstance(groups, (int, np.integer)) or isinstance(groups, bool) or groups <= 0:
+        raise RuntimeError(f"{op}: non-positive groups is not supported, got {groups!r}")
+    if weight.shape[0] % groups:
+        raise RuntimeError(f"{op}: Given groups={groups}, expected weight to be divisible "
+                           f"by {groups} at dimension 0, but got weight of size "
+                           f"{list(weight.shape)} instead")
+    if x.shape[1] != weight.shape[0]:
+        raise RuntimeError(f"{op}: Given transposed=1, weight of size {list(weight.shape)}, "
+                           f"expected input{list(x.shape)} to have {weight.shape[0]} "
+                           f"channels, but got {x.shape[1]} channels instead")
+    out_channels = weight.shape[1] * groups
+    if bias is not None and (bias.shape != (out_channels,) or bias.dtype != weight.dtype):
+        raise RuntimeError(f"{op}: Given transposed=1, weight of size {list(weight.shape)}, "
+                           f"expected bias to be 1-dimensional with {out_channels} elements "
+                           f"of dtype {weight.dtype}, but got bias of size "
+                           f"{list(bias.shape)} and dtype {bias.dtype} instead")
+    out_size = tuple((n - 1) * s - 2 * p + d * (k - 1) + op_ + 1 for n, s, p, d, k, op_ in zip(
+        x.shape[2:], stride, padding, dilation, weight.shape[2:], output_padding))
+    if min(out_size) < 1:
+        raise RuntimeError(f"{op}: Given input size per channel: ({x.shape[2]} x "
+                           f"{x.shape[3]}). Calculated output size per channel: "
+                           f"({out_size[0]} x {out_size[1]}). Output size is too small")
+    return out_size
+
+
+def conv_transpose2d(input: Tensor, weight: Tensor, bias: Optional[Tensor] = None,
+                     stride: IntPair = 1, padding: IntPair = 0, output_padding: IntPair = 0,
+                     groups: int = 1, dilation: IntPair = 1) -> Tensor:
+    """2-D transposed convolution of (N, C_in, H, W) with (C_in, C_out / groups, kH, kW), plus
+    bias (C_out,): the gradient of ``conv2d`` wrt its input, onto an output of spatial size
+    ``(H - 1) * stride - 2 * padding + dilation * (kH - 1) + output_padding + 1``."""
+    op = "conv_transpose2d"
+    x, unbatched = _batched(input, op)
+    geometry = Geometry(_pair(stride, "stride", op), _pair(padding, "padding", op),
+                        _pair(dilation, "dilation", op), groups)
+    output_padding = _pair(output_padding, "output_padding", op)
+    out_size = _check_conv_transpose(x, weight, bias, geometry, output_padding)
+    if all(p < s for p, s in zip(output_padding, geometry.stride)):
+        # conv2d maps out_size back onto the input's size: the three ops close as they are.
+        out = Conv2dBackwardInput.apply(x, weight, out_size, geometry)
+    else:
+        # output_padding >= stride (allowed when < dilation): conv2d of out_size would not
+        # give back the input's size, so transpose without padding (whose conv2d does), then
+        # crop the padding and zero-fill the rows / columns past the full result.
+        full_geometry = Geometry(geometry.stride, (0, 0), geometry.dilation, groups)
+        full_size = tuple(s + 2 * p - op_ for s, p, op_ in zip(
+            out_size, geometry.padding, output_padding))
+        out = Conv2dBackwardInput.apply(x, weight, full_size, full_geometry)
+        (ph, pw), (oh, ow) = geometry.padding, out_size
+        out = out[:, :, ph:ph + oh, pw:pw + ow]
+        missing = (oh - out.shape[2], ow - out.shape[3])
+        if any(missing):
+            out = _pad(out, (0, missing[1], 0, missing[0]))
+    if bias is not None:
+        out = out + bias.reshape(-1, 1, 1)
+    return out.squeeze(0) if unbatched else out
