@@ -6,8 +6,8 @@ from .containers import (ModuleDict, ModuleList, ParameterDict,  # noqa: F401
 from .attention import MultiheadAttention  # noqa: F401
 from .activation import (CELU, GLU, SELU, Hardsigmoid, Hardswish, Hardtanh,  # noqa: F401
                          LogSigmoid, Mish, PReLU, ReLU6, Softmin, Softsign, Tanhshrink)
-from .conv import (AdaptiveAvgPool2d, AvgPool2d, Conv2d, ConvTranspose2d,  # noqa: F401
-                   MaxPool2d, Upsample)
+from .conv import (AdaptiveAvgPool2d, AvgPool2d, Conv2d, ConvTranspose2d, Fold,  # noqa: F401
+                   MaxPool2d, Unfold, Upsample)
 from .distance import CosineSimilarity, PairwiseDistance  # noqa: F401
 from .layers import (ELU, GELU, Dropout, Dropout2d, Embedding, Flatten,  # noqa: F401
                      Identity, LeakyReLU, Linear, LogSoftmax, ReLU, Sigmoid, SiLU, Softmax,

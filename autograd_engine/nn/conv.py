@@ -9,6 +9,7 @@ import numpy as np
 
 from ..ops.conv import IntPair, _pair, conv2d, conv_transpose2d, max_pool2d
 from ..ops.interpolate import interpolate
+from ..ops.fold import fold, unfold
 from ..ops.pool import adaptive_avg_pool2d, avg_pool2d
 from ..tensor import Tensor
 from . import init
@@ -224,3 +225,40 @@ class Upsample(Module):
         else:
             info = f"size={self.size!r}"
         return info + f", mode={self.mode!r}"
+
+
+class Unfold(Module):
+    """Sliding blocks of an image as columns (``F.unfold``)."""
+
+    def __init__(self, kernel_size: IntPair, dilation: IntPair = 1, padding: IntPair = 0,
+                 stride: IntPair = 1) -> None:
+        super().__init__()
+        self.kernel_size, self.dilation, self.padding, self.stride = (kernel_size, dilation,
+                                                                      padding, stride)
+
+    def forward(self, input: Tensor) -> Tensor:
+        return unfold(input, self.kernel_size, self.dilation, self.padding, self.stride)
+
+    def extra_repr(self) -> str:
+        return (f"kernel_size={self.kernel_size}, dilation={self.dilation}, "
+                f"padding={self.padding}, stride={self.stride}")
+
+
+class Fold(Module):
+    """Columns summed back into images of ``output_size`` (``F.fold``)."""
+
+    def __init__(self, output_size: IntPair, kernel_size: IntPair, dilation: IntPair = 1,
+                 padding: IntPair = 0, stride: IntPair = 1) -> None:
+        super().__init__()
+        self.output_size = output_size
+        self.kernel_size, self.dilation, self.padding, self.stride = (kernel_size, dilation,
+                                                                      padding, stride)
+
+    def forward(self, input: Tensor) -> Tensor:
+        return fold(input, self.output_size, self.kernel_size, self.dilation, self.padding,
+                    self.stride)
+
+    def extra_repr(self) -> str:
+        return (f"output_size={self.output_size}, kernel_size={self.kernel_size}, "
+                f"dilation={self.dilation}, padding={self.padding}, stride={self.stride}")
+

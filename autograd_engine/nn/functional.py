@@ -10,6 +10,7 @@ from ..ops.composed_activation import (celu, glu, hardsigmoid, hardswish, hardta
                                        logsigmoid, mish, prelu, relu6, selu, softmin,
                                        softsign, tanhshrink)
 from ..ops.conv import conv2d, conv_transpose2d, max_pool2d
+from ..ops.fold import fold, unfold
 from ..ops.interpolate import interpolate
 from ..ops.loss import (binary_cross_entropy, binary_cross_entropy_with_logits, cross_entropy,
                         huber_loss, kl_div, l1_loss, mse_loss, nll_loss, smooth_l1_loss)
@@ -20,7 +21,7 @@ from ..ops.pool import adaptive_avg_pool2d, avg_pool2d
 from ..ops.shape import pad
 from ..tensor import Tensor
 
-__all__ = ["relu", "leaky_relu", "sigmoid", "tanh", "gelu", "silu", "softplus", "elu",
+__all__ = ["unfold", "fold", "relu", "leaky_relu", "sigmoid", "tanh", "gelu", "silu", "softplus", "elu",
            "hardtanh", "relu6", "hardsigmoid", "hardswish", "mish", "softsign", "logsigmoid",
            "glu", "prelu", "selu", "celu", "softmin", "tanhshrink", "softmax", "log_softmax", "cross_entropy", "nll_loss", "mse_loss", "l1_loss",
            "smooth_l1_loss", "huber_loss", "kl_div", "binary_cross_entropy",

@@ -60,6 +60,17 @@ CASES = {
              label="two dims"),
         Case(lambda x: F.layer_norm(x, (5,)), lambda: (rand(5, seed=42),), label="1-d, no affine"),
     ],
+    "Unfold": [
+        Case(lambda x: F.unfold(x, (2, 3), padding=1, stride=(2, 1)),
+             lambda: (rand(2, 2, 4, 5, seed=43),), label="padded, strided"),
+        Case(lambda x: F.unfold(x, 2, dilation=2), lambda: (rand(1, 5, 5, seed=44),),
+             label="unbatched, dilated"),
+    ],
+    "Fold": [
+        Case(lambda c: F.fold(c, (4, 5), (2, 3), padding=1, stride=(2, 1)),
+             lambda: (rand(2, 12, 15, seed=45),), label="padded, strided"),
+        Case(lambda c: F.fold(c, 4, 2), lambda: (rand(8, 9, seed=46),), label="unbatched"),
+    ],
 }
 
 COVERED = {"MaxPool2dBackward": "MaxPool2d"}
