@@ -5,6 +5,8 @@ from .creation import (arange, as_tensor, bool, double, empty, empty_like, eye, 
                        float32, float64, from_numpy, full, full_like, half, int32, int64,
                        linspace, long, ones, ones_like, rand, rand_like, randint, randint_like,
                        randn, randn_like, tensor, zeros, zeros_like)
+from . import cuda  # noqa: F401
+from .devices import device  # noqa: F401
 from .grad_mode import enable_grad, is_grad_enabled, no_grad, set_grad_enabled
 from .ops.activation import log_softmax, relu, sigmoid, softmax, tanh
 from .ops.elementwise import (abs, add, clamp, clone, cos, div, eq, exp, ge, gt, le, log,

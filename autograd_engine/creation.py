@@ -1,4 +1,5 @@
-"""Making tensors: ``tensor``, ``from_numpy`` and the factories."""
+"""Making tensors: ``tensor``, ``from_numpy`` and the factories (which take PyTorch's
+``device=`` keyword; the CPU is the only device)."""
 from __future__ import annotations
 
 import builtins
@@ -6,6 +7,7 @@ from typing import Any, Optional
 
 import numpy as np
 
+from .devices import accepts_device
 from .ops._util import shape_args
 from .random import generator
 from .tensor import Tensor
@@ -55,11 +57,13 @@ def _array_from(data: Any, op: str, dtype: Any = None) -> np.ndarray:
     return array
 
 
+@accepts_device
 def tensor(data: Any, dtype: Any = None, requires_grad: bool = False) -> Tensor:
     """A new tensor (a copy) from a scalar, nested lists, an array or a Tensor."""
     return _finish(_array_from(data, "tensor", dtype), requires_grad, "tensor")
 
 
+@accepts_device
 def as_tensor(data: Any, dtype: Any = None) -> Tensor:
     if isinstance(data, Tensor) and (dtype is None or data.dtype == dtype):
         return data
@@ -84,18 +88,22 @@ def _factory(shape: tuple, dtype: Any, requires_grad: bool, fill: Any, op: str) 
     return _finish(fill(size, np.dtype(dtype or np.float32)), requires_grad, op)
 
 
+@accepts_device
 def zeros(*size: Any, dtype: Any = None, requires_grad: bool = False) -> Tensor:
     return _factory(size, dtype, requires_grad, np.zeros, "zeros")
 
 
+@accepts_device
 def ones(*size: Any, dtype: Any = None, requires_grad: bool = False) -> Tensor:
     return _factory(size, dtype, requires_grad, np.ones, "ones")
 
 
+@accepts_device
 def empty(*size: Any, dtype: Any = None, requires_grad: bool = False) -> Tensor:
     return _factory(size, dtype, requires_grad, np.empty, "empty")
 
 
+@accepts_device
 def full(size: Any, fill_value: Any, dtype: Any = None, requires_grad: bool = False) -> Tensor:
     if dtype is None:
         dtype = _array_from(fill_value, "full").dtype
@@ -103,23 +111,28 @@ def full(size: Any, fill_value: Any, dtype: Any = None, requires_grad: bool = Fa
                     lambda s, d: np.full(s, fill_value, d), "full")
 
 
+@accepts_device
 def zeros_like(t: Tensor, dtype: Any = None, requires_grad: bool = False) -> Tensor:
     return zeros(t.shape, dtype=dtype or t.dtype, requires_grad=requires_grad)
 
 
+@accepts_device
 def ones_like(t: Tensor, dtype: Any = None, requires_grad: bool = False) -> Tensor:
     return ones(t.shape, dtype=dtype or t.dtype, requires_grad=requires_grad)
 
 
+@accepts_device
 def full_like(t: Tensor, fill_value: Any, dtype: Any = None,
               requires_grad: bool = False) -> Tensor:
     return full(t.shape, fill_value, dtype=dtype or t.dtype, requires_grad=requires_grad)
 
 
+@accepts_device
 def empty_like(t: Tensor, dtype: Any = None, requires_grad: bool = False) -> Tensor:
     return empty(t.shape, dtype=dtype or t.dtype, requires_grad=requires_grad)
 
 
+@accepts_device
 def arange(start: Any, end: Any = None, step: Any = 1, dtype: Any = None,
            requires_grad: bool = False) -> Tensor:
     """int64 when all bounds are ints, else float32 (PyTorch's rule)."""
@@ -133,6 +146,7 @@ def arange(start: Any, end: Any = None, step: Any = 1, dtype: Any = None,
     return _finish(np.arange(start, end, step).astype(dtype), requires_grad, "arange")
 
 
+@accepts_device
 def linspace(start: float, end: float, steps: int, dtype: Any = None,
              requires_grad: bool = False) -> Tensor:
     if steps < 0:
@@ -141,23 +155,27 @@ def linspace(start: float, end: float, steps: int, dtype: Any = None,
     return _finish(array, requires_grad, "linspace")
 
 
+@accepts_device
 def eye(n: int, m: Optional[int] = None, dtype: Any = None,
         requires_grad: bool = False) -> Tensor:
     return _finish(np.eye(n, m, dtype=dtype or np.float32), requires_grad, "eye")
 
 
+@accepts_device
 def rand(*size: Any, dtype: Any = None, requires_grad: bool = False) -> Tensor:
     """Uniform on [0, 1)."""
     return _factory(size, dtype, requires_grad,
                     lambda s, d: generator().random(s).astype(d), "rand")
 
 
+@accepts_device
 def randn(*size: Any, dtype: Any = None, requires_grad: bool = False) -> Tensor:
     """Standard normal."""
     return _factory(size, dtype, requires_grad,
                     lambda s, d: generator().standard_normal(s).astype(d), "randn")
 
 
+@accepts_device
 def randint(low: int, high: Optional[int] = None, size: Any = (), dtype: Any = None,
             requires_grad: bool = False) -> Tensor:
     """Integers in [low, high) (``randint(high, size)`` also accepted)."""
@@ -169,16 +187,19 @@ def randint(low: int, high: Optional[int] = None, size: Any = (), dtype: Any = N
                     lambda s, d: generator().integers(low, high, s).astype(d), "randint")
 
 
+@accepts_device
 def rand_like(t: Tensor, dtype: Any = None, requires_grad: bool = False) -> Tensor:
     """Uniform [0, 1) values of ``t``'s shape (and dtype unless given)."""
     return rand(t.shape, dtype=dtype or t.dtype, requires_grad=requires_grad)
 
 
+@accepts_device
 def randn_like(t: Tensor, dtype: Any = None, requires_grad: bool = False) -> Tensor:
     """Standard normal values of ``t``'s shape (and dtype unless given)."""
     return randn(t.shape, dtype=dtype or t.dtype, requires_grad=requires_grad)
 
 
+@accepts_device
 def randint_like(t: Tensor, low: int, high: Optional[int] = None, dtype: Any = None,
                  requires_grad: bool = False) -> Tensor:
     """Integers in [low, high) of ``t``'s shape (``randint_like(t, high)`` also accepted)."""

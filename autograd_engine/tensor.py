@@ -157,8 +157,45 @@ class Tensor:
             extra += ", requires_grad=True"
         return f"tensor({body}{extra})"
 
-    def to(self, dtype: Any) -> "Tensor":
-        return _elementwise.cast(self, dtype)
+    def to(self, *args: Any, dtype: Any = None, device: Any = None, copy: bool = False,
+           non_blocking: bool = False) -> "Tensor":
+        """Cast (``to(dtype)``, ``to(other_tensor)``); devices other than the CPU raise
+        (``to("cpu")``, ``to(device, dtype)`` as PyTorch)."""
+        for arg in args:
+            if isinstance(arg, Tensor):
+                dtype = arg.dtype
+            elif _devices.is_device(arg):
+                device = arg
+            elif arg is not None:
+                dtype = arg
+        _devices.check_cpu(device, "Tensor.to")
+        out = self if dtype is None else _elementwise.cast(self, dtype)
+        return out.clone() if copy and out is self else out
+
+    @property
+    def device(self) -> "_devices.device":
+        return _devices.CPU
+
+    is_cuda = False
+
+    def cpu(self) -> "Tensor":
+        return self
+
+    def cuda(self, device: Any = None, non_blocking: bool = False) -> "Tensor":
+        _devices.check_cpu("cuda", "Tensor.cuda")
+        return self
+
+    def half(self) -> "Tensor":
+        return self.to(np.float16)
+
+    def type(self, dtype: Any = None) -> Any:
+        """The type name (``autograd_engine.FloatTensor``, ...) or, given a dtype, a cast."""
+        if dtype is not None:
+            return self.to(dtype)
+        names = {"float32": "Float", "float64": "Double", "float16": "Half", "int64": "Long",
+                 "int32": "Int", "bool": "Bool", "int16": "Short", "int8": "Char",
+                 "uint8": "Byte"}
+        return f"autograd_engine.{names.get(self.dtype.name, self.dtype.name)}Tensor"
 
     def float(self) -> "Tensor":
         return self.to(np.float32)
@@ -744,6 +781,7 @@ class Tensor:
         return self.new_zeros(*size, dtype=dtype, requires_grad=requires_grad)
 
 
+from . import devices as _devices  # noqa: E402
 from . import engine as _engine  # noqa: E402  (ops import Tensor, so they come after it)
 from .ops import _util  # noqa: E402
 from .ops import activation as _activation  # noqa: E402

@@ -13,6 +13,7 @@ from typing import Any, Callable, Iterator, Mapping, Optional
 import numpy as np
 
 from ..custom import Function
+from ..devices import check_cpu, is_device
 from ..grad_mode import no_grad
 from ..tensor import Tensor
 
@@ -379,11 +380,16 @@ class Module:
 
     # -- dtype conversion ----------------------------------------------------------------
     def to(self, *args: Any, **kwargs: Any) -> "Module":
-        """Cast floating point parameters and buffers in place (devices are ignored: CPU)."""
-        dtype = kwargs.get("dtype")
+        """Cast floating point parameters and buffers in place; the CPU is the only device."""
+        dtype, device = kwargs.get("dtype"), kwargs.get("device")
         for a in args:
-            if not isinstance(a, str) and a is not None:
+            if isinstance(a, Tensor):
+                dtype = a.dtype
+            elif is_device(a):
+                device = a
+            elif a is not None:
                 dtype = a
+        check_cpu(device, "Module.to")
         if dtype is None:
             return self
         dtype = np.dtype(dtype)
@@ -402,6 +408,10 @@ class Module:
         return self._cast(np.dtype(np.float16))
 
     def cpu(self) -> "Module":
+        return self
+
+    def cuda(self, device: Any = None) -> "Module":
+        check_cpu("cuda", "Module.cuda")
         return self
 
     def _cast(self, dtype: np.dtype) -> "Module":
