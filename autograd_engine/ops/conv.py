@@ -74,30 +74,38 @@ def _conv_padding(padding: Any, kernel: tuple, dilation: tuple, stride: tuple) -
     return totals[0] // 2, totals[1] // 2
 
 
-def _check_conv(x: Tensor, weight: Tensor, bias: Optional[Tensor], geometry: Geometry) -> None:
-    """PyTorch's conv2d argument checks and messages."""
-    _check_float("conv2d", x)
+def _check_weight_and_geometry(op: str, x: Tensor, weight: Tensor, geometry: Geometry,
+                               channels: str, dilation_error: str) -> None:
+    """Checks conv2d and conv_transpose2d share (weight rank and dtype, stride, padding,
+    dilation, groups dividing dim 0 of the weight), in PyTorch's words; ``channels`` names the
+    weight's first two dims."""
+    _check_float(op, x)
     if weight.ndim != 4:
-        raise RuntimeError(f"conv2d: expected weight to be 4-dimensional (out_channels, "
-                           f"in_channels / groups, kH, kW), but got weight of size "
-                           f"{list(weight.shape)}")
+        raise RuntimeError(f"{op}: expected weight to be 4-dimensional ({channels} / groups, "
+                           f"kH, kW), but got weight of size {list(weight.shape)}")
     if x.dtype != weight.dtype:
-        raise RuntimeError(f"conv2d: Input type ({x.dtype}) and weight type ({weight.dtype}) "
+        raise RuntimeError(f"{op}: Input type ({x.dtype}) and weight type ({weight.dtype}) "
                            "should be the same")
     if any(s <= 0 for s in geometry.stride):
-        raise RuntimeError("conv2d: non-positive stride is not supported")
+        raise RuntimeError(f"{op}: non-positive stride is not supported")
     if any(p < 0 for p in geometry.padding):
-        raise RuntimeError("conv2d: negative padding is not supported")
+        raise RuntimeError(f"{op}: negative padding is not supported")
     if any(d <= 0 for d in geometry.dilation):
-        raise RuntimeError("conv2d: non-positive dilation is not supported")
+        raise RuntimeError(f"{op}: {dilation_error}")
     groups = geometry.groups
-    if not isinstance(groups, (int, np.integer)) or groups <= 0:
-        raise RuntimeError(f"conv2d: non-positive groups is not supported, got {groups!r}")
-    out_channels = weight.shape[0]
-    if out_channels % groups:
-        raise RuntimeError(f"conv2d: Given groups={groups}, expected weight to be divisible "
+    if not isinstance(groups, (int, np.integer)) or isinstance(groups, bool) or groups <= 0:
+        raise RuntimeError(f"{op}: non-positive groups is not supported, got {groups!r}")
+    if weight.shape[0] % groups:
+        raise RuntimeError(f"{op}: Given groups={groups}, expected weight to be divisible "
                            f"by {groups} at dimension 0, but got weight of size "
                            f"{list(weight.shape)} instead")
+
+
+def _check_conv(x: Tensor, weight: Tensor, bias: Optional[Tensor], geometry: Geometry) -> None:
+    """PyTorch's conv2d argument checks and messages."""
+    _check_weight_and_geometry("conv2d", x, weight, geometry, "out_channels, in_channels",
+                               "non-positive dilation is not supported")
+    groups, out_channels = geometry.groups, weight.shape[0]
     if x.shape[1] != weight.shape[1] * groups:
         raise RuntimeError(f"conv2d: Given groups={groups}, weight of size "
                            f"{list(weight.shape)}, expected input{list(x.shape)} to have "
@@ -350,22 +358,10 @@ def _check_conv_transpose(x: Tensor, weight: Tensor, bias: Optional[Tensor],
                           geometry: Geometry, output_padding: tuple) -> tuple:
     """PyTorch's conv_transpose2d argument checks and messages; the output spatial size."""
     op = "conv_transpose2d"
-    _check_float(op, x)
-    if weight.ndim != 4:
-        raise RuntimeError(f"{op}: expected weight to be 4-dimensional (in_channels, "
-                           f"out_channels / groups, kH, kW), but got weight of size "
-                           f"{list(weight.shape)}")
-    if x.dtype != weight.dtype:
-        raise RuntimeError(f"{op}: Input type ({x.dtype}) and weight type ({weight.dtype}) "
-                           "should be the same")
     stride, padding, dilation, groups = geometry
-    if any(s <= 0 for s in stride):
-        raise RuntimeError(f"{op}: non-positive stride is not supported")
-    if any(p < 0 for p in padding):
-        raise RuntimeError(f"{op}: negative padding is not supported")
-    if any(d <= 0 for d in dilation):
-        raise RuntimeError(f"{op}: dilation should be greater than zero, but got "
-                           f"dilation_height: {dilation[0]}, dilation_width: {dilation[1]}")
+    _check_weight_and_geometry(op, x, weight, geometry, "in_channels, out_channels",
+                               f"dilation should be greater than zero, but got dilation_height:"
+                               f" {dilation[0]}, dilation_width: {dilation[1]}")
     if any(p < 0 for p in output_padding):
         raise RuntimeError(f"{op}: negative output_padding is not supported")
     if any(p >= s and p >= d for p, s, d in zip(output_padding, stride, dilation)):
@@ -374,12 +370,6 @@ def _check_conv_transpose(x: Tensor, weight: Tensor, bias: Optional[Tensor],
             f"output_padding_height: {output_padding[0]} output_padding_width: "
             f"{output_padding[1]} stride_height: {stride[0]} stride_width: {stride[1]} "
             f"dilation_height: {dilation[0]} dilation_width: {dilation[1]}")
-    if not isinstance(groups, (int, np.integer)) or isinstance(groups, bool) or groups <= 0:
-        raise RuntimeError(f"{op}: non-positive groups is not supported, got {groups!r}")
-    if weight.shape[0] % groups:
-        raise RuntimeError(f"{op}: Given groups={groups}, expected weight to be divisible "
-                           f"by {groups} at dimension 0, but got weight of size "
-                           f"{list(weight.shape)} instead")
     if x.shape[1] != weight.shape[0]:
         raise RuntimeError(f"{op}: Given transposed=1, weight of size {list(weight.shape)}, "
                            f"expected input{list(x.shape)} to have {weight.shape[0]} "
