@@ -47,7 +47,7 @@ class Hardswish(Function):
     def forward(ctx, x):
         require_float("hardswish", x)
         ctx.save_for_backward(x)
-        return x * np.clip(x + 3.0, 0.0, 6.0).astype(x.dtype) / x.dtype.type(6.0)
+        return x * np.clip(x + 3.0, 0.0, 6.0).astype(x.dtype, copy=False) / x.dtype.type(6.0)
 
     @staticmethod
     def backward(ctx, g):

@@ -9,8 +9,7 @@ import numpy as np
 
 from ..tensor import Tensor
 from ._util import normalize_dim
-from .einsum import einsum
-from .shape import cat, repeat
+from .shape import cat, pad, repeat
 
 
 def tile(a: Tensor, dims: Any) -> Tensor:
@@ -61,12 +60,10 @@ def meshgrid(*tensors: Any, indexing: str = "ij") -> tuple:
 def diag(a: Tensor, diagonal: int = 0) -> Tensor:
     """A 1-D tensor as the ``diagonal``-th diagonal of a square matrix, or a 2-D tensor's
     ``diagonal``-th diagonal as a 1-D tensor."""
-    if a.ndim == 1:
-        n = a.shape[0]
-        size = n + abs(diagonal)
-        rows = np.eye(n, size, max(-diagonal, 0), dtype=a.dtype)  # row i -> i (+ shift)
-        cols = np.eye(n, size, max(diagonal, 0), dtype=a.dtype)
-        return einsum("i,ia,ib->ab", a, Tensor(rows), Tensor(cols))
+    if a.ndim == 1:  # the square diag(a), padded so that it lands on the shifted diagonal
+        square = a.unsqueeze(1) * Tensor(np.eye(a.shape[0], dtype=a.dtype))
+        above, below = max(diagonal, 0), max(-diagonal, 0)
+        return pad(square, (above, below, below, above))
     if a.ndim != 2:
         raise RuntimeError(f"diag(): Supports 1D or 2D tensors. Got {a.ndim}D")
     rows, cols = a.shape
