@@ -163,3 +163,15 @@ def test_multihead_attention_matches_torch():
         for (name, p), (_, tp) in zip(ours.named_parameters(), theirs.named_parameters()):
             np.testing.assert_allclose(p.grad.numpy(), tp.grad.numpy(), rtol=1e-9, atol=1e-12,
                                        err_msg=name)
+
+
+def test_self_attention_projects_in_one_product_with_the_same_result():
+    ae.manual_seed(1)
+    mha = nn.MultiheadAttention(8, 2, dtype=ae.float64)
+    with ae.no_grad():
+        mha.in_proj_bias.copy_(ae.randn(24, dtype=ae.float64))
+    x = RNG.standard_normal((4, 3, 8))
+    out, weights = mha(*(ae.tensor(x),) * 3)  # one tensor as query, key and value
+    ref_out, ref_weights = _reference_mha(mha, x, x, x)
+    np.testing.assert_allclose(out.detach().numpy(), ref_out, rtol=1e-12, atol=1e-13)
+    np.testing.assert_allclose(weights.detach().numpy(), ref_weights, rtol=1e-12, atol=1e-14)

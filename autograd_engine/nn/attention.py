@@ -74,6 +74,9 @@ class MultiheadAttention(Module):
                 init.xavier_normal_(extra)
 
     def _projections(self, query: Tensor, key: Tensor, value: Tensor) -> tuple:
+        """q, k, v; self-attention with the packed weight is one GEMM."""
+        if self._qkv_same_embed_dim and query is key and key is value:
+            return F.linear(query, self.in_proj_weight, self.in_proj_bias).chunk(3, -1)
         e = self.embed_dim
         b = self.in_proj_bias
         biases = (None, None, None) if b is None else (b[:e], b[e:2 * e], b[2 * e:])
