@@ -6,6 +6,7 @@ and cast to its dtype here, once, for built-in and custom ops alike.
 """
 from __future__ import annotations
 
+import sys
 from typing import Any, Optional, Sequence
 
 import numpy as np
@@ -276,9 +277,9 @@ def _run_leaf_hooks(leaf: Tensor, g: Tensor) -> Tensor:
 def _accumulate_grad(leaf: Tensor, g: Tensor, create_graph: bool, given: set) -> None:
     """``leaf.grad += g`` (out of place).
 
-    A first gradient is stored without a copy when its buffer is fresh; views and buffers
-    already handed to another leaf (or the caller's root gradient) are copied, so an
-    in-place write to one ``.grad`` can never change another.
+    A first gradient is stored without a copy when its buffer is fresh (PyTorch steals it
+    too); buffers that something else may see are copied, so an in-place write to one
+    ``.grad`` can never change another tensor.
     """
     if create_graph:
         leaf.grad = g if leaf.grad is None else leaf.grad + g
@@ -287,10 +288,24 @@ def _accumulate_grad(leaf: Tensor, g: Tensor, create_graph: bool, given: set) ->
     if leaf.grad is not None:
         leaf.grad = Tensor(leaf.grad.data + array)
         return
-    if not array.flags.owndata or not array.flags.writeable or id(array) in given:
+    if not _is_fresh(array) or id(array) in given:
         array = array.copy()
     given.add(id(array))
     leaf.grad = Tensor(array)
+
+
+def _is_fresh(array: np.ndarray) -> bool:
+    """Whether only ``array`` reaches its buffer: it owns its data, or it is a C-contiguous
+    view of a whole buffer that nothing else references (e.g. a backward's
+    ``fresh.reshape(shape)``), which would otherwise cost a copy per leaf and step."""
+    if not array.flags.writeable:
+        return False
+    if array.flags.owndata:
+        return True
+    base = array.base
+    # references to base: array.base, the local name and getrefcount's argument
+    return (type(base) is np.ndarray and base.flags.owndata and base.size == array.size
+            and array.flags.c_contiguous and sys.getrefcount(base) <= 3)
 
 
 def _check_count(node: Node, grads: Any) -> tuple:

@@ -50,6 +50,49 @@ def test_root_gradient_is_copied_into_a_leaf_grad():
     np.testing.assert_allclose(x.grad.data, [5.0, 6.0])
 
 
+class _ReshapeOfFresh(ae.autograd.Function):
+    """Identity whose backward returns a reshaped view of a fresh buffer (optionally kept)."""
+    kept = []
+
+    @staticmethod
+    def forward(ctx, x, keep):
+        ctx.keep = keep
+        return x.clone()
+
+    @staticmethod
+    def backward(ctx, g):
+        fresh = g.data.reshape(-1) * 1.0
+        if ctx.keep:
+            _ReshapeOfFresh.kept.append(fresh)
+        return ae.from_numpy(fresh.reshape(g.shape)), None
+
+
+def test_a_fresh_gradient_view_is_stored_without_a_copy():
+    x = leaf(np.ones((2, 3)))
+    _ReshapeOfFresh.apply(x, False).backward(ae.ones(2, 3, dtype=ae.float64))
+    base = x.grad.data.base
+    assert base is not None and base.flags.owndata  # the view itself, not a copy
+    np.testing.assert_allclose(x.grad.data, np.ones((2, 3)))
+
+
+def test_a_gradient_view_of_a_buffer_held_elsewhere_is_copied():
+    x = leaf(np.ones((2, 3)))
+    _ReshapeOfFresh.kept.clear()
+    _ReshapeOfFresh.apply(x, True).backward(ae.ones(2, 3, dtype=ae.float64))
+    (held,) = _ReshapeOfFresh.kept
+    assert not np.shares_memory(x.grad.data, held)
+    held[:] = 7.0
+    np.testing.assert_allclose(x.grad.data, np.ones((2, 3)))
+
+
+def test_a_root_gradient_view_is_copied_into_a_leaf_grad():
+    x = leaf(np.ones((2, 3)))
+    g = ae.from_numpy(np.arange(6.0).reshape(2, 3))  # a view whose base only g reaches
+    (x * 1.0).backward(g)
+    g.mul_(0)
+    np.testing.assert_allclose(x.grad.data, np.arange(6.0).reshape(2, 3))
+
+
 def test_non_scalar_backward_needs_gradient():
     x = leaf([1.0, 2.0])
     with pytest.raises(RuntimeError, match="grad can be implicitly created only for scalar"):
