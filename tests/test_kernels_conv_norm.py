@@ -49,6 +49,24 @@ def test_col2im_is_the_adjoint_of_im2col():
     assert np.isclose((cols * c).sum(), (x * conv.col2im(c, x.shape, *geometry, out)).sum())
 
 
+@pytest.mark.parametrize("size,kernel,stride,padding,dilation", GEOMETRIES)
+def test_col2im_ignores_the_padding_entries_even_when_not_finite(size, kernel, stride,
+                                                                 padding, dilation):
+    """The gradient at padding positions is dropped, never added anywhere (PyTorch), so an
+    inf there cannot leak into a pixel (the same-width path skips them by a select)."""
+    x = np.ones((1, 2) + size)
+    out = _out(size, kernel, stride, padding, dilation)
+    cols = np.random.default_rng(4).standard_normal(
+        conv.im2col(x, kernel, stride, padding, dilation, out).shape)
+    padding_entries = conv.im2col(x, kernel, stride, padding, dilation, out) == 0
+    cols[padding_entries] = np.inf
+    back = conv.col2im(cols, x.shape, kernel, stride, padding, dilation, out)
+    assert np.isfinite(back).all()
+    cols[padding_entries] = 0.0
+    np.testing.assert_allclose(back, reference.col2im(cols, x.shape, kernel, stride, padding,
+                                                      dilation, out), rtol=1e-12)
+
+
 @pytest.mark.parametrize("dtype", [np.float32, np.float64])
 @pytest.mark.parametrize("size,kernel,stride,padding,dilation", GEOMETRIES[:4])
 def test_max_pool2d_matches_reference(size, kernel, stride, padding, dilation, dtype):
