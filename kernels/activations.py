@@ -432,7 +432,7 @@ def _elu_bwd(x, g, out, alpha):
         out[i] = g[i] * alpha * _exp(x[i]) if x[i] <= 0 else g[i]
 
 
-_KERNELS = {loop.__name__[1:]: SplitKernel(loop) for loop in (
+_KERNELS = {loop.__name__[1:]: SplitKernel(loop, full_width=True) for loop in (
     _relu_fwd, _relu_bwd, _leaky_relu_fwd, _leaky_relu_bwd, _sigmoid_fwd, _sigmoid_bwd,
     _tanh_bwd, _gelu_fwd, _gelu_bwd, _gelu_tanh_fwd, _gelu_tanh_bwd, _silu_fwd,
     _silu_bwd, _softplus_fwd, _softplus_bwd, _elu_fwd, _elu_bwd)}

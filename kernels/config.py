@@ -22,7 +22,10 @@ from __future__ import annotations
 import os
 import sys
 
+import llvmlite.binding as llvm
 import numba
+from numba.core import config as numba_config
+from numba.core.compiler_lock import global_compiler_lock
 
 
 def _env_int(name: str, default: int) -> int:
@@ -49,3 +52,55 @@ def jit(**options):
     options.setdefault("cache", CACHE)
     options.setdefault("nogil", True)
     return numba.njit(**options)
+
+
+def _wide_vector_bits() -> int:
+    """512 on an AVX-512 host, else 0 (LLVM's own choice). Numba targets the host unless
+    ``NUMBA_CPU_NAME``/``NUMBA_CPU_FEATURES`` say otherwise, and then we leave it alone."""
+    if numba_config.CPU_NAME or numba_config.CPU_FEATURES or numba_config.DISABLE_JIT:
+        return 0
+    try:
+        return 512 if llvm.get_host_cpu_features().get("avx512f") else 0
+    except RuntimeError:  # features unknown on this platform
+        return 0
+
+
+_WIDE_VECTOR_BITS = _wide_vector_bits()
+
+
+def _lanes(signature: tuple, bits: int) -> int:
+    """Vector lanes of ``bits`` when ``signature``'s first float array is float32, else 0.
+
+    float64 is left to LLVM: forcing a width there measured no steadier gain, and LLVM
+    prints a remark to stderr for each forced loop it cannot vectorise (libm calls)."""
+    for arg in signature:
+        dtype = getattr(arg, "dtype", None)
+        if isinstance(dtype, numba.types.Float):
+            return bits // 32 if dtype == numba.types.float32 else 0
+    return 0
+
+
+def full_width(dispatcher: numba.core.registry.CPUDispatcher):
+    """Make ``dispatcher`` compile its float32 loops with 512-bit vectors on AVX-512 CPUs.
+
+    LLVM stops at 256 bits there by default (a tuning choice for older CPUs' clock drop);
+    for compute-bound loops such as gelu or silu, 512 bits ran 1.25-1.4x faster here. The
+    LLVM option is process-wide, so it is set only while this dispatcher compiles, under
+    Numba's compiler lock, and reset after."""
+    if not _WIDE_VECTOR_BITS:
+        return dispatcher
+    compile_signature = dispatcher.compile
+
+    def compile(signature):
+        lanes = _lanes(signature, _WIDE_VECTOR_BITS)
+        if not lanes:
+            return compile_signature(signature)
+        with global_compiler_lock:
+            llvm.set_option("", f"-force-vector-width={lanes}")
+            try:
+                return compile_signature(signature)
+            finally:
+                llvm.set_option("", "-force-vector-width=0")
+
+    dispatcher.compile = compile
+    return dispatcher

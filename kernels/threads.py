@@ -129,9 +129,11 @@ class SplitKernel:
     __slots__ = ("kernel", "shared", "accumulate")
 
     def __init__(self, loop: Callable, shared: Sequence[int] = (),
-                 accumulate: Sequence[int] = ()) -> None:
+                 accumulate: Sequence[int] = (), full_width: bool = False) -> None:
         # error_model="numpy": float division must not raise (it also blocks vectorisation).
         self.kernel = config.jit(error_model="numpy")(loop)
+        if full_width:  # compute-bound loops: 512-bit vectors on AVX-512 CPUs
+            config.full_width(self.kernel)
         self.shared = frozenset(shared)
         self.accumulate = frozenset(accumulate)
 
