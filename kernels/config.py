@@ -56,8 +56,11 @@ def jit(**options):
 
 def _wide_vector_bits() -> int:
     """512 on an AVX-512 host, else 0 (LLVM's own choice). Numba targets the host unless
-    ``NUMBA_CPU_NAME``/``NUMBA_CPU_FEATURES`` say otherwise, and then we leave it alone."""
-    if numba_config.CPU_NAME or numba_config.CPU_FEATURES or numba_config.DISABLE_JIT:
+    ``NUMBA_CPU_NAME``/``NUMBA_CPU_FEATURES`` say otherwise, and then we leave it alone; so
+    under its debug switches (no optimisation, or bounds checks, whose raising branches
+    keep loops scalar and would make LLVM report each forced loop it cannot vectorise)."""
+    if (numba_config.CPU_NAME or numba_config.CPU_FEATURES or numba_config.DISABLE_JIT
+            or numba_config.BOUNDSCHECK or numba_config.OPT == 0):
         return 0
     try:
         return 512 if llvm.get_host_cpu_features().get("avx512f") else 0
