@@ -55,10 +55,10 @@ def jit(**options):
 
 
 def _wide_vector_bits() -> int:
-    """512 on an AVX-512 host, else 0 (LLVM's own choice). Numba targets the host unless
-    ``NUMBA_CPU_NAME``/``NUMBA_CPU_FEATURES`` say otherwise, and then we leave it alone; so
-    under its debug switches (no optimisation, or bounds checks, whose raising branches
-    keep loops scalar and would make LLVM report each forced loop it cannot vectorise)."""
+    """512 on an AVX-512 host, else 0 (LLVM's own choice). Also 0 when
+    ``NUMBA_CPU_NAME``/``NUMBA_CPU_FEATURES`` choose another target, and under Numba's debug
+    switches (no optimisation; bounds checks, whose raising branches keep loops scalar and
+    would make LLVM report each forced loop it cannot vectorise)."""
     if (numba_config.CPU_NAME or numba_config.CPU_FEATURES or numba_config.DISABLE_JIT
             or numba_config.BOUNDSCHECK or numba_config.OPT == 0):
         return 0

@@ -6,9 +6,9 @@ caller multiplies by the weight matrix, and ``col2im`` is its adjoint, scatter-a
 columns back into an image (the gradient wrt the input). When the output is as wide as the
 image at stride 1 (a "same" convolution such as 3x3 with padding 1), each tap's column row
 is the image shifted by a constant: one long copy (im2col) or masked add (col2im) instead
-of a short one per output row (2.6x and 5x faster on a (64, 32, 16, 16) batch). A
-multi-threaded call gives each thread a run of images, so the scatter needs no atomics
-(one image runs on one thread).
+of a short one per output row (im2col 2.6x faster on a (64, 32, 16, 16) batch, col2im
+2-5x). A multi-threaded call gives each thread a run of images, so the scatter needs no
+atomics (one image runs on one thread).
 
 Max-pooling returns the values and, as PyTorch, the argmax as a flat index into the
 input's H * W plane; the first maximum in scan order wins ties and NaN propagates. The
