@@ -25,7 +25,7 @@ from .ops.shape import (cat, chunk, expand, flatten, movedim, narrow, pad, permu
 from .ops.structure import (allclose, diag, diff, isclose, meshgrid, nonzero, repeat_interleave,
                             tile, trace)
 from .random import manual_seed
-from . import diagnostics, nn, optim, utils
+from . import diagnostics, memory, nn, optim, utils
 from .serialization import load, save
 
 clip = clamp
@@ -33,3 +33,5 @@ moveaxis = movedim
 swapaxes = swapdims = transpose
 
 __version__ = "0.1.0"
+
+memory._keep_by_default()
