@@ -208,16 +208,17 @@ def _max_pool2x2_fwd(x, out, index):
 
 
 def _max_pool2d_bwd(g, index, out):
-    n_batch, channels, oh, ow = g.shape
-    width = out.shape[3]
+    """Flat planes: the index is already a flat position, and splitting it into a row and a
+    column (an integer division per element) made this 2x slower."""
+    n_batch, channels = g.shape[:2]
     for plane in range(n_batch * channels):
         n = plane // channels
         c = plane - n * channels
-        out[n, c] = 0.0
-        for y in range(oh):
-            for xo in range(ow):
-                k = index[n, c, y, xo]
-                out[n, c, k // width, k % width] += g[n, c, y, xo]
+        image = out[n, c].reshape(-1)
+        image[:] = 0.0
+        grads, where = g[n, c].reshape(-1), index[n, c].reshape(-1)
+        for i in range(grads.size):
+            image[where[i]] += grads[i]
 
 
 _KERNELS = {loop.__name__[1:]: SplitKernel(loop) for loop in (
