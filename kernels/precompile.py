@@ -23,7 +23,7 @@ from typing import Callable, Optional, Sequence
 
 import numpy as np
 
-from . import activations, config, conv, losses, matmul, norm, optim, scatter, softmax, stats
+from . import activations, config, conv, losses, matmul, norm, optim, rnn, scatter, softmax, stats
 
 DTYPES = (np.float32, np.float64)
 
@@ -96,6 +96,12 @@ def _scatter(dtype) -> None:
     scatter.scatter_add_rows(3, np.array([0, 2]), np.ones((2, 4), dtype))
 
 
+def _rnn(dtype) -> None:
+    c_prev = _grid(dtype, 2, 3)
+    _, _, act, tanh_c = rnn.lstm_cell_fwd(_grid(dtype, 2, 12), c_prev)
+    rnn.lstm_cell_bwd(act, tanh_c, c_prev, c_prev, c_prev)
+
+
 def _matmul(dtype) -> None:
     matmul._kernel(np.dtype(dtype))
 
@@ -103,7 +109,7 @@ def _matmul(dtype) -> None:
 # Largest first (cold compile seconds, measured): the pool hands them out in this order.
 MODULES: dict = {"matmul": _matmul, "activations": _activations, "optim": _optim,
                  "norm": _norm, "softmax": _softmax, "conv": _conv, "losses": _losses,
-                 "stats": _stats, "scatter": _scatter}
+                 "stats": _stats, "rnn": _rnn, "scatter": _scatter}
 
 
 def _compile_module(name: str) -> tuple:

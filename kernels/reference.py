@@ -451,3 +451,39 @@ def unit_moments(x, lo, hi):
     counts = np.array([sum(float(v) <= lo or float(v) >= hi for v in x[:, c, :].reshape(-1))
                        for c in range(x.shape[1])], np.int64)
     return total, squares, bad, counts
+
+
+# --- recurrent cells ------------------------------------------------------------------
+
+
+def lstm_cell_fwd(pre, c_prev):
+    """(h, c, activated gates, tanh(c)) of one LSTM step; gates i, f, g, o in pre's rows."""
+    n, hidden = c_prev.shape
+    h, c, tanh_c = (np.zeros_like(c_prev) for _ in range(3))
+    act = np.zeros_like(pre)
+    for r in range(n):
+        for j in range(hidden):
+            i, f, g, o = (float(pre[r, k * hidden + j]) for k in range(4))
+            i, f, g, o = 1 / (1 + _exp(-i)), 1 / (1 + _exp(-f)), math.tanh(g), 1 / (1 + _exp(-o))
+            cell = f * float(c_prev[r, j]) + i * g
+            for k, value in enumerate((i, f, g, o)):
+                act[r, k * hidden + j] = value
+            c[r, j], tanh_c[r, j], h[r, j] = cell, math.tanh(cell), o * math.tanh(cell)
+    return h, c, act, tanh_c
+
+
+def lstm_cell_bwd(act, tanh_c, c_prev, dh, dc):
+    """(d pre, d c_prev) of one LSTM step, by the chain rule element by element."""
+    n, hidden = c_prev.shape
+    dpre, dc_prev = np.zeros_like(act), np.zeros_like(c_prev)
+    for r in range(n):
+        for j in range(hidden):
+            i, f, g, o = (float(act[r, k * hidden + j]) for k in range(4))
+            t, d_h = float(tanh_c[r, j]), float(dh[r, j])
+            d_cell = float(dc[r, j]) + d_h * o * (1 - t * t)
+            grads = (d_cell * g * i * (1 - i), d_cell * float(c_prev[r, j]) * f * (1 - f),
+                     d_cell * i * (1 - g * g), d_h * t * o * (1 - o))
+            for k, value in enumerate(grads):
+                dpre[r, k * hidden + j] = value
+            dc_prev[r, j] = d_cell * f
+    return dpre, dc_prev

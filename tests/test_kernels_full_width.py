@@ -1,6 +1,6 @@
-"""512-bit vectors for the float32 activation loops (``config.full_width``): the forced width
-must vectorise every loop it is applied to (LLVM prints a remark to stderr for each forced
-loop it cannot vectorise), and must reach the machine code."""
+"""512-bit vectors for the float32 activation and LSTM-cell loops (``config.full_width``):
+the forced width must vectorise every loop it is applied to (LLVM prints a remark to stderr
+for each forced loop it cannot vectorise), and must reach the machine code."""
 from __future__ import annotations
 
 import os
@@ -21,13 +21,18 @@ for name, kernel in activations._KERNELS.items():
     args = (x, x) if name.endswith("bwd") else (x,)
     constants = {"leaky_relu": (0.1,), "softplus": (1.0, 20.0), "elu": (1.0,)}
     getattr(activations, name)(*args, *constants.get(name.rsplit("_", 1)[0], ()))
+from autograd_engine.kernels import rnn
+c_prev = np.linspace(-1, 1, 12, dtype=np.float32).reshape(3, 4)
+_, _, act, tanh_c = rnn.lstm_cell_fwd(np.linspace(-3, 3, 48, dtype=np.float32).reshape(3, 16),
+                                      c_prev)
+rnn.lstm_cell_bwd(act, tanh_c, c_prev, c_prev, c_prev)
 asm = next(iter(activations._KERNELS["gelu_fwd"].kernel.inspect_asm().values()))
 print("zmm" if re.search("zmm", asm) else "no zmm")
 """
 
 
 @pytest.mark.skipif(numba.config.DISABLE_JIT, reason="kernels run as Python")
-def test_forced_width_vectorises_every_float32_activation_loop():
+def test_forced_width_vectorises_every_float32_loop_it_is_applied_to():
     env = dict(os.environ, AUTOGRAD_ENGINE_NUMBA_CACHE="0")  # compile here, no cache load
     run = subprocess.run([sys.executable, "-c", _COMPILE_ALL], env=env, capture_output=True,
                          text=True, timeout=600)

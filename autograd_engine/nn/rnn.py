@@ -20,6 +20,7 @@ from typing import Any, Callable, NamedTuple, Optional, Sequence
 
 import numpy as np
 
+from ..ops.recurrent import lstm_cell
 from ..ops.shape import cat, stack, unbind
 from ..tensor import Tensor
 from . import functional as F
@@ -61,9 +62,7 @@ def _lstm_step(xw: Tensor, state: State, w: _Weights) -> State:
     """c' = f * c + i * g, h' = o * tanh(c') (then h' = W_hr h' with a projection), the gates
     i, f, o = sigmoid(.) and g = tanh(.) of W_ih x + b_ih + W_hh h + b_hh in that row order."""
     h, c = state
-    i, f, g, o = (xw + F.linear(h, w.w_hh, w.b_hh)).chunk(4, -1)
-    c = f.sigmoid() * c + i.sigmoid() * g.tanh()
-    h = o.sigmoid() * c.tanh()
+    h, c = lstm_cell(xw + F.linear(h, w.w_hh, w.b_hh), c)  # one fused op
     if w.w_hr is not None:
         h = F.linear(h, w.w_hr)
     return h, c

@@ -33,9 +33,12 @@ CASES = {
         Case(lambda a, b, c: ae.cat((a, b, c), dim=-1),
              lambda: (rand(2, 1), rand(2, 3, seed=1), rand(2, 2, seed=2)), label="3 inputs"),
         Case(lambda a: ae.cat([a, a * a], 1), lambda: (rand(2, 2),), label="same input"),
+    ],
+    "Stack": [
         Case(lambda a, b: ae.stack([a, b], 1), lambda: (rand(2, 3), rand(2, 3, seed=1)),
-             label="stack"),
-        Case(lambda a, b: ae.stack([a, b]), lambda: (rand(), rand(seed=1)), label="stack 0-d"),
+             label="dim 1"),
+        Case(lambda a, b: ae.stack([a, b]), lambda: (rand(), rand(seed=1)), label="0-d"),
+        Case(lambda a: ae.stack([a, a * a, a], -1), lambda: (rand(2, 2),), label="same input"),
     ],
     "Pad": [
         Case(lambda x: ae.pad(x, (1, 2)), lambda: (rand(2, 3),), label="last dim"),

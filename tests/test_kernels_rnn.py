@@ -1,0 +1,92 @@
+"""The fused LSTM cell kernels against their loop twins, and the lstm_cell op's gradients."""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+import autograd_engine as ae
+from autograd_engine.autograd import gradcheck, gradgradcheck
+from autograd_engine.kernels import reference, rnn
+from autograd_engine.ops.recurrent import lstm_cell
+
+TOLERANCE = {np.float32: dict(rtol=2e-5, atol=2e-6), np.float64: dict(rtol=1e-12, atol=1e-14)}
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("rows,hidden", [(1, 1), (3, 5), (7, 17), (0, 4)])
+def test_lstm_cell_kernels_match_reference(rows, hidden, dtype):
+    rng = np.random.default_rng(rows * 100 + hidden)
+    pre = (rng.standard_normal((rows, 4 * hidden)) * 3).astype(dtype)
+    c_prev, dh, dc = (rng.standard_normal((rows, hidden)).astype(dtype) for _ in range(3))
+    got = rnn.lstm_cell_fwd(pre, c_prev)
+    expected = reference.lstm_cell_fwd(pre, c_prev)
+    for a, b in zip(got, expected):
+        assert a.dtype == dtype
+        np.testing.assert_allclose(a, b, **TOLERANCE[dtype])
+    act, tanh_c = got[2], got[3]
+    for a, b in zip(rnn.lstm_cell_bwd(act, tanh_c, c_prev, dh, dc),
+                    reference.lstm_cell_bwd(act, tanh_c, c_prev, dh, dc)):
+        assert a.dtype == dtype
+        np.testing.assert_allclose(a, b, **TOLERANCE[dtype])
+
+
+def test_lstm_cell_kernels_take_non_contiguous_inputs_and_saturate_cleanly():
+    wide = np.array([[-800.0, 800.0, 50.0, -50.0, 1.0, -1.0, np.inf, -np.inf]]).repeat(2, 1)
+    pre = wide[:, ::2]  # every other column: a strided view
+    c_prev = np.array([[2.0, 9.0, -3.0]])[:, ::2]
+    assert not pre.flags.c_contiguous and not c_prev.flags.c_contiguous
+    h, c, act, tanh_c = rnn.lstm_cell_fwd(pre, c_prev)
+    expected = reference.lstm_cell_fwd(pre, c_prev)
+    for a, b in zip((h, c, act, tanh_c), expected):
+        np.testing.assert_allclose(a, b, rtol=1e-12)
+    assert np.isfinite(h).all()
+
+
+def test_lstm_cell_kernels_check_shapes_and_dtypes():
+    with pytest.raises(ValueError, match=r"lstm_cell_fwd: expected gates \(N, 4H\)"):
+        rnn.lstm_cell_fwd(np.zeros((2, 7)), np.zeros((2, 2)))
+    with pytest.raises(ValueError, match="one dtype"):
+        rnn.lstm_cell_fwd(np.zeros((2, 8)), np.zeros((2, 2), np.float32))
+    with pytest.raises(TypeError, match="lstm_cell_fwd"):
+        rnn.lstm_cell_fwd(np.zeros((2, 8), np.int64), np.zeros((2, 2), np.int64))
+    with pytest.raises(ValueError, match=r"lstm_cell_bwd: tanh\(c\), dh and dc must be"):
+        rnn.lstm_cell_bwd(np.zeros((2, 8)), np.zeros((2, 2)), np.zeros((2, 2)),
+                          np.zeros((2, 3)), np.zeros((2, 2)))
+
+
+def _inputs(*shape):
+    rng = np.random.default_rng(sum(shape))
+    hidden = shape[-1]
+    pre = ae.tensor(rng.standard_normal(shape[:-1] + (4 * hidden,)) * 2, dtype=ae.float64,
+                    requires_grad=True)
+    c_prev = ae.tensor(rng.standard_normal(shape), dtype=ae.float64, requires_grad=True)
+    return pre, c_prev
+
+
+@pytest.mark.parametrize("shape", [(3, 4), (2, 3, 2), (5,)])
+def test_lstm_cell_op_gradients_first_and_second_order(shape):
+    pre, c_prev = _inputs(*shape)
+    assert gradcheck(lambda p, c: lstm_cell(p, c), (pre, c_prev))
+    assert gradgradcheck(lambda p, c: lstm_cell(p, c), (pre, c_prev))
+
+
+def test_lstm_cell_op_matches_the_composed_formula_in_float16_and_float32():
+    for dtype in (ae.float16, ae.float32):
+        pre, c_prev = _inputs(3, 4)
+        p, c = pre.detach().to(dtype), c_prev.detach().to(dtype)
+        h_out, c_out = lstm_cell(p, c)
+        i, f, g, o = p.float().chunk(4, -1)
+        c_ref = f.sigmoid() * c.float() + i.sigmoid() * g.tanh()
+        h_ref = o.sigmoid() * c_ref.tanh()
+        assert h_out.dtype == dtype and c_out.dtype == dtype
+        tol = 1e-3 if dtype == ae.float16 else 1e-6
+        np.testing.assert_allclose(h_out.float().numpy(), h_ref.numpy(), rtol=tol, atol=tol)
+        np.testing.assert_allclose(c_out.float().numpy(), c_ref.numpy(), rtol=tol, atol=tol)
+
+
+def test_lstm_cell_op_gives_no_gradient_to_an_input_that_does_not_need_one():
+    pre, _ = _inputs(2, 3)
+    c_prev = ae.zeros(2, 3, dtype=ae.float64)
+    h, c = lstm_cell(pre, c_prev)
+    (h.sum() + c.sum()).backward()
+    assert pre.grad is not None and c_prev.grad is None
