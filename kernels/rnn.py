@@ -9,6 +9,8 @@ about 15 recorded ops forward and as many backward; fused, it is one of each.
 """
 from __future__ import annotations
 
+from typing import Optional
+
 import numpy as np
 
 from .activations import _exp, _float_array, _tanh
@@ -70,12 +72,20 @@ def _rows(name: str, pre: np.ndarray, c_prev: np.ndarray) -> tuple:
     return pre, c_prev
 
 
-def lstm_cell_fwd(pre: np.ndarray, c_prev: np.ndarray) -> tuple:
+def lstm_cell_fwd(pre: np.ndarray, c_prev: np.ndarray, out: Optional[tuple] = None) -> tuple:
     """(h, c, activated gates (N, 4H), tanh(c)) of one LSTM step from the gate
-    pre-activations ``pre`` (N, 4H) and the previous cell state ``c_prev`` (N, H)."""
+    pre-activations ``pre`` (N, 4H) and the previous cell state ``c_prev`` (N, H), written
+    into ``out`` (four C-contiguous arrays of those shapes and pre's dtype) when given."""
     pre, c_prev = _rows("lstm_cell_fwd", pre, c_prev)
-    h, c, tanh_c = (np.empty_like(c_prev) for _ in range(3))
-    act = np.empty_like(pre)
+    shapes = (c_prev.shape, c_prev.shape, pre.shape, c_prev.shape)
+    if out is None:
+        out = tuple(np.empty(shape, pre.dtype) for shape in shapes)
+    elif any(not isinstance(o, np.ndarray) or o.shape != shape or o.dtype != pre.dtype
+             or not o.flags.c_contiguous or not o.flags.writeable
+             for o, shape in zip(out, shapes)) or len(out) != 4:
+        raise ValueError(f"lstm_cell_fwd: out must be 4 writable C-contiguous {pre.dtype} "
+                         f"arrays of shapes {shapes}")
+    h, c, act, tanh_c = out
     _FWD(pre.size, pre, c_prev, h, c, act, tanh_c)
     return h, c, act, tanh_c
 

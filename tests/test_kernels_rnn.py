@@ -1,4 +1,5 @@
-"""The fused LSTM cell kernels against their loop twins, and the lstm_cell op's gradients."""
+"""The fused LSTM cell kernels against their loop twins, and the gradients of the lstm_cell
+and lstm_layer ops."""
 from __future__ import annotations
 
 import numpy as np
@@ -7,7 +8,7 @@ import pytest
 import autograd_engine as ae
 from autograd_engine.autograd import gradcheck, gradgradcheck
 from autograd_engine.kernels import reference, rnn
-from autograd_engine.ops.recurrent import lstm_cell
+from autograd_engine.ops.recurrent import lstm_cell, lstm_layer
 
 TOLERANCE = {np.float32: dict(rtol=2e-5, atol=2e-6), np.float64: dict(rtol=1e-12, atol=1e-14)}
 
@@ -49,6 +50,10 @@ def test_lstm_cell_kernels_check_shapes_and_dtypes():
         rnn.lstm_cell_fwd(np.zeros((2, 8)), np.zeros((2, 2), np.float32))
     with pytest.raises(TypeError, match="lstm_cell_fwd"):
         rnn.lstm_cell_fwd(np.zeros((2, 8), np.int64), np.zeros((2, 2), np.int64))
+    with pytest.raises(ValueError, match="lstm_cell_fwd: out must be 4 writable"):
+        rnn.lstm_cell_fwd(np.zeros((2, 8)), np.zeros((2, 2)),
+                          out=(np.zeros((2, 2)), np.zeros((2, 2)), np.zeros((2, 4)),
+                               np.zeros((2, 2))))
     with pytest.raises(ValueError, match=r"lstm_cell_bwd: tanh\(c\), dh and dc must be"):
         rnn.lstm_cell_bwd(np.zeros((2, 8)), np.zeros((2, 2)), np.zeros((2, 2)),
                           np.zeros((2, 3)), np.zeros((2, 2)))
@@ -90,3 +95,45 @@ def test_lstm_cell_op_gives_no_gradient_to_an_input_that_does_not_need_one():
     h, c = lstm_cell(pre, c_prev)
     (h.sum() + c.sum()).backward()
     assert pre.grad is not None and c_prev.grad is None
+
+
+def _layer_inputs(length=3, batch=2, hidden=2, bias=True):
+    rng = np.random.default_rng(length + hidden)
+
+    def leaf(*shape):
+        return ae.tensor(rng.standard_normal(shape), dtype=ae.float64, requires_grad=True)
+    return (leaf(length, batch, 4 * hidden), leaf(batch, hidden), leaf(batch, hidden),
+            leaf(4 * hidden, hidden), leaf(4 * hidden) if bias else None)
+
+
+@pytest.mark.parametrize("reverse", [False, True])
+@pytest.mark.parametrize("bias", [True, False])
+def test_lstm_layer_op_gradients_first_and_second_order(reverse, bias):
+    xw, h0, c0, w, b = _layer_inputs(bias=bias)
+    inputs = (xw, h0, c0, w) + ((b,) if bias else ())
+
+    def fn(xw, h0, c0, w, b=None):
+        return lstm_layer(xw, h0, c0, w, b, reverse)
+    assert gradcheck(fn, inputs)
+    assert gradgradcheck(fn, inputs)
+
+
+@pytest.mark.parametrize("reverse", [False, True])
+def test_lstm_layer_op_equals_the_cell_op_step_by_step(reverse):
+    xw, h0, c0, w, b = _layer_inputs(length=4)
+    out, h, c = lstm_layer(xw, h0, c0, w, b, reverse)
+    h_t, c_t = h0, c0
+    for t in (range(3, -1, -1) if reverse else range(4)):
+        h_t, c_t = lstm_cell(xw[t] + h_t @ w.T + b, c_t)
+        np.testing.assert_allclose(out[t].detach().numpy(), h_t.detach().numpy(), rtol=1e-13)
+    np.testing.assert_allclose(h.detach().numpy(), h_t.detach().numpy(), rtol=1e-13)
+    np.testing.assert_allclose(c.detach().numpy(), c_t.detach().numpy(), rtol=1e-13)
+
+
+def test_lstm_layer_output_changed_in_place_makes_backward_raise():
+    out, h, c = lstm_layer(*_layer_inputs())
+    with ae.no_grad():
+        out.mul_(2.0)
+    with pytest.raises(RuntimeError, match="modified by an inplace operation|version"):
+        out.sum().backward()
+    assert not np.shares_memory(h.data, out.data)  # the final state is a copy, not a view

@@ -189,7 +189,7 @@ def test_second_order_gradients():
     x = ae.tensor(RNG.standard_normal((2, 1, 2)), requires_grad=True)
     states = [ae.tensor(RNG.standard_normal((2, 1, 2)), requires_grad=True) for _ in range(2)]
     assert gradgradcheck(_layer_fn(module), (x, *states, module.weight_hh_l0,
-                                             module.bias_ih_l0_reverse))
+                                             module.bias_hh_l0, module.bias_ih_l0_reverse))
     cell = GRUCell(2, 2, dtype=ae.float64)
     h = ae.tensor(RNG.standard_normal((1, 2)), requires_grad=True)
     assert gradgradcheck(lambda x, h, w: cell(x, h), (x[0], h, cell.weight_hh))

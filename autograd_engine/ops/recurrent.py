@@ -1,9 +1,12 @@
-"""The LSTM cell update as one op: ``(h, c) = lstm_cell(pre, c_prev)`` from the gate
-pre-activations ``pre`` (..., 4H; PyTorch's row order i, f, g, o) and the previous cell state.
+"""LSTM ops: the cell update ``(h, c) = lstm_cell(pre, c_prev)`` from the gate
+pre-activations ``pre`` (..., 4H; PyTorch's row order i, f, g, o) and the previous cell
+state, and a whole layer's recurrence over a sequence, ``lstm_layer``.
 
-Forward and backward each run one fused kernel (``kernels/rnn.py``) instead of about 15
-recorded ops per time step. With ``create_graph=True`` the backward is composed of Tensor
-ops, so gradients of every order still flow.
+The cell runs one fused kernel (``kernels/rnn.py``) each way instead of about 15 recorded
+ops per time step. The layer is one op for the whole sequence: its forward loops over time
+on arrays, and its backward (backpropagation through time) too, with the recurrent weight's
+gradient as one GEMM over all steps rather than one per step. With ``create_graph=True``
+both backwards are composed of Tensor ops, so gradients of every order still flow.
 """
 from __future__ import annotations
 
@@ -15,7 +18,9 @@ from ..custom import Function as CustomFunction
 from ..grad_mode import is_grad_enabled
 from ..kernels import rnn as _rnn
 from ..tensor import Tensor
-from .shape import cat
+from .linalg import matmul, matmul_arrays
+from .nn_ops import linear
+from .shape import cat, stack
 
 
 def _opmath(*arrays: np.ndarray) -> tuple:
@@ -64,3 +69,89 @@ def _lstm_cell_backward_ops(pre: Tensor, c_prev: Tensor, dh: Tensor, dc: Tensor)
 def lstm_cell(pre: Tensor, c_prev: Tensor) -> tuple:
     """(h, c) of one LSTM step: pre (..., 4H) gate pre-activations, c_prev (..., H)."""
     return _LSTMCell.apply(pre, c_prev)
+
+
+class _LSTMLayer(CustomFunction):
+    """outputs[t], (h, c) of one layer and direction over the input projections xw (L, N, 4H):
+    pre_t = xw[t] + h_{t-1} W_hh^T + b_hh, (h_t, c_t) = cell(pre_t, c_{t-1})."""
+
+    @staticmethod
+    def forward(ctx: Any, xw: Tensor, h0: Tensor, c0: Tensor, w_hh: Tensor, b_hh: Any,
+                reverse: bool) -> tuple:
+        w_t = np.ascontiguousarray(w_hh.data.T)  # BLAS ran a transposed view 1.4x slower
+        h, c = h0.data, c0.data
+        outputs, cells, tanh_c = (np.empty(xw.shape[:2] + h.shape[1:], h.dtype)
+                                  for _ in range(3))
+        act = np.empty(xw.shape, xw.dtype)
+        for t in _order(len(xw), reverse):
+            pre = xw.data[t] + matmul_arrays(h, w_t)
+            if b_hh is not None:
+                pre += b_hh.data
+            h, c, _, _ = _rnn.lstm_cell_fwd(pre, c, out=(outputs[t], cells[t], act[t],
+                                                          tanh_c[t]))
+        out = Tensor(outputs)
+        ctx.save_for_backward(xw, h0, c0, w_hh, b_hh, out)  # out: version-checked
+        ctx.reverse = reverse
+        ctx.kernel_saved = act, tanh_c, cells
+        return out, Tensor(h.copy()), Tensor(c.copy())  # copies: not views of saved arrays
+
+    @staticmethod
+    def backward(ctx: Any, d_out: Tensor, dh: Tensor, dc: Tensor) -> tuple:
+        xw, h0, c0, w_hh, b_hh, out = ctx.saved_tensors
+        if is_grad_enabled():  # create_graph: a differentiable backward
+            return _lstm_layer_backward_ops(xw, h0, c0, w_hh, b_hh, ctx.reverse, d_out, dh,
+                                            dc) + (None,)
+        act, tanh_c, cells = ctx.kernel_saved
+        h_prev = _previous(out.data, h0.data, ctx.reverse)
+        c_prev = _previous(cells, c0.data, ctx.reverse)
+        d_out, dh, dc, w = d_out.data, dh.data, dc.data, w_hh.data
+        d_pre = np.empty_like(act)
+        for t in reversed(_order(len(act), ctx.reverse)):
+            d_pre[t], dc = _rnn.lstm_cell_bwd(act[t], tanh_c[t], c_prev[t], d_out[t] + dh, dc)
+            dh = matmul_arrays(d_pre[t], w)
+        rows = d_pre.reshape(-1, d_pre.shape[-1])
+        d_w = matmul_arrays(rows.T, h_prev.reshape(-1, h_prev.shape[-1]))
+        d_b = None if b_hh is None else rows.sum(0)
+        return tuple(None if g is None else Tensor(g)
+                     for g in (d_pre, dh, dc, d_w, d_b)) + (None,)
+
+
+def _previous(states: np.ndarray, first: np.ndarray, reverse: bool) -> np.ndarray:
+    """The state each step started from: ``first`` for the first step visited, else the
+    state the step before it (in the recurrence's order) ended with."""
+    if reverse:
+        return np.concatenate([states[1:], first[None]])
+    return np.concatenate([first[None], states[:-1]])
+
+
+def _order(length: int, reverse: bool) -> list:
+    """The time steps in the order the recurrence visits them."""
+    return list(range(length - 1, -1, -1) if reverse else range(length))
+
+
+def _lstm_layer_backward_ops(xw: Tensor, h0: Tensor, c0: Tensor, w_hh: Tensor, b_hh: Any,
+                             reverse: bool, d_out: Tensor, dh: Tensor, dc: Tensor) -> tuple:
+    """The layer's backward in Tensor ops: the forward states recomputed with the cell op,
+    then the same recursion as the array backward."""
+    order = _order(len(xw), reverse)
+    pre, h_prev, c_prev = ([None] * len(order) for _ in range(3))
+    h, c = h0, c0
+    for t in order:
+        h_prev[t], c_prev[t] = h, c
+        pre[t] = xw[t] + linear(h, w_hh, b_hh)
+        h, c = lstm_cell(pre[t], c)
+    d_pre = [None] * len(order)
+    for t in reversed(order):
+        d_pre[t], dc = _lstm_cell_backward_ops(pre[t], c_prev[t], d_out[t] + dh, dc)
+        dh = matmul(d_pre[t], w_hh)
+    d_pre = stack(d_pre)
+    rows = d_pre.reshape(-1, d_pre.shape[-1])
+    d_w = matmul(rows.T, stack(h_prev).reshape(-1, h0.shape[-1]))
+    return d_pre, dh, dc, d_w, None if b_hh is None else rows.sum(0)
+
+
+def lstm_layer(xw: Tensor, h0: Tensor, c0: Tensor, w_hh: Tensor, b_hh: Any,
+               reverse: bool = False) -> tuple:
+    """(outputs (L, N, H), h_L, c_L) of one LSTM layer and direction (no projection) from the
+    input projections ``xw`` (L, N, 4H) of every step and the initial state (N, H) each."""
+    return _LSTMLayer.apply(xw, h0, c0, w_hh, b_hh, reverse)
