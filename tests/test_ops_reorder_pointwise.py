@@ -140,3 +140,20 @@ def test_new_constructors_keep_dtype():
     assert x.new_empty(3, dtype=ae.int64).dtype == np.int64
     assert x.new_zeros(2, requires_grad=True).requires_grad
     assert ae.ones(2, 3).view_as(ae.zeros(3, 2)).shape == (3, 2)
+
+
+def test_unbind_of_a_vector_gives_0d_arrays_and_stack_differentiates_twice():
+    """Found by the graph fuzzer: unbinding a 1-D tensor once gave numpy scalars as data,
+    which a later saved-tensor lookup passed through raw; stack's backward is an unbind."""
+    x = ae.tensor(1.2, dtype=ae.float64, requires_grad=True)
+    parts = ae.unbind(ae.tensor([1.0, 2.0]))
+    assert all(type(p.data) is np.ndarray and p.shape == () for p in parts)
+    y = ae.stack([ae.log_softmax(x.clone(), 0), x.sigmoid()])
+    (g,) = ae.autograd.grad((y ** 3).sum().cos(), [x], create_graph=True)
+    (h,) = ae.autograd.grad(g, [x])
+
+    def first(v):  # f = cos(0 + s^3): f' = -sin(s^3) 3 s^2 s', s = sigmoid(v), s' = s (1 - s)
+        s = 1 / (1 + np.exp(-v))
+        return -np.sin(s ** 3) * 3 * s ** 2 * s * (1 - s)
+    assert np.isclose(g.item(), first(1.2), rtol=1e-12)
+    assert np.isclose(h.item(), (first(1.2 + 1e-6) - first(1.2 - 1e-6)) / 2e-6, rtol=1e-6)

@@ -323,7 +323,8 @@ class _Unbind(CustomFunction):
 
     @staticmethod
     def forward(ctx: Any, a: Tensor) -> tuple:
-        return tuple(Tensor(row) for row in a.data)
+        # a.data[i, ...]: a 0-d array for a 1-D input, where iterating would give scalars
+        return tuple(Tensor(a.data[i, ...]) for i in range(len(a.data)))
 
     @staticmethod
     def backward(ctx: Any, *grads: Tensor) -> Tensor:
