@@ -108,8 +108,8 @@ def _matmul(dtype) -> None:
 
 # Largest first (cold compile seconds, measured): the pool hands them out in this order.
 MODULES: dict = {"matmul": _matmul, "activations": _activations, "optim": _optim,
-                 "norm": _norm, "softmax": _softmax, "conv": _conv, "losses": _losses,
-                 "stats": _stats, "rnn": _rnn, "scatter": _scatter}
+                 "norm": _norm, "softmax": _softmax, "conv": _conv, "rnn": _rnn,
+                 "losses": _losses, "stats": _stats, "scatter": _scatter}
 
 
 def _compile_module(name: str) -> tuple:
