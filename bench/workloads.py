@@ -288,29 +288,29 @@ def _lib_cnn_step(lib, x_np, y_np) -> Callable:
     return step
 
 
-def lstm_step(length: int = 50, batch: int = 32, features: int = 64,
-              hidden: int = 128) -> Workload:
-    """An LSTM over a sequence and a linear head on its last output, one SGD step."""
+def recurrent_step(kind: str, length: int = 50, batch: int = 32, features: int = 64,
+                   hidden: int = 128) -> Workload:
+    """An LSTM or GRU over a sequence and a linear head on its last output, one SGD step."""
     def build() -> dict:
         rng = _rng()
         x = rng.standard_normal((batch, length, features)).astype(np.float32)
         y = rng.integers(0, 10, batch)
-        return {"autograd_engine": _lib_lstm_step(ae, x, y, hidden),
-                "torch": _torch(lambda: _lib_lstm_step(torch, x, y, hidden))}
-    return Workload(f"LSTM {features}->{hidden} training step, {length} steps, batch {batch}, "
+        return {"autograd_engine": _lib_recurrent_step(ae, kind, x, y, hidden),
+                "torch": _torch(lambda: _lib_recurrent_step(torch, kind, x, y, hidden))}
+    return Workload(f"{kind} {features}->{hidden} training step, {length} steps, batch {batch}, "
                     "float32 (SGD)", build, quick=False)
 
 
-def _lib_lstm_step(lib, x_np, y_np, hidden) -> Callable:
+def _lib_recurrent_step(lib, kind, x_np, y_np, hidden) -> Callable:
     lib.manual_seed(0)
-    lstm = lib.nn.LSTM(x_np.shape[2], hidden, batch_first=True)
+    rnn = getattr(lib.nn, kind)(x_np.shape[2], hidden, batch_first=True)
     head = lib.nn.Linear(hidden, 10)
-    opt = lib.optim.SGD(list(lstm.parameters()) + list(head.parameters()), lr=0.01)
+    opt = lib.optim.SGD(list(rnn.parameters()) + list(head.parameters()), lr=0.01)
     x, y = lib.from_numpy(x_np), lib.from_numpy(y_np)
 
     def step():
         opt.zero_grad()
-        out, _ = lstm(x)
+        out, _ = rnn(x)
         lib.nn.functional.cross_entropy(head(out[:, -1]), y).backward()
         opt.step()
     return step
@@ -373,4 +373,4 @@ def all_workloads() -> list:
             + [optimizer_step("sgd"), optimizer_step("adam"), conv2d(), max_pool()]
             + [op_chain(), deep_chain()]
             + [mlp_step((784, 1024, 1024, 10), 128), mlp_step((64, 128, 10), 32), cnn_step(),
-               lstm_step()])
+               recurrent_step("LSTM"), recurrent_step("GRU")])

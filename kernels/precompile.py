@@ -100,6 +100,9 @@ def _rnn(dtype) -> None:
     c_prev = _grid(dtype, 2, 3)
     _, _, act, tanh_c = rnn.lstm_cell_fwd(_grid(dtype, 2, 12), c_prev)
     rnn.lstm_cell_bwd(act, tanh_c, c_prev, c_prev, c_prev)
+    xw = _grid(dtype, 2, 9)
+    _, saved = rnn.gru_cell_fwd(xw, xw, c_prev)
+    rnn.gru_cell_bwd(saved, c_prev, c_prev)
 
 
 def _matmul(dtype) -> None:

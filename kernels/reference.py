@@ -487,3 +487,37 @@ def lstm_cell_bwd(act, tanh_c, c_prev, dh, dc):
                 dpre[r, k * hidden + j] = value
             dc_prev[r, j] = d_cell * f
     return dpre, dc_prev
+
+
+def gru_cell_fwd(xw, hw, h_prev):
+    """(h, saved r, z, n, hw_n) of one GRU step; rows r, z, n in xw and hw."""
+    n, hidden = h_prev.shape
+    h, act = np.zeros_like(h_prev), np.zeros((n, 4 * hidden), h_prev.dtype)
+    for row in range(n):
+        for j in range(hidden):
+            x_r, x_z, x_n = (float(xw[row, k * hidden + j]) for k in range(3))
+            h_r, h_z, h_n = (float(hw[row, k * hidden + j]) for k in range(3))
+            r, z = 1 / (1 + _exp(-(x_r + h_r))), 1 / (1 + _exp(-(x_z + h_z)))
+            n_gate = math.tanh(x_n + r * h_n)
+            for k, value in enumerate((r, z, n_gate, h_n)):
+                act[row, k * hidden + j] = value
+            h[row, j] = (float(h_prev[row, j]) - n_gate) * z + n_gate
+    return h, act
+
+
+def gru_cell_bwd(act, h_prev, dh):
+    """(d xw, d hw, z * dh) of one GRU step, by the chain rule element by element."""
+    n, hidden = h_prev.shape
+    d_xw, d_hw = (np.zeros((n, 3 * hidden), act.dtype) for _ in range(2))
+    dh_prev = np.zeros_like(h_prev)
+    for row in range(n):
+        for j in range(hidden):
+            r, z, n_gate, h_n = (float(act[row, k * hidden + j]) for k in range(4))
+            g = float(dh[row, j])
+            d_n = g * (1 - z) * (1 - n_gate * n_gate)
+            d_r = d_n * h_n * r * (1 - r)
+            d_z = g * (float(h_prev[row, j]) - n_gate) * z * (1 - z)
+            for k, (dx, dhw) in enumerate(((d_r, d_r), (d_z, d_z), (d_n, d_n * r))):
+                d_xw[row, k * hidden + j], d_hw[row, k * hidden + j] = dx, dhw
+            dh_prev[row, j] = g * z
+    return d_xw, d_hw, dh_prev

@@ -1,11 +1,17 @@
-"""The LSTM cell's elementwise part, fused: gate nonlinearities and cell update forward, and
-their whole gradient backward, one pass over the (N, H) state each.
+"""The elementwise part of the LSTM and GRU cells, fused: gate nonlinearities and state
+update forward, and their whole gradient backward, one pass over the (N, H) state each.
 
-``pre`` (N, 4H) holds the gate pre-activations in PyTorch's row order i, f, g, o
+LSTM: ``pre`` (N, 4H) holds the gate pre-activations in PyTorch's row order i, f, g, o
 (``x W_ih^T + b_ih + h W_hh^T + b_hh``). Forward: i, f, o = sigmoid, g = tanh,
 ``c = f * c_prev + i * g``, ``h = o * tanh(c)``; it also returns the activated gates and
-tanh(c), from which the backward needs no exp. Composed of separate ops, one time step was
-about 15 recorded ops forward and as many backward; fused, it is one of each.
+tanh(c), from which the backward needs no exp.
+
+GRU: ``xw`` (N, 3H) = x W_ih^T + b_ih and ``hw`` (N, 3H) = h W_hh^T + b_hh, rows r, z, n.
+Forward: r, z = sigmoid(xw + hw), ``n = tanh(xw_n + r * hw_n)``, ``h' = (h - n) z + n``
+(ATen's order of operations); it also returns r, z, n and hw_n for the backward.
+
+Composed of separate ops, one time step was 10-15 recorded ops forward and as many
+backward; fused, it is one of each.
 """
 from __future__ import annotations
 
@@ -57,8 +63,8 @@ def _lstm_cell_bwd(act, tanh_c, c_prev, dh, dc, dpre, dc_prev):
             dc_out[j] = d_cell * f
 
 
-_FWD = SplitKernel(_lstm_cell_fwd, full_width=True)
-_BWD = SplitKernel(_lstm_cell_bwd, full_width=True)
+_LSTM_FWD = SplitKernel(_lstm_cell_fwd, full_width=True)
+_LSTM_BWD = SplitKernel(_lstm_cell_bwd, full_width=True)
 
 
 def _rows(name: str, pre: np.ndarray, c_prev: np.ndarray) -> tuple:
@@ -70,6 +76,15 @@ def _rows(name: str, pre: np.ndarray, c_prev: np.ndarray) -> tuple:
                          f"got {pre.dtype}{list(pre.shape)} and {c_prev.dtype}"
                          f"{list(c_prev.shape)}")
     return pre, c_prev
+
+
+def _checked(name: str, arrays: tuple, shapes: tuple) -> tuple:
+    """``arrays`` as C-contiguous float arrays of one dtype and the given shapes."""
+    arrays = tuple(_float_array(name, a) for a in arrays)
+    if any(a.shape != shape or a.dtype != arrays[0].dtype for a, shape in zip(arrays, shapes)):
+        raise ValueError(f"{name}: expected {arrays[0].dtype} arrays of shapes "
+                         f"{list(shapes)}, got {[f'{a.dtype}{list(a.shape)}' for a in arrays]}")
+    return arrays
 
 
 def lstm_cell_fwd(pre: np.ndarray, c_prev: np.ndarray, out: Optional[tuple] = None) -> tuple:
@@ -86,7 +101,7 @@ def lstm_cell_fwd(pre: np.ndarray, c_prev: np.ndarray, out: Optional[tuple] = No
         raise ValueError(f"lstm_cell_fwd: out must be 4 writable C-contiguous {pre.dtype} "
                          f"arrays of shapes {shapes}")
     h, c, act, tanh_c = out
-    _FWD(pre.size, pre, c_prev, h, c, act, tanh_c)
+    _LSTM_FWD(pre.size, pre, c_prev, h, c, act, tanh_c)
     return h, c, act, tanh_c
 
 
@@ -95,10 +110,81 @@ def lstm_cell_bwd(act: np.ndarray, tanh_c: np.ndarray, c_prev: np.ndarray, dh: n
     """(d pre (N, 4H), d c_prev (N, H)) from the forward's activated gates and tanh(c), the
     previous cell state and the gradients ``dh``, ``dc`` of the step's outputs."""
     act, c_prev = _rows("lstm_cell_bwd", act, c_prev)
-    arrays = [_float_array("lstm_cell_bwd", a) for a in (tanh_c, dh, dc)]
-    if any(a.shape != c_prev.shape or a.dtype != c_prev.dtype for a in arrays):
-        raise ValueError(f"lstm_cell_bwd: tanh(c), dh and dc must be {c_prev.dtype}"
-                         f"{list(c_prev.shape)}, got {[f'{a.dtype}{list(a.shape)}' for a in arrays]}")
+    tanh_c, dh, dc = _checked("lstm_cell_bwd", (tanh_c, dh, dc), (c_prev.shape,) * 3)
+    if tanh_c.dtype != act.dtype:
+        raise ValueError(f"lstm_cell_bwd: expected {act.dtype} arrays, got {tanh_c.dtype}")
     dpre, dc_prev = np.empty_like(act), np.empty_like(c_prev)
-    _BWD(act.size, act, arrays[0], c_prev, arrays[1], arrays[2], dpre, dc_prev)
+    _LSTM_BWD(act.size, act, tanh_c, c_prev, dh, dc, dpre, dc_prev)
     return dpre, dc_prev
+
+
+def _gru_cell_fwd(xw, hw, h_prev, h, act):
+    hidden = h_prev.shape[1]
+    one = xw.dtype.type(1.0)
+    for row in range(h_prev.shape[0]):
+        x_r, x_z, x_n = xw[row, :hidden], xw[row, hidden:2 * hidden], xw[row, 2 * hidden:]
+        h_r, h_z, h_n = hw[row, :hidden], hw[row, hidden:2 * hidden], hw[row, 2 * hidden:]
+        a_r, a_z = act[row, :hidden], act[row, hidden:2 * hidden]
+        a_n, a_hn = act[row, 2 * hidden:3 * hidden], act[row, 3 * hidden:]
+        h_in, h_out = h_prev[row], h[row]
+        for j in range(hidden):
+            r = one / (one + _exp(-(x_r[j] + h_r[j])))
+            z = one / (one + _exp(-(x_z[j] + h_z[j])))
+            n = _tanh(x_n[j] + r * h_n[j])
+            a_r[j], a_z[j], a_n[j], a_hn[j] = r, z, n, h_n[j]
+            h_out[j] = (h_in[j] - n) * z + n
+
+
+def _gru_cell_bwd(act, h_prev, dh, d_xw, d_hw, dh_prev):
+    hidden = h_prev.shape[1]
+    one = act.dtype.type(1.0)
+    for row in range(h_prev.shape[0]):
+        a_r, a_z = act[row, :hidden], act[row, hidden:2 * hidden]
+        a_n, a_hn = act[row, 2 * hidden:3 * hidden], act[row, 3 * hidden:]
+        dx_r, dx_z = d_xw[row, :hidden], d_xw[row, hidden:2 * hidden]
+        dh_r, dh_z = d_hw[row, :hidden], d_hw[row, hidden:2 * hidden]
+        dx_n, dh_n = d_xw[row, 2 * hidden:], d_hw[row, 2 * hidden:]
+        h_in, g, g_prev = h_prev[row], dh[row], dh_prev[row]
+        for j in range(hidden):
+            r, z, n, hn = a_r[j], a_z[j], a_n[j], a_hn[j]
+            d_n = g[j] * (one - z) * (one - n * n)
+            d_r = d_n * hn * r * (one - r)
+            d_z = g[j] * (h_in[j] - n) * z * (one - z)
+            dx_r[j], dx_z[j], dx_n[j] = d_r, d_z, d_n
+            dh_r[j], dh_z[j], dh_n[j] = d_r, d_z, d_n * r
+            g_prev[j] = g[j] * z
+
+
+_GRU_FWD = SplitKernel(_gru_cell_fwd, full_width=True)
+_GRU_BWD = SplitKernel(_gru_cell_bwd, full_width=True)
+
+
+def gru_cell_fwd(xw: np.ndarray, hw: np.ndarray, h_prev: np.ndarray,
+                 out: Optional[tuple] = None) -> tuple:
+    """(h, saved (N, 4H): r, z, n and hw_n) of one GRU step from the input and hidden
+    projections ``xw``, ``hw`` (N, 3H) and ``h_prev`` (N, H), written into ``out`` (two
+    C-contiguous arrays of those shapes) when given."""
+    n_rows, hidden = h_prev.shape if h_prev.ndim == 2 else (0, -1)
+    xw, hw, h_prev = _checked("gru_cell_fwd", (xw, hw, h_prev),
+                              ((n_rows, 3 * hidden),) * 2 + ((n_rows, hidden),))
+    shapes = (h_prev.shape, (n_rows, 4 * hidden))
+    if out is None:
+        out = tuple(np.empty(shape, xw.dtype) for shape in shapes)
+    elif len(out) != 2 or any(o.shape != shape or o.dtype != xw.dtype or not o.flags.c_contiguous
+                              or not o.flags.writeable for o, shape in zip(out, shapes)):
+        raise ValueError(f"gru_cell_fwd: out must be 2 writable C-contiguous {xw.dtype} "
+                         f"arrays of shapes {shapes}")
+    _GRU_FWD(xw.size, xw, hw, h_prev, *out)
+    return out
+
+
+def gru_cell_bwd(act: np.ndarray, h_prev: np.ndarray, dh: np.ndarray) -> tuple:
+    """(d xw, d hw (N, 3H), the direct part z * dh of d h_prev) from the forward's saved
+    (N, 4H), ``h_prev`` and the gradient ``dh`` of the step's output."""
+    n_rows, hidden = h_prev.shape if h_prev.ndim == 2 else (0, -1)
+    act, h_prev, dh = _checked("gru_cell_bwd", (act, h_prev, dh),
+                               ((n_rows, 4 * hidden),) + ((n_rows, hidden),) * 2)
+    d_xw, d_hw = (np.empty((n_rows, 3 * hidden), act.dtype) for _ in range(2))
+    dh_prev = np.empty_like(h_prev)
+    _GRU_BWD(act.size, act, h_prev, dh, d_xw, d_hw, dh_prev)
+    return d_xw, d_hw, dh_prev

@@ -1,4 +1,4 @@
-"""512-bit vectors for the float32 activation and LSTM-cell loops (``config.full_width``):
+"""512-bit vectors for the float32 activation and recurrent-cell loops (``config.full_width``):
 the forced width must vectorise every loop it is applied to (LLVM prints a remark to stderr
 for each forced loop it cannot vectorise), and must reach the machine code."""
 from __future__ import annotations
@@ -26,6 +26,8 @@ c_prev = np.linspace(-1, 1, 12, dtype=np.float32).reshape(3, 4)
 _, _, act, tanh_c = rnn.lstm_cell_fwd(np.linspace(-3, 3, 48, dtype=np.float32).reshape(3, 16),
                                       c_prev)
 rnn.lstm_cell_bwd(act, tanh_c, c_prev, c_prev, c_prev)
+xw = np.linspace(-3, 3, 36, dtype=np.float32).reshape(3, 12)
+rnn.gru_cell_bwd(rnn.gru_cell_fwd(xw, xw[::-1].copy(), c_prev)[1], c_prev, c_prev)
 asm = next(iter(activations._KERNELS["gelu_fwd"].kernel.inspect_asm().values()))
 print("zmm" if re.search("zmm", asm) else "no zmm")
 """

@@ -1,5 +1,5 @@
-"""The fused LSTM cell kernels against their loop twins, and the gradients of the lstm_cell
-and lstm_layer ops."""
+"""The fused LSTM and GRU cell kernels against their loop twins, and the gradients of the
+lstm_cell, lstm_layer and gru_layer ops."""
 from __future__ import annotations
 
 import numpy as np
@@ -8,7 +8,7 @@ import pytest
 import autograd_engine as ae
 from autograd_engine.autograd import gradcheck, gradgradcheck
 from autograd_engine.kernels import reference, rnn
-from autograd_engine.ops.recurrent import lstm_cell, lstm_layer
+from autograd_engine.ops.recurrent import gru_layer, lstm_cell, lstm_layer
 
 TOLERANCE = {np.float32: dict(rtol=2e-5, atol=2e-6), np.float64: dict(rtol=1e-12, atol=1e-14)}
 
@@ -54,7 +54,8 @@ def test_lstm_cell_kernels_check_shapes_and_dtypes():
         rnn.lstm_cell_fwd(np.zeros((2, 8)), np.zeros((2, 2)),
                           out=(np.zeros((2, 2)), np.zeros((2, 2)), np.zeros((2, 4)),
                                np.zeros((2, 2))))
-    with pytest.raises(ValueError, match=r"lstm_cell_bwd: tanh\(c\), dh and dc must be"):
+    with pytest.raises(ValueError, match=r"lstm_cell_bwd: expected float64 arrays of shapes "
+                                         r"\[\(2, 2\), \(2, 2\), \(2, 2\)\]"):
         rnn.lstm_cell_bwd(np.zeros((2, 8)), np.zeros((2, 2)), np.zeros((2, 2)),
                           np.zeros((2, 3)), np.zeros((2, 2)))
 
@@ -137,3 +138,62 @@ def test_lstm_layer_output_changed_in_place_makes_backward_raise():
     with pytest.raises(RuntimeError, match="modified by an inplace operation|version"):
         out.sum().backward()
     assert not np.shares_memory(h.data, out.data)  # the final state is a copy, not a view
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("rows,hidden", [(1, 1), (3, 5), (7, 17), (0, 4)])
+def test_gru_cell_kernels_match_reference(rows, hidden, dtype):
+    rng = np.random.default_rng(rows * 10 + hidden)
+    xw, hw = ((rng.standard_normal((rows, 3 * hidden)) * 3).astype(dtype) for _ in range(2))
+    h_prev, dh = (rng.standard_normal((rows, hidden)).astype(dtype) for _ in range(2))
+    got, expected = rnn.gru_cell_fwd(xw, hw, h_prev), reference.gru_cell_fwd(xw, hw, h_prev)
+    for a, b in zip(got, expected):
+        assert a.dtype == dtype
+        np.testing.assert_allclose(a, b, **TOLERANCE[dtype])
+    for a, b in zip(rnn.gru_cell_bwd(got[1], h_prev, dh),
+                    reference.gru_cell_bwd(got[1], h_prev, dh)):
+        assert a.dtype == dtype
+        np.testing.assert_allclose(a, b, **TOLERANCE[dtype])
+
+
+def test_gru_cell_kernels_check_shapes():
+    with pytest.raises(ValueError, match=r"gru_cell_fwd: expected float64 arrays of shapes"):
+        rnn.gru_cell_fwd(np.zeros((2, 6)), np.zeros((2, 5)), np.zeros((2, 2)))
+    with pytest.raises(ValueError, match="gru_cell_fwd: out must be 2 writable"):
+        rnn.gru_cell_fwd(np.zeros((2, 6)), np.zeros((2, 6)), np.zeros((2, 2)),
+                         out=(np.zeros((2, 2)), np.zeros((2, 6))))
+    with pytest.raises(ValueError, match=r"gru_cell_bwd: expected float64 arrays of shapes"):
+        rnn.gru_cell_bwd(np.zeros((2, 8)), np.zeros((2, 2)), np.zeros((3, 2)))
+
+
+def _gru_inputs(length=3, batch=2, hidden=2, bias=True):
+    xw, h0, _, w, b = _layer_inputs(length, batch, hidden, bias)
+    return xw[..., :3 * hidden], h0, w[:3 * hidden], None if b is None else b[:3 * hidden]
+
+
+@pytest.mark.parametrize("reverse", [False, True])
+@pytest.mark.parametrize("bias", [True, False])
+def test_gru_layer_op_gradients_first_and_second_order(reverse, bias):
+    xw, h0, w, b = (t if t is None else t.detach().requires_grad_()
+                    for t in _gru_inputs(bias=bias))
+    inputs = (xw, h0, w) + ((b,) if bias else ())
+
+    def fn(xw, h0, w, b=None):
+        return gru_layer(xw, h0, w, b, reverse)
+    assert gradcheck(fn, inputs)
+    assert gradgradcheck(fn, inputs)
+
+
+@pytest.mark.parametrize("reverse", [False, True])
+def test_gru_layer_op_equals_the_composed_step(reverse):
+    xw, h0, w, b = _gru_inputs(length=4)
+    out, h = gru_layer(xw, h0, w, b, reverse)
+    h_t = h0
+    for t in (range(3, -1, -1) if reverse else range(4)):
+        x_r, x_z, x_n = xw[t].chunk(3, -1)
+        h_r, h_z, h_n = (h_t @ w.T + b).chunk(3, -1)
+        r, z = (x_r + h_r).sigmoid(), (x_z + h_z).sigmoid()
+        n = (x_n + r * h_n).tanh()
+        h_t = (1 - z) * n + z * h_t
+        np.testing.assert_allclose(out[t].detach().numpy(), h_t.detach().numpy(), rtol=1e-12)
+    np.testing.assert_allclose(h.detach().numpy(), h_t.detach().numpy(), rtol=1e-12)

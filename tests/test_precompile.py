@@ -47,8 +47,8 @@ for dtype in (ae.float32, ae.float64):
                          nn.Linear(16, 16), nn.Softplus(), nn.Linear(16, 16), nn.LeakyReLU(),
                          nn.Linear(16, 16), nn.GELU(approximate="tanh"), nn.Linear(16, 5))
     embed = nn.Embedding(10, 18)
-    lstm = nn.LSTM(5, 5)
-    model = nn.ModuleList([conv, conv_norm, head, embed, lstm]).to(dtype)
+    lstm, gru = nn.LSTM(5, 5), nn.GRU(5, 5)
+    model = nn.ModuleList([conv, conv_norm, head, embed, lstm, gru]).to(dtype)
     x = ae.randn(4, 1, 6, 6, dtype=dtype)
     tokens = ae.tensor([1, 3, 3, 7])
     target = ae.tensor([0, 4, 2, 1])
@@ -57,7 +57,7 @@ for dtype in (ae.float32, ae.float64):
         with GradientMonitor(model, opt):
             image = conv_norm(conv(x).reshape(4, 2, 36)).reshape(4, 2, 6, 6)
             logits = head(pool(image) + embed(tokens))
-            logits = lstm(logits[None])[0][0]  # the fused LSTM layer's kernels
+            logits = gru(lstm(logits[None])[0])[0][0]  # the fused recurrent layers' kernels
             loss = F.cross_entropy(logits, target) + F.log_softmax(logits, 1)[:, 0].mean()
             loss = loss + F.softmax(logits, 1)[[0, 2], [1, 1]].sum()
             opt.zero_grad()

@@ -20,7 +20,7 @@ from typing import Any, Callable, NamedTuple, Optional, Sequence
 
 import numpy as np
 
-from ..ops.recurrent import lstm_cell, lstm_layer
+from ..ops.recurrent import gru_layer, lstm_cell, lstm_layer
 from ..ops.shape import cat, stack, unbind
 from ..tensor import Tensor
 from . import functional as F
@@ -92,12 +92,16 @@ def _run_direction(step: Step, x: Tensor, state: State, w: _Weights,
                    reverse: bool) -> tuple[Tensor, State]:
     """One layer in one direction over x (L, N, H_in): (outputs (L, N, H_out), last state).
 
-    The input projections of all steps are one GEMM; only the recurrence loops. A float32 or
-    float64 LSTM without projection runs its whole recurrence as one op (``lstm_layer``)."""
+    The input projections of all steps are one GEMM; only the recurrence loops. In float32 and
+    float64 an LSTM (without projection) or a GRU runs its whole recurrence as one op."""
     xw = F.linear(x, w.w_ih, w.b_ih)
-    if step is _lstm_step and w.w_hr is None and x.dtype in (np.float32, np.float64):
-        out, h, c = lstm_layer(xw, *state, w.w_hh, w.b_hh, reverse)
-        return out, (h, c)
+    if x.dtype in (np.float32, np.float64):
+        if step is _lstm_step and w.w_hr is None:
+            out, h, c = lstm_layer(xw, *state, w.w_hh, w.b_hh, reverse)
+            return out, (h, c)
+        if step is _gru_step:
+            out, h = gru_layer(xw, *state, w.w_hh, w.b_hh, reverse)
+            return out, (h,)
     xw = unbind(xw)
     outputs: list = [None] * len(xw)
     for t in (reversed(range(len(xw))) if reverse else range(len(xw))):

@@ -1,9 +1,9 @@
-"""LSTM ops: the cell update ``(h, c) = lstm_cell(pre, c_prev)`` from the gate
+"""LSTM and GRU ops: the LSTM cell update ``(h, c) = lstm_cell(pre, c_prev)`` from the gate
 pre-activations ``pre`` (..., 4H; PyTorch's row order i, f, g, o) and the previous cell
-state, and a whole layer's recurrence over a sequence, ``lstm_layer``.
+state, and a whole layer's recurrence over a sequence, ``lstm_layer`` and ``gru_layer``.
 
-The cell runs one fused kernel (``kernels/rnn.py``) each way instead of about 15 recorded
-ops per time step. The layer is one op for the whole sequence: its forward loops over time
+The cells run one fused kernel (``kernels/rnn.py``) each way instead of 10-15 recorded
+ops per time step. A layer is one op for the whole sequence: its forward loops over time
 on arrays, and its backward (backpropagation through time) too, with the recurrent weight's
 gradient as one GEMM over all steps rather than one per step. With ``create_graph=True``
 both backwards are composed of Tensor ops, so gradients of every order still flow.
@@ -155,3 +155,85 @@ def lstm_layer(xw: Tensor, h0: Tensor, c0: Tensor, w_hh: Tensor, b_hh: Any,
     """(outputs (L, N, H), h_L, c_L) of one LSTM layer and direction (no projection) from the
     input projections ``xw`` (L, N, 4H) of every step and the initial state (N, H) each."""
     return _LSTMLayer.apply(xw, h0, c0, w_hh, b_hh, reverse)
+
+
+class _GRULayer(CustomFunction):
+    """outputs[t], h of one GRU layer and direction over the input projections xw (L, N, 3H):
+    hw_t = h_{t-1} W_hh^T + b_hh, h_t = gru_cell(xw[t], hw_t, h_{t-1})."""
+
+    @staticmethod
+    def forward(ctx: Any, xw: Tensor, h0: Tensor, w_hh: Tensor, b_hh: Any,
+                reverse: bool) -> tuple:
+        w_t = np.ascontiguousarray(w_hh.data.T)
+        h = h0.data
+        outputs = np.empty(xw.shape[:2] + h.shape[1:], h.dtype)
+        saved = np.empty(xw.shape[:2] + (4 * h.shape[-1],), h.dtype)
+        for t in _order(len(xw), reverse):
+            hw = matmul_arrays(h, w_t)
+            if b_hh is not None:
+                hw += b_hh.data
+            h, _ = _rnn.gru_cell_fwd(xw.data[t], hw, h, out=(outputs[t], saved[t]))
+        out = Tensor(outputs)
+        ctx.save_for_backward(xw, h0, w_hh, b_hh, out)
+        ctx.reverse = reverse
+        ctx.kernel_saved = saved
+        return out, Tensor(h.copy())
+
+    @staticmethod
+    def backward(ctx: Any, d_out: Tensor, dh: Tensor) -> tuple:
+        xw, h0, w_hh, b_hh, out = ctx.saved_tensors
+        if is_grad_enabled():  # create_graph: a differentiable backward
+            return _gru_layer_backward_ops(xw, h0, w_hh, b_hh, ctx.reverse, d_out, dh) + (None,)
+        saved = ctx.kernel_saved
+        h_prev = _previous(out.data, h0.data, ctx.reverse)
+        d_out, dh, w = d_out.data, dh.data, w_hh.data
+        d_xw, d_hw = np.empty_like(xw.data), np.empty_like(xw.data)
+        for t in reversed(_order(len(saved), ctx.reverse)):
+            d_xw[t], d_hw[t], dh = _rnn.gru_cell_bwd(saved[t], h_prev[t], d_out[t] + dh)
+            dh += matmul_arrays(d_hw[t], w)
+        rows = d_hw.reshape(-1, d_hw.shape[-1])
+        d_w = matmul_arrays(rows.T, h_prev.reshape(-1, h_prev.shape[-1]))
+        d_b = None if b_hh is None else rows.sum(0)
+        return tuple(None if g is None else Tensor(g)
+                     for g in (d_xw, dh, d_w, d_b)) + (None,)
+
+
+def _gru_cell_ops(xw: Tensor, hw: Tensor, h: Tensor) -> tuple:
+    """(h', r, z, n) of one GRU step in Tensor ops (the kernel's formulas)."""
+    x_r, x_z, x_n = xw.chunk(3, -1)
+    h_r, h_z, h_n = hw.chunk(3, -1)
+    r, z = (x_r + h_r).sigmoid(), (x_z + h_z).sigmoid()
+    n = (x_n + r * h_n).tanh()
+    return (h - n) * z + n, r, z, n
+
+
+def _gru_layer_backward_ops(xw: Tensor, h0: Tensor, w_hh: Tensor, b_hh: Any, reverse: bool,
+                            d_out: Tensor, dh: Tensor) -> tuple:
+    """The GRU layer's backward in Tensor ops: forward states recomputed, then the kernel's
+    recursion (see ``kernels/rnn.py``)."""
+    order = _order(len(xw), reverse)
+    h_prev, gates, h_n = ([None] * len(order) for _ in range(3))
+    h = h0
+    for t in order:
+        h_prev[t] = h
+        hw = linear(h, w_hh, b_hh)
+        h_n[t] = hw.chunk(3, -1)[2]
+        h, *gates[t] = _gru_cell_ops(xw[t], hw, h)
+    d_xw, d_hw = [None] * len(order), [None] * len(order)
+    for t in reversed(order):
+        r, z, n = gates[t]
+        g = d_out[t] + dh
+        d_n = g * (1.0 - z) * (1.0 - n * n)
+        d_r = d_n * h_n[t] * r * (1.0 - r)
+        d_z = g * (h_prev[t] - n) * z * (1.0 - z)
+        d_xw[t], d_hw[t] = cat([d_r, d_z, d_n], -1), cat([d_r, d_z, d_n * r], -1)
+        dh = g * z + matmul(d_hw[t], w_hh)
+    rows = stack(d_hw).reshape(-1, 3 * h0.shape[-1])
+    d_w = matmul(rows.T, stack(h_prev).reshape(-1, h0.shape[-1]))
+    return stack(d_xw), dh, d_w, None if b_hh is None else rows.sum(0)
+
+
+def gru_layer(xw: Tensor, h0: Tensor, w_hh: Tensor, b_hh: Any, reverse: bool = False) -> tuple:
+    """(outputs (L, N, H), h_L) of one GRU layer and direction from the input projections
+    ``xw`` (L, N, 3H) of every step and the initial state h0 (N, H)."""
+    return _GRULayer.apply(xw, h0, w_hh, b_hh, reverse)
