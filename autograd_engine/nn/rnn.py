@@ -20,7 +20,7 @@ from typing import Any, Callable, NamedTuple, Optional, Sequence
 
 import numpy as np
 
-from ..ops.recurrent import gru_layer, lstm_cell, lstm_layer
+from ..ops.recurrent import gru_cell_ops, gru_layer, lstm_cell, lstm_layer
 from ..ops.shape import cat, stack, unbind
 from ..tensor import Tensor
 from . import functional as F
@@ -72,12 +72,7 @@ def _gru_step(xw: Tensor, state: State, w: _Weights) -> State:
     """r, z = sigmoid(W_i{r,z} x + b_i{r,z} + W_h{r,z} h + b_h{r,z}),
     n = tanh(W_in x + b_in + r * (W_hn h + b_hn)), h' = (1 - z) * n + z * h."""
     (h,) = state
-    x_r, x_z, x_n = xw.chunk(3, -1)
-    h_r, h_z, h_n = F.linear(h, w.w_hh, w.b_hh).chunk(3, -1)
-    r = (x_r + h_r).sigmoid()
-    z = (x_z + h_z).sigmoid()
-    n = (x_n + r * h_n).tanh()
-    return ((h - n) * z + n,)  # = (1 - z) * n + z * h, as ATen computes it
+    return (gru_cell_ops(xw, F.linear(h, w.w_hh, w.b_hh), h)[0],)
 
 
 _STEPS: dict[str, Step] = {"RNN_TANH": _rnn_tanh_step, "RNN_RELU": _rnn_relu_step,

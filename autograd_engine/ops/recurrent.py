@@ -198,8 +198,9 @@ class _GRULayer(CustomFunction):
                      for g in (d_xw, dh, d_w, d_b)) + (None,)
 
 
-def _gru_cell_ops(xw: Tensor, hw: Tensor, h: Tensor) -> tuple:
-    """(h', r, z, n) of one GRU step in Tensor ops (the kernel's formulas)."""
+def gru_cell_ops(xw: Tensor, hw: Tensor, h: Tensor) -> tuple:
+    """(h', r, z, n) of one GRU step in Tensor ops (the kernel's formulas; ATen's order of
+    operations: h' = (h - n) * z + n = (1 - z) * n + z * h)."""
     x_r, x_z, x_n = xw.chunk(3, -1)
     h_r, h_z, h_n = hw.chunk(3, -1)
     r, z = (x_r + h_r).sigmoid(), (x_z + h_z).sigmoid()
@@ -218,7 +219,7 @@ def _gru_layer_backward_ops(xw: Tensor, h0: Tensor, w_hh: Tensor, b_hh: Any, rev
         h_prev[t] = h
         hw = linear(h, w_hh, b_hh)
         h_n[t] = hw.chunk(3, -1)[2]
-        h, *gates[t] = _gru_cell_ops(xw[t], hw, h)
+        h, *gates[t] = gru_cell_ops(xw[t], hw, h)
     d_xw, d_hw = [None] * len(order), [None] * len(order)
     for t in reversed(order):
         r, z, n = gates[t]
