@@ -48,8 +48,12 @@ from contextlib import contextmanager
 import llvmlite.binding as llvm
 import numba
 import numpy as np
+from llvmlite import ir
+from numba import types
+from numba.core import cgutils
 from numba.core import config as numba_config
 from numba.core.compiler_lock import global_compiler_lock
+from numba.extending import intrinsic, overload
 
 from . import config, threads
 from .config import jit
@@ -152,6 +156,73 @@ def _micro_kernel(kc, a, b, c, i, j):
 
 # --- packing -----------------------------------------------------------------------------
 
+def _interleave(builder, x, y, width: int, high: bool):
+    """Runs of ``width`` lanes taken in turn from ``x`` and ``y``, from their low or high halves."""
+    lanes = x.type.count
+    base = lanes // 2 if high else 0
+    mask = []
+    for start in range(base, base + lanes // 2, width):
+        mask += list(range(start, start + width)) + list(range(lanes + start, lanes + start + width))
+    return builder.shuffle_vector(x, y, ir.Constant(ir.VectorType(ir.IntType(32), lanes), mask))
+
+
+@intrinsic
+def _transpose_run_ir(typingctx, rows, p, panel):
+    """``panel[p:p+w, 0:8] = rows[0:8, p:p+w].T`` with w = 64 bytes of elements: eight vector
+    loads, three rounds of eight two-vector shuffles (``vpermt2ps``), eight stores.
+
+    The caller guarantees the bounds and that ``rows`` has contiguous rows."""
+    if not (isinstance(rows, types.Array) and isinstance(panel, types.Array)
+            and rows.ndim == panel.ndim == 2 and rows.dtype == panel.dtype
+            and isinstance(rows.dtype, types.Float) and isinstance(p, types.Integer)):
+        return None
+
+    def codegen(context, builder, signature, args):
+        rows_type, p_type, panel_type = signature.args
+        element = context.get_data_type(rows_type.dtype)
+        size = context.get_abi_sizeof(element)
+        vector = ir.VectorType(element, 64 // size)
+        intp = context.get_value_type(types.intp)
+
+        def vector_at(array_type, value, i, j):
+            array = context.make_array(array_type)(context, builder, value)
+            item = cgutils.get_item_pointer2(context, builder, array.data,
+                                             cgutils.unpack_tuple(builder, array.shape),
+                                             cgutils.unpack_tuple(builder, array.strides),
+                                             array_type.layout, [i, j])
+            return builder.bitcast(item, vector.as_pointer())
+
+        p = context.cast(builder, args[1], p_type, types.intp)
+        v = [builder.load(vector_at(rows_type, args[0], ir.Constant(intp, s), p), align=size)
+             for s in range(8)]
+        for width in (1, 2, 4):  # a perfect shuffle per round: after three, v[q] = panel rows
+            paired = [None] * 8
+            for group in range(0, 8, 2 * width):
+                for t in range(width):
+                    x, y = v[group + t], v[group + t + width]
+                    paired[group + 2 * t] = _interleave(builder, x, y, width, False)
+                    paired[group + 2 * t + 1] = _interleave(builder, x, y, width, True)
+            v = paired
+        out = vector_at(panel_type, args[2], p, ir.Constant(intp, 0))
+        for q in range(8):
+            builder.store(v[q], builder.gep(out, [ir.Constant(intp, q)]), align=size)
+        return context.get_dummy_value()
+
+    return types.none(rows, p, panel), codegen
+
+
+def _transpose_run(rows, p, panel):
+    """``panel[p:p+w] = rows[:, p:p+w].T`` for 8 rows, w = 64 bytes of elements (the
+    pure-Python form, for ``NUMBA_DISABLE_JIT``)."""
+    run = 64 // rows.itemsize
+    panel[p:p + run] = rows[:, p:p + run].T
+
+
+@overload(_transpose_run)
+def _transpose_run_impl(rows, p, panel):
+    return lambda rows, p, panel: _transpose_run_ir(rows, p, panel)
+
+
 @jit()
 def _pack_a(a, trans, i0, mc, k0, kc, ap):
     """Pack op(A)[i0:i0+mc, k0:k0+kc] into ``ap[r, p, s] = op(A)[i0 + 8r + s, k0 + p]``.
@@ -179,8 +250,14 @@ def _pack_a(a, trans, i0, mc, k0, kc, ap):
 @jit()
 def _pack_rows8(a, panel):
     """``panel[p, s] = a[s, p]`` for an (8, kc) block ``a``: interleave 8 rows."""
+    p = 0
+    if a.strides[1] == a.itemsize:  # rows contiguous: 64-byte column runs, transposed in registers
+        run = 64 // a.itemsize
+        while p + run <= a.shape[1]:
+            _transpose_run(a, p, panel)
+            p += run
     r0, r1, r2, r3, r4, r5, r6, r7 = a[0], a[1], a[2], a[3], a[4], a[5], a[6], a[7]
-    for p in range(a.shape[1]):
+    for p in range(p, a.shape[1]):
         dst = panel[p]
         dst[0], dst[1], dst[2], dst[3] = r0[p], r1[p], r2[p], r3[p]
         dst[4], dst[5], dst[6], dst[7] = r4[p], r5[p], r6[p], r7[p]
@@ -350,18 +427,19 @@ def _contiguous(x: np.ndarray, trans: bool) -> tuple[np.ndarray, bool]:
 
 def _result_shape(a: np.ndarray, b: np.ndarray, trans_a: bool, trans_b: bool) -> tuple:
     """(shape of ``op(a) @ op(b)``, contracted size k); raises ValueError on bad operands."""
-    if a.ndim not in (2, 3) or b.ndim != a.ndim:
-        raise ValueError(f"gemm needs two 2-D or two 3-D arrays, got shapes {a.shape} and "
-                         f"{b.shape}")
-    if a.dtype != b.dtype or a.dtype not in _DTYPES:
+    sa, sb = a.shape, b.shape
+    ndim = len(sa)
+    if (ndim != 2 and ndim != 3) or len(sb) != ndim:
+        raise ValueError(f"gemm needs two 2-D or two 3-D arrays, got shapes {sa} and {sb}")
+    dtype = a.dtype
+    if dtype != b.dtype or dtype not in _DTYPES:
         raise ValueError(f"gemm needs float32 or float64 operands of one dtype, got {a.dtype} "
                          f"and {b.dtype}")
-    sa, sb = a.shape, b.shape
     m, k = (sa[-1], sa[-2]) if trans_a else (sa[-2], sa[-1])
     k2, n = (sb[-1], sb[-2]) if trans_b else (sb[-2], sb[-1])
-    if k != k2 or sa[:-2] != sb[:-2]:
+    if k != k2 or (ndim == 3 and sa[0] != sb[0]):
         raise ValueError(f"gemm shapes {sa}{'^T' * trans_a} and {sb}{'^T' * trans_b} do not match")
-    return sa[:-2] + (m, n), k
+    return ((m, n) if ndim == 2 else (sa[0], m, n)), k
 
 
 def _cdiv(x: int, y: int) -> int:
@@ -385,9 +463,11 @@ def _numba_gemm(a, b, trans_a, trans_b, c) -> None:
     k = a.shape[1] if trans_a else a.shape[2]
     if c.size == 0 or k == 0:
         return
-    a, trans_a = _contiguous(a, trans_a)
-    b, trans_b = _contiguous(b, trans_b)
-    gemm_kernel = _kernel(c.dtype)
+    if not a.flags.c_contiguous:
+        a, trans_a = _contiguous(a, trans_a)
+    if not b.flags.c_contiguous:
+        b, trans_b = _contiguous(b, trans_b)
+    gemm_kernel = _gemm if c.dtype in _compiled else _kernel(c.dtype)
     parts = threads.count() if batch * m * n * k >= PARALLEL_MIN_FLOPS else 1
     if parts == 1:
         gemm_kernel(a, b, c, trans_a, trans_b, KC, MC, 0, m, 0, n)

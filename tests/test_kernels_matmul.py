@@ -137,6 +137,32 @@ def test_nan_and_inf_propagate(backend):
     assert np.isfinite(np.delete(np.delete(c, 2, 0), 35, 1)).all()
 
 
+@pytest.mark.parametrize("dtype", DTYPES)
+@pytest.mark.parametrize("kc", [1, 7, 8, 15, 16, 17, 40])
+@pytest.mark.parametrize("trans", [False, True])
+def test_pack_a_layout(dtype, kc, trans):
+    """Packed A panels hold ``op(A)[i0 + 8r + s, k0 + p]`` at ``[r, p, s]``, zeros past the
+    block's rows: row-major A goes through the in-register transposes of 64-byte runs (16
+    float32 or 8 float64 columns at a time) and a scalar tail."""
+    rng = np.random.default_rng(kc)
+    m, k, i0, mc, k0 = 29, 50, 3, 21, 5
+    a = rng.standard_normal((k, m) if trans else (m, k)).astype(dtype)
+    ap = np.full((3, kc, 8), np.nan, dtype)
+    matmul._pack_a(a, trans, i0, mc, k0, kc, ap)
+    block = np.zeros((24, kc), dtype)
+    block[:mc] = _op(a, trans)[i0:i0 + mc, k0:k0 + kc]
+    np.testing.assert_array_equal(ap, block.reshape(3, 8, kc).transpose(0, 2, 1))
+
+
+@pytest.mark.parametrize("dtype", DTYPES)
+def test_pack_rows_of_a_strided_view(dtype):
+    """Rows that are not contiguous take the scalar path (the transposes load whole runs)."""
+    a = np.arange(8 * 64, dtype=dtype).reshape(8, 64)[:, ::2]
+    panel = np.zeros((32, 8), dtype)
+    matmul._pack_rows8(a, panel)
+    np.testing.assert_array_equal(panel, a.T)
+
+
 @pytest.mark.parametrize("rows, cols", [((0, 21), (0, 70)), ((8, 21), (0, 70)),
                                         ((0, 21), (32, 70)), ((5, 13), (32, 64))])
 def test_kernel_fills_its_block_only(rows, cols):
