@@ -326,16 +326,22 @@ def _buffers(m, n, kc, dtype):
 
 @jit(fastmath=_CONTRACT)
 def _gemm(a, b, c, trans_a, trans_b, kc_max, mc_max, i0, i1, j0, j1):
-    """``c[i, i0:i1, j0:j1] += (op(a[i]) @ op(b[i]))[i0:i1, j0:j1]`` for each batch index.
+    """``c[i, i0:i1, j0:j1] = (op(a[i]) @ op(b[i]))[i0:i1, j0:j1]`` for each batch index
+    (``k >= 1``).
 
     One thread; a multi-threaded product gives each thread a run of batch indices, rows or
-    columns."""
+    columns. Each thread zeroes its own block of ``c`` before accumulating into it: in
+    parallel, and the block is then in cache for the first tiles."""
     n = j1 - j0
     k = a.shape[1] if trans_a else a.shape[2]
     kc_max = min(kc_max, k)
     ap, bp = _buffers(min(mc_max, i1 - i0), n, kc_max, c.dtype)
     edge = np.empty((8, 32), dtype=c.dtype)
     for i in range(c.shape[0]):
+        for r in range(i0, i1):
+            row = c[i, r, j0:j1]
+            for q in range(row.size):  # from 0: no negative-index check, so a memset
+                row[q] = 0
         for k0 in range(0, k, kc_max):
             kc = min(kc_max, k - k0)
             for jp in range((n + 31) // 32):
@@ -453,7 +459,7 @@ def _cuts(size: int, parts: int, align: int) -> list[int]:
 
 
 def _numba_gemm(a, b, trans_a, trans_b, c) -> None:
-    """``c += op(a) @ op(b)`` on 3-D arrays with the Numba kernel; ``c`` is C-contiguous.
+    """``c = op(a) @ op(b)`` on 3-D arrays with the Numba kernel; ``c`` is C-contiguous.
 
     Large products run on ``threads.count()`` threads, each with a run of the batch when
     the batch divides evenly enough, else with a run of row blocks (columns when the product
@@ -462,6 +468,7 @@ def _numba_gemm(a, b, trans_a, trans_b, c) -> None:
     batch, m, n = c.shape
     k = a.shape[1] if trans_a else a.shape[2]
     if c.size == 0 or k == 0:
+        c.fill(0)
         return
     if not a.flags.c_contiguous:
         a, trans_a = _contiguous(a, trans_a)
@@ -516,13 +523,11 @@ def gemm(a: np.ndarray, b: np.ndarray, trans_a: bool = False, trans_b: bool = Fa
         return np.matmul(a.swapaxes(-1, -2) if trans_a else a,
                          b.swapaxes(-1, -2) if trans_b else b, out=out)
     if out is None:
-        out = np.zeros(shape, dtype=a.dtype)
+        out = np.empty(shape, dtype=a.dtype)
     elif np.may_share_memory(out, a) or np.may_share_memory(out, b):
         out[...] = gemm(a, b, trans_a, trans_b, backend="numba")
         return out
-    else:
-        out.fill(0)
-    if a.ndim == 2:
+    if len(shape) == 2:
         _numba_gemm(a[None], b[None], trans_a, trans_b, out[None])
     else:
         _numba_gemm(a, b, trans_a, trans_b, out)

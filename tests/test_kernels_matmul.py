@@ -112,6 +112,8 @@ def test_empty_and_zero_depth(backend):
     for m, k, n in [(0, 3, 4), (3, 0, 4), (3, 4, 0)]:
         a, b = np.ones((m, k), np.float32), np.ones((k, n), np.float32)
         np.testing.assert_array_equal(matmul.matmul(a, b), np.zeros((m, n), np.float32))
+        out = np.full((m, n), np.nan, np.float32)  # overwritten, not accumulated into
+        np.testing.assert_array_equal(matmul.matmul(a, b, out=out), np.zeros((m, n), np.float32))
 
 
 def test_out_and_aliasing(backend):
@@ -167,17 +169,18 @@ def test_pack_rows_of_a_strided_view(dtype):
                                         ((0, 21), (32, 70)), ((5, 13), (32, 64))])
 def test_kernel_fills_its_block_only(rows, cols):
     """The kernel computes rows x columns of every product (a thread's part), with ragged
-    packed blocks (KC=16, MC=8) and both transposes."""
+    packed blocks (KC=16, MC=8) and both transposes. It overwrites its block (whatever was
+    there, NaN included) and leaves the rest of ``c`` alone."""
     rng = np.random.default_rng(7)
     (i0, i1), (j0, j1) = rows, cols
     for trans_a, trans_b in [(False, False), (True, True)]:
         a, b = _operands(rng, 21, 45, 70, np.float32, trans_a, trans_b, batch=(3,))
-        c = np.zeros((3, 21, 70), np.float32)
+        c = np.full((3, 21, 70), np.nan, np.float32)
         matmul._kernel(c.dtype)(a, b, c, trans_a, trans_b, 16, 8, i0, i1, j0, j1)
-        full = np.zeros_like(c)
+        full = np.full_like(c, np.nan)
         matmul._kernel(c.dtype)(a, b, full, trans_a, trans_b, 16, 8, 0, 21, 0, 70)
         _check(full, a, b, trans_a, trans_b)
-        expected = np.zeros_like(c)
+        expected = np.full_like(c, np.nan)
         expected[:, i0:i1, j0:j1] = full[:, i0:i1, j0:j1]
         np.testing.assert_array_equal(c, expected)
 
