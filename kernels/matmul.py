@@ -110,22 +110,23 @@ def _put32(x, low, high):
 
 
 @jit(fastmath=_CONTRACT)
-def _micro_kernel(kc, a, b, c, i, j):
-    """``c[i:i+8, j:j+32] += a[:kc].T @ b[:kc]`` for packed panels a (KC, 8), b (KC, 32).
+def _micro_kernel(kc, a, b, c, i, j, start, u, v):
+    """``c[i:i+8, j:j+32] = start[u:u+8, v:v+32] + a[:kc].T @ b[:kc]`` for packed panels
+    a (KC, 8), b (KC, 32). ``start`` is ``c`` itself (at ``i, j``) to accumulate, or a zero
+    tile for the first ``KC`` slice, so that ``c`` needs no zeroing beforehand; a branch here
+    instead made the kernel slower to compile.
 
     Row views with constant offsets keep every access free of wraparound checks, so
     the 16 accumulators and their loads/stores become vector operations.
     """
-    t0, t1, t2, t3 = c[i, j:j + 32], c[i + 1, j:j + 32], c[i + 2, j:j + 32], c[i + 3, j:j + 32]
-    t4, t5, t6, t7 = c[i + 4, j:j + 32], c[i + 5, j:j + 32], c[i + 6, j:j + 32], c[i + 7, j:j + 32]
-    c0l, c0h = _get32(t0)
-    c1l, c1h = _get32(t1)
-    c2l, c2h = _get32(t2)
-    c3l, c3h = _get32(t3)
-    c4l, c4h = _get32(t4)
-    c5l, c5h = _get32(t5)
-    c6l, c6h = _get32(t6)
-    c7l, c7h = _get32(t7)
+    c0l, c0h = _get32(start[u, v:v + 32])
+    c1l, c1h = _get32(start[u + 1, v:v + 32])
+    c2l, c2h = _get32(start[u + 2, v:v + 32])
+    c3l, c3h = _get32(start[u + 3, v:v + 32])
+    c4l, c4h = _get32(start[u + 4, v:v + 32])
+    c5l, c5h = _get32(start[u + 5, v:v + 32])
+    c6l, c6h = _get32(start[u + 6, v:v + 32])
+    c7l, c7h = _get32(start[u + 7, v:v + 32])
     for p in range(kc):
         bl, bh = _load32(b, p)
         c0l = _fma16(a[p, 0], bl, c0l)
@@ -144,14 +145,14 @@ def _micro_kernel(kc, a, b, c, i, j):
         c6h = _fma16(a[p, 6], bh, c6h)
         c7l = _fma16(a[p, 7], bl, c7l)
         c7h = _fma16(a[p, 7], bh, c7h)
-    _put32(t0, c0l, c0h)
-    _put32(t1, c1l, c1h)
-    _put32(t2, c2l, c2h)
-    _put32(t3, c3l, c3h)
-    _put32(t4, c4l, c4h)
-    _put32(t5, c5l, c5h)
-    _put32(t6, c6l, c6h)
-    _put32(t7, c7l, c7h)
+    _put32(c[i, j:j + 32], c0l, c0h)
+    _put32(c[i + 1, j:j + 32], c1l, c1h)
+    _put32(c[i + 2, j:j + 32], c2l, c2h)
+    _put32(c[i + 3, j:j + 32], c3l, c3h)
+    _put32(c[i + 4, j:j + 32], c4l, c4h)
+    _put32(c[i + 5, j:j + 32], c5l, c5h)
+    _put32(c[i + 6, j:j + 32], c6l, c6h)
+    _put32(c[i + 7, j:j + 32], c7l, c7h)
 
 
 # --- packing -----------------------------------------------------------------------------
@@ -287,9 +288,10 @@ def _pack_b_panel(b, trans, k0, kc, j0, n, panel):
 # --- blocked drivers ---------------------------------------------------------------------
 
 @jit(fastmath=_CONTRACT)
-def _macro_kernel(ap, bp, c, i0, mc, j0, nc, kc, edge):
-    """``c[i0:i0+mc, j0:j0+nc] += packed A block @ packed B panels`` (``bp[0]`` holds
-    columns ``j0:j0+32``); ``edge`` is an (8, 32) scratch tile for partial tiles."""
+def _macro_kernel(ap, bp, c, i0, mc, j0, nc, kc, edge, zeros, accumulate):
+    """``c[i0:i0+mc, j0:j0+nc] (+)= packed A block @ packed B panels`` (``bp[0]`` holds
+    columns ``j0:j0+32``), added when ``accumulate``, else written. ``edge`` is an (8, 32)
+    scratch tile for partial tiles, ``zeros`` an (8, 32) tile of zeros."""
     for j in range(j0, j0 + nc, 32):
         b = bp[(j - j0) // 32]
         nr = min(32, j0 + nc - j)
@@ -297,14 +299,16 @@ def _macro_kernel(ap, bp, c, i0, mc, j0, nc, kc, edge):
             i = i0 + 8 * r
             mr = min(8, mc - 8 * r)
             full = mr == 8 and nr == 32
-            if not full:  # partial tile: compute into a full scratch tile
-                edge[:] = 0
             # One call site: each inlined copy of the micro-kernel is seconds of compile time.
-            _micro_kernel(kc, ap[r], b, c if full else edge, i if full else 0, j if full else 0)
+            # A partial tile is computed whole into the scratch tile, then its part is added.
+            grow = accumulate and full
+            _micro_kernel(kc, ap[r], b, c if full else edge, i if full else 0, j if full else 0,
+                          c if grow else zeros, i if grow else 0, j if grow else 0)
             if not full:
                 for s in range(mr):
                     for t in range(nr):
-                        c[i + s, j + t] += edge[s, t]
+                        value = edge[s, t]
+                        c[i + s, j + t] = c[i + s, j + t] + value if accumulate else value
 
 
 @jit()
@@ -330,18 +334,14 @@ def _gemm(a, b, c, trans_a, trans_b, kc_max, mc_max, i0, i1, j0, j1):
     (``k >= 1``).
 
     One thread; a multi-threaded product gives each thread a run of batch indices, rows or
-    columns. Each thread zeroes its own block of ``c`` before accumulating into it: in
-    parallel, and the block is then in cache for the first tiles."""
+    columns. The first ``KC`` slice writes the block, later ones add to it: ``c`` needs no
+    zeroing beforehand."""
     n = j1 - j0
     k = a.shape[1] if trans_a else a.shape[2]
     kc_max = min(kc_max, k)
     ap, bp = _buffers(min(mc_max, i1 - i0), n, kc_max, c.dtype)
-    edge = np.empty((8, 32), dtype=c.dtype)
+    edge, zeros = np.empty((8, 32), dtype=c.dtype), np.zeros((8, 32), dtype=c.dtype)
     for i in range(c.shape[0]):
-        for r in range(i0, i1):
-            row = c[i, r, j0:j1]
-            for q in range(row.size):  # from 0: no negative-index check, so a memset
-                row[q] = 0
         for k0 in range(0, k, kc_max):
             kc = min(kc_max, k - k0)
             for jp in range((n + 31) // 32):
@@ -349,7 +349,7 @@ def _gemm(a, b, c, trans_a, trans_b, kc_max, mc_max, i0, i1, j0, j1):
             for r0 in range(i0, i1, mc_max):
                 mc = min(mc_max, i1 - r0)
                 _pack_a(a[i], trans_a, r0, mc, k0, kc, ap)
-                _macro_kernel(ap, bp, c[i], r0, mc, j0, n, kc, edge)
+                _macro_kernel(ap, bp, c[i], r0, mc, j0, n, kc, edge, zeros, k0 > 0)
 
 
 # --- compilation ---------------------------------------------------------------------------
