@@ -168,60 +168,66 @@ def _interleave(builder, x, y, width: int, high: bool):
 
 
 @intrinsic
-def _transpose_run_ir(typingctx, rows, p, panel):
-    """``panel[p:p+w, 0:8] = rows[0:8, p:p+w].T`` with w = 64 bytes of elements: eight vector
-    loads, three rounds of eight two-vector shuffles (``vpermt2ps``), eight stores.
+def _transpose_run_ir(typingctx, rows, p, panel, s0):
+    """``panel[p:p+w, s0:s0+8] = rows[0:8, p:p+w].T`` with w = 64 bytes of elements: eight
+    vector loads, three rounds of eight two-vector shuffles (``vpermt2ps``), then one 8-wide
+    store per panel row.
 
-    The caller guarantees the bounds and that ``rows`` has contiguous rows."""
+    The caller guarantees the bounds and that ``rows`` and ``panel`` have contiguous rows."""
     if not (isinstance(rows, types.Array) and isinstance(panel, types.Array)
             and rows.ndim == panel.ndim == 2 and rows.dtype == panel.dtype
-            and isinstance(rows.dtype, types.Float) and isinstance(p, types.Integer)):
+            and isinstance(rows.dtype, types.Float) and isinstance(p, types.Integer)
+            and isinstance(s0, types.Integer)):
         return None
 
     def codegen(context, builder, signature, args):
-        rows_type, p_type, panel_type = signature.args
+        rows_type, p_type, panel_type, s0_type = signature.args
         element = context.get_data_type(rows_type.dtype)
         size = context.get_abi_sizeof(element)
-        vector = ir.VectorType(element, 64 // size)
+        lanes = 64 // size
         intp = context.get_value_type(types.intp)
 
-        def vector_at(array_type, value, i, j):
+        def pointer(array_type, value, i, j, width):
             array = context.make_array(array_type)(context, builder, value)
             item = cgutils.get_item_pointer2(context, builder, array.data,
                                              cgutils.unpack_tuple(builder, array.shape),
                                              cgutils.unpack_tuple(builder, array.strides),
                                              array_type.layout, [i, j])
-            return builder.bitcast(item, vector.as_pointer())
+            return builder.bitcast(item, ir.VectorType(element, width).as_pointer())
 
         p = context.cast(builder, args[1], p_type, types.intp)
-        v = [builder.load(vector_at(rows_type, args[0], ir.Constant(intp, s), p), align=size)
+        s0 = context.cast(builder, args[3], s0_type, types.intp)
+        v = [builder.load(pointer(rows_type, args[0], ir.Constant(intp, s), p, lanes), align=size)
              for s in range(8)]
-        for width in (1, 2, 4):  # a perfect shuffle per round: after three, v[q] = panel rows
-            paired = [None] * 8
+        for width in (1, 2, 4):  # a perfect shuffle per round: after three, v[q] holds
+            paired = [None] * 8  # panel rows p + q * lanes / 8 onwards, 8 values each
             for group in range(0, 8, 2 * width):
                 for t in range(width):
                     x, y = v[group + t], v[group + t + width]
                     paired[group + 2 * t] = _interleave(builder, x, y, width, False)
                     paired[group + 2 * t + 1] = _interleave(builder, x, y, width, True)
             v = paired
-        out = vector_at(panel_type, args[2], p, ir.Constant(intp, 0))
-        for q in range(8):
-            builder.store(v[q], builder.gep(out, [ir.Constant(intp, q)]), align=size)
+        for row in range(lanes):
+            q, part = divmod(row * 8, lanes)
+            mask = ir.Constant(ir.VectorType(ir.IntType(32), 8), list(range(part, part + 8)))
+            values = builder.shuffle_vector(v[q], v[q], mask) if lanes > 8 else v[q]
+            target = pointer(panel_type, args[2], builder.add(p, ir.Constant(intp, row)), s0, 8)
+            builder.store(values, target, align=size)
         return context.get_dummy_value()
 
-    return types.none(rows, p, panel), codegen
+    return types.none(rows, p, panel, s0), codegen
 
 
-def _transpose_run(rows, p, panel):
-    """``panel[p:p+w] = rows[:, p:p+w].T`` for 8 rows, w = 64 bytes of elements (the
-    pure-Python form, for ``NUMBA_DISABLE_JIT``)."""
+def _transpose_run(rows, p, panel, s0):
+    """``panel[p:p+w, s0:s0+8] = rows[:, p:p+w].T`` for 8 rows, w = 64 bytes of elements
+    (the pure-Python form, for ``NUMBA_DISABLE_JIT``)."""
     run = 64 // rows.itemsize
-    panel[p:p + run] = rows[:, p:p + run].T
+    panel[p:p + run, s0:s0 + 8] = rows[:, p:p + run].T
 
 
 @overload(_transpose_run)
-def _transpose_run_impl(rows, p, panel):
-    return lambda rows, p, panel: _transpose_run_ir(rows, p, panel)
+def _transpose_run_impl(rows, p, panel, s0):
+    return lambda rows, p, panel, s0: _transpose_run_ir(rows, p, panel, s0)
 
 
 @jit()
@@ -245,21 +251,22 @@ def _pack_a(a, trans, i0, mc, k0, kc, ap):
                 (dst[0], dst[1], dst[2], dst[3], dst[4], dst[5], dst[6], dst[7]) = (
                     src[0], src[1], src[2], src[3], src[4], src[5], src[6], src[7])
         else:
-            _pack_rows8(a[i:i + 8, k0:k0 + kc], panel)
+            _pack_rows8(a[i:i + 8, k0:k0 + kc], panel, 0)
 
 
 @jit()
-def _pack_rows8(a, panel):
-    """``panel[p, s] = a[s, p]`` for an (8, kc) block ``a``: interleave 8 rows."""
+def _pack_rows8(a, panel, s0):
+    """``panel[p, s0 + s] = a[s, p]`` for an (8, kc) block ``a``: interleave 8 rows into 8
+    columns of the panel."""
     p = 0
     if a.strides[1] == a.itemsize:  # rows contiguous: 64-byte column runs, transposed in registers
         run = 64 // a.itemsize
         while p + run <= a.shape[1]:
-            _transpose_run(a, p, panel)
+            _transpose_run(a, p, panel, s0)
             p += run
     r0, r1, r2, r3, r4, r5, r6, r7 = a[0], a[1], a[2], a[3], a[4], a[5], a[6], a[7]
     for p in range(p, a.shape[1]):
-        dst = panel[p]
+        dst = panel[p, s0:s0 + 8]
         dst[0], dst[1], dst[2], dst[3] = r0[p], r1[p], r2[p], r3[p]
         dst[4], dst[5], dst[6], dst[7] = r4[p], r5[p], r6[p], r7[p]
 
@@ -270,8 +277,11 @@ def _pack_b_panel(b, trans, k0, kc, j0, n, panel):
     cols = min(32, n - j0)
     if cols < 32:
         panel[:kc] = 0
-    if trans:  # op(B)[k, j] = b[j, k]: walk b's rows
-        for s in range(cols):
+    if trans:  # op(B)[k, j] = b[j, k]: b's rows interleaved 8 at a time, then one by one
+        full = cols // 8 * 8
+        for s in range(0, full, 8):
+            _pack_rows8(b[j0 + s:j0 + s + 8, k0:k0 + kc], panel, s)
+        for s in range(full, cols):
             src = b[j0 + s, k0:k0 + kc]
             for p in range(kc):
                 panel[p, s] = src[p]

@@ -161,8 +161,27 @@ def test_pack_rows_of_a_strided_view(dtype):
     """Rows that are not contiguous take the scalar path (the transposes load whole runs)."""
     a = np.arange(8 * 64, dtype=dtype).reshape(8, 64)[:, ::2]
     panel = np.zeros((32, 8), dtype)
-    matmul._pack_rows8(a, panel)
+    matmul._pack_rows8(a, panel, 0)
     np.testing.assert_array_equal(panel, a.T)
+
+
+@pytest.mark.parametrize("dtype", DTYPES)
+@pytest.mark.parametrize("kc", [1, 15, 16, 17, 40])
+@pytest.mark.parametrize("trans", [False, True])
+@pytest.mark.parametrize("j0, n", [(0, 70), (32, 70), (64, 70), (0, 45), (8, 21)])
+def test_pack_b_layout(dtype, kc, trans, j0, n):
+    """A packed B panel holds ``op(B)[k0 + p, j0 + s]`` at ``[p, s]``, zeros past ``n``:
+    a transposed B goes through the in-register transposes 8 of its rows at a time (into
+    8 panel columns each), then row by row."""
+    rng = np.random.default_rng(kc + j0)
+    k, k0 = 50, 3
+    b = rng.standard_normal((n, k) if trans else (k, n)).astype(dtype)
+    panel = np.full((kc, 32), np.nan, dtype)
+    matmul._pack_b_panel(b, trans, k0, kc, j0, n, panel)
+    expected = np.zeros((kc, 32), dtype)
+    cols = min(32, n - j0)
+    expected[:, :cols] = _op(b, trans)[k0:k0 + kc, j0:j0 + cols]
+    np.testing.assert_array_equal(panel, expected)
 
 
 @pytest.mark.parametrize("rows, cols", [((0, 21), (0, 70)), ((8, 21), (0, 70)),
