@@ -299,6 +299,35 @@ def test_inplace():
     np.testing.assert_allclose(leaf.grad.data, [2 * np.exp(-2.0), 2.0])
 
 
+def test_relu_keeps_its_output_not_its_input():
+    """As PyTorch: relu's backward reads its output, so the pre-activation is freed after
+    the forward (half the activation memory of an MLP), and writing into the output before
+    the backward is the stale-saved-tensor error."""
+    import tracemalloc
+
+    x = ae.randn(256, 512, requires_grad=True)
+    F.relu(x * 2.0).sum().backward()  # first calls load kernels: not part of the count
+    x.grad = None
+    tracemalloc.start()
+    try:
+        before = tracemalloc.get_traced_memory()[0]
+        hidden = x * 2.0  # 512 KiB that only relu's graph node could keep alive
+        y = F.relu(hidden)
+        del hidden
+        kept = tracemalloc.get_traced_memory()[0] - before
+    finally:
+        tracemalloc.stop()
+    assert y.data.nbytes <= kept < 1.5 * y.data.nbytes
+    y.sum().backward()
+    np.testing.assert_array_equal(x.grad.data, 2.0 * (x.data > 0))
+
+    z = F.relu(ae.tensor([-1.0, 2.0], requires_grad=True) * 1.0)
+    with ae.no_grad():
+        z.mul_(3.0)
+    with pytest.raises(RuntimeError, match="Relu"):
+        z.sum().backward()
+
+
 def test_methods_and_top_level_names():
     x = ae.tensor(np.array(SOFTMAX_X))
     np.testing.assert_array_equal(x.relu().data, ae.relu(x).data)

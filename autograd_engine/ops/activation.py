@@ -55,34 +55,38 @@ def _int_to_float(x: np.ndarray) -> np.ndarray:
 # -- gradient with respect to x ---------------------------------------------------------
 @register
 class Relu(Function):
-    """y = max(x, 0);  dx = g * (x > 0)  (0 at x == 0; NaN passes g, as PyTorch)"""
+    """y = max(x, 0);  dx = g * (y > 0)  (0 at x == 0; NaN passes g, as PyTorch).
+
+    Saves its output, as PyTorch does: y > 0 exactly where x > 0 (NaN included), and the
+    next layer usually keeps y anyway, so the input can be freed after the forward."""
 
     @staticmethod
     def forward(ctx, x):
-        ctx.save_for_backward(x)
         if x.dtype.kind in "iu":  # PyTorch's relu accepts integer tensors
             return np.maximum(x, x.dtype.type(0))
-        return _compute("relu", _act.relu_fwd, x)
+        out = _compute("relu", _act.relu_fwd, x)
+        ctx.save_for_backward(out)
+        return out
 
     @staticmethod
     def backward(ctx, g):
-        (x,) = ctx.saved_tensors
-        return ReluBackward.apply(g, x)
+        (y,) = ctx.saved_tensors
+        return ReluBackward.apply(g, y)
 
 
 @register
 class ReluBackward(Function):
-    """z = g * (x > 0);  dg = gg * (x > 0), dx = 0"""
+    """z = g * (y > 0);  dg = gg * (y > 0), dy = 0  (y: relu's output, or its input)"""
 
     @staticmethod
-    def forward(ctx, g, x):
-        ctx.save_for_backward(x)
-        return _compute("relu_backward", _act.relu_bwd, x, g)
+    def forward(ctx, g, y):
+        ctx.save_for_backward(y)
+        return _compute("relu_backward", _act.relu_bwd, y, g)
 
     @staticmethod
     def backward(ctx, gg):
-        (x,) = ctx.saved_tensors
-        return ReluBackward.apply(gg, x), None
+        (y,) = ctx.saved_tensors
+        return ReluBackward.apply(gg, y), None
 
 
 @register
