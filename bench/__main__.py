@@ -49,8 +49,9 @@ def machine_header() -> str:
         f"{torch.__version__ if torch else 'not installed'}",
         f"- BLAS: {blas}",
         f"- kernel threads: {threads.count()}, "
-        f"parallel kernels from {config.PARALLEL_MIN_SIZE} elements, matmul backend "
-        f"{kmatmul.get_matmul_backend()}",
+        + (f"parallel kernels from {config.PARALLEL_MIN_SIZE} elements" if config.PARALLEL
+           else "parallel kernels off")
+        + f", matmul backend {kmatmul.get_matmul_backend()}",
         f"- environment: {env or 'defaults'}",
     ])
 
