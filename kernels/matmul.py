@@ -7,7 +7,9 @@ The transposes are read by the packing routines, so the matmul gradients
 *view* passed in is recognised as such, too).
 
 Algorithm (Goto/BLIS): for each ``KC``-deep slice of ``K``, ``op(B)`` is packed into
-32-wide column panels and each ``MC x KC`` block of ``op(A)`` into 8-row panels; an 8x32
+32-wide column panels and each ``MC x KC`` block of ``op(A)`` into 8-row panels (where that
+interleaves 8 rows of the stored array, a row-major A or a transposed B, 8 x 16 blocks are
+transposed in registers with vector shuffles, ``_transpose_run``); an 8x32
 register-tile micro-kernel multiplies one A panel by one B panel. Its 256 scalar
 accumulators are written as 16-tuples, which LLVM's SLP vectorizer turns into 16 zmm
 registers and 16 FMAs per ``k`` step. Two compile settings make that happen:
@@ -113,8 +115,8 @@ def _put32(x, low, high):
 def _micro_kernel(kc, a, b, c, i, j, start, u, v):
     """``c[i:i+8, j:j+32] = start[u:u+8, v:v+32] + a[:kc].T @ b[:kc]`` for packed panels
     a (KC, 8), b (KC, 32). ``start`` is ``c`` itself (at ``i, j``) to accumulate, or a zero
-    tile for the first ``KC`` slice, so that ``c`` needs no zeroing beforehand; a branch here
-    instead made the kernel slower to compile.
+    tile for the first ``KC`` slice, so that ``c`` needs no zeroing beforehand (one code
+    path either way: only the source of the 16 loads differs).
 
     Row views with constant offsets keep every access free of wraparound checks, so
     the 16 accumulators and their loads/stores become vector operations.
@@ -310,7 +312,8 @@ def _macro_kernel(ap, bp, c, i0, mc, j0, nc, kc, edge, zeros, accumulate):
             mr = min(8, mc - 8 * r)
             full = mr == 8 and nr == 32
             # One call site: each inlined copy of the micro-kernel is seconds of compile time.
-            # A partial tile is computed whole into the scratch tile, then its part is added.
+            # A partial tile is computed whole into the scratch tile, then its part is added
+            # to c (written, in the first KC slice).
             grow = accumulate and full
             _micro_kernel(kc, ap[r], b, c if full else edge, i if full else 0, j if full else 0,
                           c if grow else zeros, i if grow else 0, j if grow else 0)
