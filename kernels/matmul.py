@@ -483,11 +483,9 @@ def _numba_gemm(a, b, trans_a, trans_b, c) -> None:
     if c.size == 0 or k == 0:
         c.fill(0)
         return
-    if not a.flags.c_contiguous:
-        a, trans_a = _contiguous(a, trans_a)
-    if not b.flags.c_contiguous:
-        b, trans_b = _contiguous(b, trans_b)
-    gemm_kernel = _gemm if c.dtype in _compiled else _kernel(c.dtype)
+    a, trans_a = _contiguous(a, trans_a)
+    b, trans_b = _contiguous(b, trans_b)
+    gemm_kernel = _kernel(c.dtype)
     parts = threads.count() if batch * m * n * k >= PARALLEL_MIN_FLOPS else 1
     if parts == 1:
         gemm_kernel(a, b, c, trans_a, trans_b, KC, MC, 0, m, 0, n)
