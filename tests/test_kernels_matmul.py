@@ -204,6 +204,48 @@ def test_kernel_fills_its_block_only(rows, cols):
         np.testing.assert_array_equal(c, expected)
 
 
+def test_kernel_refuses_an_output_sharing_memory_with_an_operand():
+    """The kernel checks for overlap itself (``gemm`` then goes via a copy): False, with
+    nothing written, when c shares memory with a or b; adjacent memory is not shared."""
+    buffer = np.random.default_rng(8).standard_normal(4 * 256)
+    a, b = buffer[:256].reshape(1, 16, 16), buffer[256:512].reshape(1, 16, 16)
+    kernel = matmul._kernel(buffer.dtype)
+    for start, shared in [(0, True), (256, True), (128, True), (500, True), (512, False),
+                          (768, False)]:
+        c = buffer[start:start + 256].reshape(1, 16, 16)
+        before = buffer.copy()
+        assert kernel(a, b, c, False, False, 16, 8, 0, 16, 0, 16) is (not shared)
+        if shared:
+            np.testing.assert_array_equal(buffer, before)
+        else:
+            _check(c, a, b)
+
+
+def test_threaded_product_into_an_operand(monkeypatch):
+    if numba.config.DISABLE_JIT:
+        pytest.skip("large product in Python mode")
+    from autograd_engine.kernels import threads as thread_pool
+
+    monkeypatch.setattr(thread_pool, "_count", 2)
+    monkeypatch.setattr(matmul, "PARALLEL_MIN_FLOPS", 1)
+    a, b = _operands(np.random.default_rng(10), 40, 40, 40, np.float32, batch=(4,))
+    expected = np.matmul(a.astype(np.float64), b)
+    assert matmul.gemm(a, b, out=b, backend="numba") is b  # each thread sees a part of b
+    np.testing.assert_allclose(b, expected, rtol=1e-4, atol=1e-4)
+
+
+@pytest.mark.parametrize("dtype", DTYPES)
+@pytest.mark.parametrize("m, n, kc", [(8, 32, 16), (13, 70, 7), (96, 1000, 256), (1, 1, 1)])
+def test_packing_buffers_are_aligned_and_disjoint(dtype, m, n, kc):
+    ap, bp, edge, zeros = matmul._buffers(m, n, kc, np.dtype(dtype))
+    assert ap.shape == (-(-m // 8), kc, 8) and bp.shape == (-(-n // 32), kc, 32)
+    assert edge.shape == zeros.shape == (8, 32)
+    parts = (ap, bp, edge, zeros)
+    assert all(part.ctypes.data % 64 == 0 for part in parts)
+    assert not any(np.shares_memory(x, y) for i, x in enumerate(parts) for y in parts[i + 1:])
+    assert not zeros.any()
+
+
 @pytest.mark.parametrize("threads", [2, 3])
 @pytest.mark.parametrize("batch, shape", [(1, (160, 200, 64)), (1, (40, 200, 300)),
                                           (40, (32, 48, 40)), (9, (100, 33, 70)),
