@@ -356,7 +356,7 @@ def _buffers(m, n, kc, dtype):
             buffer[b_end:b_end + 256].reshape((8, 32)), zeros)
 
 
-@jit()
+@jit(_nrt=False)
 def _overlap(x, y):
     """Whether the C-contiguous arrays ``x`` and ``y`` share memory."""
     x0, y0 = x.ctypes.data, y.ctypes.data
@@ -373,17 +373,18 @@ def _gemm(a, b, c, trans_a, trans_b, kc_max, mc_max, i0, i1, j0, j1):
     One thread; a multi-threaded product gives each thread a run of batch indices, rows or
     columns. The first ``KC`` slice writes the block, later ones add to it: ``c`` needs no
     zeroing beforehand."""
-    if _overlap(c, a) or _overlap(c, b):
-        return False
     kc_max = min(kc_max, a.shape[1] if trans_a else a.shape[2])
     ap, bp, edge, zeros = _buffers(min(mc_max, i1 - i0), j1 - j0, kc_max, c.dtype)
-    _blocks(a, b, c, trans_a, trans_b, kc_max, mc_max, i0, i1, j0, j1, ap, bp, edge, zeros)
-    return True
+    return _blocks(a, b, c, trans_a, trans_b, kc_max, mc_max, i0, i1, j0, j1, ap, bp, edge,
+                   zeros)
 
 
 @jit(fastmath=_CONTRACT, _nrt=False)
 def _blocks(a, b, c, trans_a, trans_b, kc_max, mc_max, i0, i1, j0, j1, ap, bp, edge, zeros):
-    """``_gemm``'s loops, given its packing buffers ``ap``, ``bp`` and (8, 32) tiles."""
+    """``_gemm``'s overlap check and loops, given its packing buffers ``ap``, ``bp`` and
+    (8, 32) tiles."""
+    if _overlap(c, a) or _overlap(c, b):
+        return False
     n = j1 - j0
     k = a.shape[1] if trans_a else a.shape[2]
     for i in range(c.shape[0]):
@@ -395,6 +396,7 @@ def _blocks(a, b, c, trans_a, trans_b, kc_max, mc_max, i0, i1, j0, j1, ap, bp, e
                 mc = min(mc_max, i1 - r0)
                 _pack_a(a[i], trans_a, r0, mc, k0, kc, ap)
                 _macro_kernel(ap, bp, c[i], r0, mc, j0, n, kc, edge, zeros, k0 > 0)
+    return True
 
 
 # --- compilation ---------------------------------------------------------------------------
