@@ -266,7 +266,7 @@ def _pack_a(a, trans, i0, mc, k0, kc, ap):
                 (dst[0], dst[1], dst[2], dst[3], dst[4], dst[5], dst[6], dst[7]) = (
                     src[0], src[1], src[2], src[3], src[4], src[5], src[6], src[7])
         else:
-            _pack_rows8(a[i:i + 8, k0:k0 + kc], panel, 0)
+            _pack_rows8(a[i:i + 8, k0:k0 + kc], panel, np.int64(0))  # a literal 0: another compile
 
 
 @jit(_nrt=False)
