@@ -27,26 +27,10 @@ the batch it is given. A large product runs it on several threads (``threads.py`
 with a run of the batch, of the rows or of the columns. Compile time is the kernel's main
 cost (the micro-kernel is one large vectorised block), hence a single micro-kernel call site.
 
-``_gemm`` allocates the packing buffers and hands them to ``_blocks``; the loops from there
-down (packing, macro- and micro-kernel) are compiled without Numba's reference counting
-(``_nrt=False``; they allocate nothing). With it, each array view passed to a call costs an
-atomic increment before and a decrement after, and each waits for the tile's stores to
-drain: 15 % of a 64^3 product and 9 % of a 512^3 one, by ``perf``.
-
-Dispatch for ``auto`` (measured on this project's 2-core AVX-512 Xeon against OpenBLAS
-0.3.31; numbers in ``bench/MATMUL.md``) follows ``config.PARALLEL``, so that a training
-step never alternates two spinning thread pools (OpenBLAS's workers busy-wait after each
-call; alternating them with another pool's threads slows both by an order of magnitude):
-
-- parallel kernels off (the default): BLAS. Every Numba kernel is serial, so OpenBLAS's
-  threads have the cores to themselves, and BLAS is the faster GEMM (the Numba GEMM
-  reaches 0.7-0.9x of it on 2 threads).
-- parallel kernels on: BLAS only for ``m * n * k <= BLAS_MAX_FLOPS`` (64^3), where
-  OpenBLAS runs single-threaded and its lower call overhead wins; the Numba GEMM above,
-  sharing the project's worker threads with the other kernels.
-
-``AUTOGRAD_ENGINE_MATMUL=numba|blas|auto`` (default ``auto``), ``set_matmul_backend(name)``
-or a call's ``backend=`` selects the backend.
+The kernel is compiled without Numba's runtime and its reference counting (``_nrt=False``;
+it takes its scratch memory from libc). With counting, each array view
+passed to a call costs an atomic increment before and a decrement after, and each waits for
+the tile's stores to drain: 15 % of a 64^3 product and 9 % of a 512^3 one, by ``perf``.
 """
 from __future__ import annotations
 
@@ -62,6 +46,7 @@ from numba.core import cgutils
 from numba.core import config as numba_config
 from numba.core.compiler_lock import global_compiler_lock
 from numba.extending import intrinsic, overload
+from numba.np.arrayobj import populate_array
 
 from . import config, threads
 from .config import jit
@@ -335,23 +320,83 @@ def _macro_kernel(ap, bp, c, i0, mc, j0, nc, kc, edge, zeros, accumulate):
                         c[i + s, j + t] = c[i + s, j + t] + value if accumulate else value
 
 
-@jit()
-def _buffers(m, n, kc, dtype):
-    """Packing buffers for an (m-row A block, n-column B slice) of depth kc, an (8, 32)
-    scratch tile and an (8, 32) tile of zeros, cut from one allocation.
+# --- scratch memory --------------------------------------------------------------------------
+# The kernel runs without Numba's runtime (see the module docstring), so it takes its packing
+# buffers from libc: malloc'd memory seen as an array with no owner, freed before it returns.
 
-    Each part starts on a 64-byte boundary: Numba aligns to 32 bytes only, and a packed
+@intrinsic
+def _malloc_array(typingctx, size, dtype):
+    """(an uninitialised 1-D array of ``size`` items of ``dtype`` over memory from libc's
+    ``malloc``, owned by no one; whether ``malloc`` found the memory)."""
+    array_type = types.Array(dtype.dtype, 1, "C")
+
+    def codegen(context, builder, signature, args):
+        item = context.get_abi_sizeof(context.get_data_type(array_type.dtype))
+        itemsize = ir.Constant(cgutils.intp_t, item)
+        fn = cgutils.get_or_insert_function(
+            builder.module, ir.FunctionType(cgutils.voidptr_t, [cgutils.intp_t]), "malloc")
+        memory = builder.call(fn, [builder.mul(args[0], itemsize)])
+        array = context.make_array(array_type)(context, builder)
+        populate_array(array, data=builder.bitcast(memory, array.data.type), shape=[args[0]],
+                       strides=[itemsize], itemsize=itemsize, meminfo=None)
+        return context.make_tuple(builder, signature.return_type,
+                                  [array._getvalue(), cgutils.is_not_null(builder, memory)])
+    return types.Tuple((array_type, types.boolean))(types.intp, dtype), codegen
+
+
+@intrinsic
+def _free(typingctx, address):
+    """libc's ``free`` of the memory at ``address``."""
+    def codegen(context, builder, signature, args):
+        fn = cgutils.get_or_insert_function(
+            builder.module, ir.FunctionType(ir.VoidType(), [cgutils.voidptr_t]), "free")
+        builder.call(fn, [builder.inttoptr(args[0], cgutils.voidptr_t)])
+        return context.get_dummy_value()
+    return types.void(types.uintp), codegen
+
+
+def _scratch(size, dtype):
+    """(an uninitialised 1-D array of ``size`` items of ``dtype``, to give back with
+    ``_release``; whether the memory was available). The pure-Python form, for
+    ``NUMBA_DISABLE_JIT``; compiled, the memory comes from ``malloc``."""
+    return np.empty(size, dtype), True
+
+
+def _release(scratch) -> None:
+    """Give back memory from ``_scratch`` (nothing to do in pure Python)."""
+
+
+@overload(_scratch)
+def _scratch_impl(size, dtype):
+    return lambda size, dtype: _malloc_array(size, dtype)
+
+
+@overload(_release)
+def _release_impl(scratch):
+    return lambda scratch: _free(scratch.ctypes.data)
+
+
+@jit(_nrt=False)
+def _buffers(m, n, kc, dtype):
+    """Scratch (from ``_scratch``) and, cut from it, the packing buffers for an (m-row A
+    block, n-column B slice) of depth kc, an (8, 32) scratch tile and an (8, 32) tile of
+    zeros. Uncounted views: a caller compiled with reference counting would release them
+    once too often.
+
+    Each part starts on a 64-byte boundary: malloc aligns to 16 bytes only, and a packed
     panel row loaded across two cache lines halves the micro-kernel's speed."""
     a_panels, b_panels = (m + 7) // 8, (n + 31) // 32
     a_size = a_panels * kc * 8
     b_start = (a_size + 15) // 16 * 16  # 64 bytes of float32, 128 of float64
     b_end = b_start + b_panels * kc * 32
-    raw = np.empty(b_end + 512 + 16, dtype=dtype)
-    start = (-raw.ctypes.data % 64) // raw.itemsize
-    buffer = raw[start:start + b_end + 512]
+    scratch, ok = _scratch(b_end + 512 + 16, dtype)
+    if not ok:
+        raise MemoryError("gemm: no memory for the packing buffers")
+    start = (-scratch.ctypes.data % 64) // scratch.itemsize
+    buffer = scratch[start:start + b_end + 512]
     zeros = buffer[b_end + 256:].reshape((8, 32))
     zeros[:] = 0
-    return (buffer[:a_size].reshape((a_panels, kc, 8)),
+    return (scratch, buffer[:a_size].reshape((a_panels, kc, 8)),
             buffer[b_start:b_end].reshape((b_panels, kc, 32)),
             buffer[b_end:b_end + 256].reshape((8, 32)), zeros)
 
@@ -364,7 +409,7 @@ def _overlap(x, y):
             and y0 < x0 + np.uintp(x.nbytes))
 
 
-@jit(fastmath=_CONTRACT)
+@jit(fastmath=_CONTRACT, _nrt=False)
 def _gemm(a, b, c, trans_a, trans_b, kc_max, mc_max, i0, i1, j0, j1):
     """``c[i, i0:i1, j0:j1] = (op(a[i]) @ op(b[i]))[i0:i1, j0:j1]`` for each batch index
     (``k >= 1``); False, with nothing written, when ``c`` shares memory with ``a`` or ``b``
@@ -373,20 +418,12 @@ def _gemm(a, b, c, trans_a, trans_b, kc_max, mc_max, i0, i1, j0, j1):
     One thread; a multi-threaded product gives each thread a run of batch indices, rows or
     columns. The first ``KC`` slice writes the block, later ones add to it: ``c`` needs no
     zeroing beforehand."""
-    kc_max = min(kc_max, a.shape[1] if trans_a else a.shape[2])
-    ap, bp, edge, zeros = _buffers(min(mc_max, i1 - i0), j1 - j0, kc_max, c.dtype)
-    return _blocks(a, b, c, trans_a, trans_b, kc_max, mc_max, i0, i1, j0, j1, ap, bp, edge,
-                   zeros)
-
-
-@jit(fastmath=_CONTRACT, _nrt=False)
-def _blocks(a, b, c, trans_a, trans_b, kc_max, mc_max, i0, i1, j0, j1, ap, bp, edge, zeros):
-    """``_gemm``'s overlap check and loops, given its packing buffers ``ap``, ``bp`` and
-    (8, 32) tiles."""
     if _overlap(c, a) or _overlap(c, b):
         return False
     n = j1 - j0
     k = a.shape[1] if trans_a else a.shape[2]
+    kc_max = min(kc_max, k)
+    scratch, ap, bp, edge, zeros = _buffers(min(mc_max, i1 - i0), n, kc_max, c.dtype)
     for i in range(c.shape[0]):
         for k0 in range(0, k, kc_max):
             kc = min(kc_max, k - k0)
@@ -396,6 +433,7 @@ def _blocks(a, b, c, trans_a, trans_b, kc_max, mc_max, i0, i1, j0, j1, ap, bp, e
                 mc = min(mc_max, i1 - r0)
                 _pack_a(a[i], trans_a, r0, mc, k0, kc, ap)
                 _macro_kernel(ap, bp, c[i], r0, mc, j0, n, kc, edge, zeros, k0 > 0)
+    _release(scratch)
     return True
 
 

@@ -234,16 +234,36 @@ def test_threaded_product_into_an_operand(monkeypatch):
     np.testing.assert_allclose(b, expected, rtol=1e-4, atol=1e-4)
 
 
+@numba.njit(_nrt=False)
+def _buffer_layout(m, n, kc, dtype):
+    """(address, size) of the scratch ``_buffers`` takes, (address, shape) of each part cut
+    from it, and whether the zero tile holds zeros. Its views carry no reference count of
+    their own: only code compiled without counting may receive them."""
+    scratch, ap, bp, edge, zeros = matmul._buffers(m, n, kc, dtype)
+    zeroed = True
+    for s in range(8):
+        for t in range(32):
+            zeroed = zeroed and zeros[s, t] == 0
+    layout = ((scratch.ctypes.data, scratch.size),
+              ((ap.ctypes.data, ap.shape), (bp.ctypes.data, bp.shape),
+               (edge.ctypes.data, edge.shape), (zeros.ctypes.data, zeros.shape)), zeroed)
+    matmul._release(scratch)
+    return layout
+
+
 @pytest.mark.parametrize("dtype", DTYPES)
 @pytest.mark.parametrize("m, n, kc", [(8, 32, 16), (13, 70, 7), (96, 1000, 256), (1, 1, 1)])
 def test_packing_buffers_are_aligned_and_disjoint(dtype, m, n, kc):
-    ap, bp, edge, zeros = matmul._buffers(m, n, kc, np.dtype(dtype))
-    assert ap.shape == (-(-m // 8), kc, 8) and bp.shape == (-(-n // 32), kc, 32)
-    assert edge.shape == zeros.shape == (8, 32)
-    parts = (ap, bp, edge, zeros)
-    assert all(part.ctypes.data % 64 == 0 for part in parts)
-    assert not any(np.shares_memory(x, y) for i, x in enumerate(parts) for y in parts[i + 1:])
-    assert not zeros.any()
+    (base, size), parts, zeroed = _buffer_layout(m, n, kc, np.dtype(dtype))
+    assert [shape for _, shape in parts] == [(-(-m // 8), kc, 8), (-(-n // 32), kc, 32),
+                                            (8, 32), (8, 32)]
+    item = np.dtype(dtype).itemsize
+    spans = [((address - base) // item, (address - base) // item + int(np.prod(shape)))
+             for address, shape in parts]
+    assert all(address % 64 == 0 for address, _ in parts)
+    assert all(0 <= lo and hi <= size for lo, hi in spans)
+    assert all(hi <= lo2 for (_, hi), (lo2, _) in zip(spans, spans[1:]))  # in order, disjoint
+    assert zeroed
 
 
 @pytest.mark.parametrize("threads", [2, 3])
