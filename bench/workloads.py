@@ -12,7 +12,7 @@ import numpy as np
 import autograd_engine as ae
 from autograd_engine.kernels import losses
 from autograd_engine.kernels import matmul as kmatmul
-from autograd_engine.kernels import reference
+from autograd_engine.kernels import reference, scatter
 
 from . import bench_conv, bench_kernels
 
@@ -216,6 +216,49 @@ def max_pool() -> Workload:
     return Workload(f"max_pool2d 2x2 fwd+bwd float32{list(shape)}", build)
 
 
+def index_gather(shape: tuple, n: int = 1 << 20) -> Workload:
+    """``x[idx]`` (one index array) or ``x[i, j]`` (one per dim), forward and backward: the
+    backward scatter-adds the gradient, repeated positions accumulating."""
+    def build() -> dict:
+        rng = _rng()
+        x = rng.standard_normal(shape).astype(np.float32)
+        index = tuple(rng.integers(-d, d, n) for d in shape)  # negatives count from the end
+        g = rng.standard_normal(n).astype(np.float32)
+        xt, gt = ae.tensor(x, requires_grad=True), ae.from_numpy(g)
+        it = tuple(ae.from_numpy(i) for i in index)
+        flat = np.ravel_multi_index(index, shape, mode="wrap")
+        size = x.size
+
+        def numpy_pair():
+            out = np.zeros(shape, np.float32)
+            np.add.at(out, index, g)
+            return x[index], out
+
+        def ours():
+            xt.grad = None
+            xt[it].backward(gt)
+
+        def naive_pair():
+            reference.scatter_add_flat(size, flat[: n // 64], g[: n // 64])
+
+        def torch_pair():
+            xt_, gt_ = torch.tensor(x, requires_grad=True), torch.from_numpy(g)
+            it_ = tuple(torch.from_numpy(i) for i in index)
+
+            def run():
+                xt_.grad = None
+                xt_[it_].backward(gt_)
+            return run
+
+        naive_pair.factor = 64
+        return {"naive": naive_pair, "numpy": numpy_pair,
+                "kernel": lambda: (x[index], scatter.scatter_add_flat(size, flat, g)),
+                "autograd_engine": ours, "torch": _torch(torch_pair)}
+    name = "x[idx]" if len(shape) == 1 else "x[i, j]"
+    return Workload(f"{name} fwd+bwd, {n} positions into float32{list(shape)}", build,
+                    quick=len(shape) == 1)
+
+
 # -- engine overhead --------------------------------------------------------------------------
 def op_chain(length: int = 100) -> Workload:
     def build() -> dict:
@@ -371,6 +414,7 @@ def all_workloads() -> list:
                                              "silu", "softplus", "elu")]
             + [cross_entropy(128, 10), cross_entropy(1024, 1000)]
             + [optimizer_step("sgd"), optimizer_step("adam"), conv2d(), max_pool()]
+            + [index_gather((1000,)), index_gather((1000, 1000))]
             + [op_chain(), deep_chain()]
             + [mlp_step((784, 1024, 1024, 10), 128), mlp_step((64, 128, 10), 32), cnn_step(),
                recurrent_step("LSTM"), recurrent_step("GRU")])

@@ -295,6 +295,22 @@ def test_scatter_add_matches_reference_and_numpy(dtype, n):
            **TOLERANCE[dtype])
 
 
+def test_scatter_add_negative_indices_wrap_on_request():
+    index, values = np.array([-1, 0, -5, 4, -1]), np.arange(1.0, 6.0)
+    expected = np.zeros(5)
+    np.add.at(expected, index, values)  # numpy counts negative indices from the end
+    np.testing.assert_array_equal(scatter.scatter_add_flat(5, index, values, negative_wraps=True),
+                                  expected)
+    rows = scatter.scatter_add_rows(5, index, np.repeat(values[:, None], 2, 1),
+                                    negative_wraps=True)
+    np.testing.assert_array_equal(rows, np.repeat(expected[:, None], 2, 1))
+    for bad in (-6, 5):  # still out of bounds
+        with pytest.raises(IndexError, match=f"index {bad} out of bounds for size 5"):
+            scatter.scatter_add_flat(5, np.array([0, bad]), np.ones(2), negative_wraps=True)
+        with pytest.raises(IndexError, match=f"index {bad} out of bounds for size 5"):
+            scatter.scatter_add_rows(5, np.array([bad]), np.ones((1, 2)), negative_wraps=True)
+
+
 def test_scatter_add_bounds():
     with pytest.raises(IndexError, match="index 5 out of bounds for size 5"):
         scatter.scatter_add_flat(5, np.array([0, 5]), np.ones(2))

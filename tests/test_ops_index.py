@@ -160,3 +160,43 @@ def test_row_gather_backward_accumulates_repeated_and_negative_indices():
     x.grad = None
     (x[ae.tensor([[2, 2], [0, -4]])] * 2).sum().backward()  # 2-D index array, -4 is row 0
     np.testing.assert_array_equal(x.grad.data[:, 0], [4.0, 0.0, 4.0, 0.0])
+
+
+def _add_at(shape, index, g):
+    out = np.zeros(shape, g.dtype)
+    np.add.at(out, index, g)
+    return out
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("shape, index", [
+    ((5,), (np.array([4, -1, 0, 0, 2]),)),                                # flat kernel
+    ((4, 3), (np.array([0, -1, 3, 0]), np.array([2, 2, -3, 2]))),         # x[i, j]: flat
+    ((4, 3, 2), (np.array([1, 1, -4]), np.array([0, 0, 2]))),            # x[i, j]: rows
+    ((4, 3), (np.array([[0], [3]]), np.array([[1, 1, 2]]))),              # broadcast arrays
+    ((4, 3), (np.arange(12).reshape(4, 3) % 5 == 0,)),                    # full mask: flat
+    ((4, 3), (np.array([True, False, True, True]),)),                     # row mask: rows
+    ((4, 3), (np.array([True, False, True, True]), np.array([2, 0, 2]))),  # mask with array
+    ((4, 3), (np.array(2), np.array([1, 1]))),                            # 0-d array
+    ((4, 3), (np.array([], np.int64),)),                                  # empty
+    ((4, 3), (np.array([3, 3], np.uint8),)),                              # unsigned
+])
+def test_advanced_index_backward_matches_add_at(shape, index, dtype):
+    """Integer arrays and masks on the leading dims go through the scatter kernels, with
+    repeated positions accumulating and negative positions wrapping, as ``np.add.at``."""
+    g = np.random.default_rng(3).standard_normal(np.zeros(shape)[index].shape).astype(dtype)
+    out = index_ops._scatter_add(shape, index, g)
+    assert out.dtype == dtype
+    np.testing.assert_allclose(out, _add_at(shape, index, g), rtol=1e-6)
+
+
+def test_gather_of_one_value_per_position_uses_the_flat_kernel(monkeypatch):
+    calls = []
+    real = index_ops.scatter_add_flat
+    monkeypatch.setattr(index_ops, "scatter_add_flat",
+                        lambda *a, **k: calls.append(1) or real(*a, **k))
+    x = ae.tensor(np.zeros((3, 4)), requires_grad=True)
+    x[ae.tensor([0, 2, 2]), ae.tensor([1, 3, 3])].sum().backward()
+    assert calls == [1]
+    np.testing.assert_array_equal(x.grad.data, _add_at((3, 4), ([0, 2, 2], [1, 3, 3]),
+                                                       np.ones(3)))

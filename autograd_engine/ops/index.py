@@ -9,7 +9,7 @@ from typing import Any
 import numpy as np
 
 from ..function import Function, register
-from ..kernels.scatter import scatter_add_rows
+from ..kernels.scatter import scatter_add_flat, scatter_add_rows
 from ..grad_mode import is_grad_enabled
 from ..tensor import Tensor
 from ._util import normalize_dim
@@ -65,19 +65,46 @@ class GetItem(Function):
         return IndexBackward.apply(g, shape, index, advanced), None, None
 
 
+def _leading_positions(index: tuple, shape: tuple) -> tuple | None:
+    """For an index of integer arrays or masks on the leading dims (``x[idx]``, ``x[i, j]``,
+    ``x[mask]``): (the positions it picks, flattened over those dims; how many dims), else
+    None. A single integer array is passed on as it is: the kernels wrap its negatives."""
+    if len(index) == 1 and isinstance(index[0], np.ndarray):
+        item = index[0]
+        if item.dtype.kind == "b":
+            return np.flatnonzero(item), item.ndim
+        return item.reshape(-1), 1
+    arrays: list = []
+    for item in index:
+        if not isinstance(item, np.ndarray):
+            return None
+        arrays.extend(np.nonzero(item) if item.dtype.kind == "b"
+                      else (item.astype(np.intp, copy=False),))
+    if not arrays or len(arrays) > len(shape):
+        return None
+    flat = arrays[0]  # its negatives wrap in the kernels, the others' here (branch-free)
+    for a, dim in zip(arrays[1:], shape[1:]):
+        flat = flat * dim + (a + (dim & (a >> 63)))  # the arrays broadcast together
+    return flat.reshape(-1), len(arrays)  # (3x faster than np.ravel_multi_index's "wrap")
+
+
 def _scatter_add(shape: tuple, index: tuple, g: np.ndarray) -> np.ndarray:
     """zeros(shape) with ``out[index] += g``, repeated positions accumulating.
 
-    Rows picked by one integer array (``x[idx]``, the common case) go through the Numba
-    row kernel (40-80x ``np.add.at``); other index forms use ``np.add.at``."""
-    rows = index[0] if len(index) == 1 else None
-    if (isinstance(rows, np.ndarray) and rows.dtype.kind in "iu" and shape
-            and g.dtype.kind == "f" and g.dtype.itemsize >= 4):
-        rows = rows.reshape(-1)
-        rows = np.where(rows < 0, rows + shape[0], rows)  # forward already bounds-checked
-        per_row = math.prod(shape[1:]) if len(shape) > 1 else 1
-        values = np.ascontiguousarray(g).reshape(rows.size, per_row)
-        return scatter_add_rows(shape[0], rows, values).reshape(shape)
+    An index of integer arrays (or masks) on the leading dims goes through the Numba kernels:
+    one value per position takes the flat kernel, a row per position the row kernel
+    (1.2-80x ``np.add.at``). Other index forms use ``np.add.at``."""
+    found = _leading_positions(index, shape)
+    if found is not None and g.dtype.kind == "f" and g.dtype.itemsize >= 4:
+        positions, dims = found
+        lead, per_row = math.prod(shape[:dims]), math.prod(shape[dims:])
+        values = np.ascontiguousarray(g)
+        if per_row == 1:
+            out = scatter_add_flat(lead, positions, values.reshape(-1), negative_wraps=True)
+        else:
+            out = scatter_add_rows(lead, positions, values.reshape(positions.size, per_row),
+                                   negative_wraps=True)
+        return out.reshape(shape)
     out = np.zeros(shape, g.dtype)
     np.add.at(out, index, g)
     return out
