@@ -180,6 +180,8 @@ def _add_at(shape, index, g):
     ((4, 3), (np.array(2), np.array([1, 1]))),                            # 0-d array
     ((4, 3), (np.array([], np.int64),)),                                  # empty
     ((4, 3), (np.array([3, 3], np.uint8),)),                              # unsigned
+    ((4, 3), (np.array(True),)),                                          # 0-d mask
+    ((4, 3), (np.array(True), np.array([2, 0, 2]))),                      # np.add.at's
 ])
 def test_advanced_index_backward_matches_add_at(shape, index, dtype):
     """Integer arrays and masks on the leading dims go through the scatter kernels, with

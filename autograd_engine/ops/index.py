@@ -76,8 +76,8 @@ def _leading_positions(index: tuple, shape: tuple) -> tuple | None:
         return item.reshape(-1), 1
     arrays: list = []
     for item in index:
-        if not isinstance(item, np.ndarray):
-            return None
+        if not isinstance(item, np.ndarray) or (item.dtype.kind == "b" and item.ndim == 0):
+            return None  # (a 0-d mask beside other arrays has no nonzero positions to give)
         arrays.extend(np.nonzero(item) if item.dtype.kind == "b"
                       else (item.astype(np.intp, copy=False),))
     if not arrays or len(arrays) > len(shape):
