@@ -3,7 +3,7 @@
 Serial on purpose: repeated indices would race across threads. The kernels check bounds
 before every write and report the first bad position; the wrappers raise IndexError.
 Negative indices are out of bounds unless ``negative_wraps`` asks for numpy's meaning
-(counted from the end), which costs one comparison per index instead of a numpy pass.
+(counted from the end): a shift, an and and an add per index, no branch and no numpy pass.
 """
 from __future__ import annotations
 
