@@ -1,5 +1,6 @@
 """``python -m bench [--quick] [--filter TEXT] [--out DIR]``: run the curated workloads side by
-side in one process and write ``<out>/<date>-<host>.md`` and a PNG chart."""
+side in one process and write ``<out>/<date>-<host>.md`` and a PNG chart (``-quick`` and/or
+``-parallel``, for ``AUTOGRAD_ENGINE_PARALLEL=1``, added to the name)."""
 from __future__ import annotations
 
 import argparse
@@ -150,7 +151,10 @@ def main(argv=None) -> int:
     stamp = datetime.datetime.now().strftime("%Y-%m-%d")
     host = socket.gethostname().split(".")[0]
     os.makedirs(args.out, exist_ok=True)
-    base = os.path.join(args.out, f"{stamp}-{host}{'-quick' if args.quick else ''}")
+    from autograd_engine.kernels import config
+
+    suffix = ("-quick" if args.quick else "") + ("-parallel" if config.PARALLEL else "")
+    base = os.path.join(args.out, f"{stamp}-{host}{suffix}")
     text = [f"# autograd_engine benchmarks, {stamp}", "", f"Command: `{command.strip()}`", "",
             machine_header(), "",
             f"Medians of repeated calls in one process, the implementations of a workload "

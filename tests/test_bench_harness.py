@@ -37,3 +37,20 @@ def test_factor_and_unit_ops_scale_the_times(monkeypatch):
 
     rows = compare("w", {"ours": work, "naive": slice_of_work}, min_time=0.0, unit_ops=4)
     assert [(r.median, r.spread, r.first_call) for r in rows] == [(0.25, 0.0, 1), (16.0, 0.0, 1)]
+
+
+def test_report_names_say_quick_and_parallel(monkeypatch, tmp_path):
+    from autograd_engine.kernels import config
+    from bench import __main__ as report
+    from bench.workloads import Workload
+
+    monkeypatch.setattr(report, "all_workloads",
+                        lambda: [Workload("tiny", lambda: {"numpy": lambda: None})])
+    monkeypatch.setattr(report, "compare", lambda name, impls, **kw: compare(
+        name, impls, min_time=0.0, rounds=1, pause=0.0))
+    monkeypatch.setattr(report, "plot", lambda rows, path: False)
+    for parallel, name in ((False, "-quick.md"), (True, "-quick-parallel.md")):
+        monkeypatch.setattr(config, "PARALLEL", parallel)
+        report.main(["--quick", "--no-startup", "--out", str(tmp_path)])
+        written = [p.name for p in tmp_path.iterdir() if p.name.endswith(name)]
+        assert len(written) == 1 and "| tiny | numpy |" in (tmp_path / written[0]).read_text()
