@@ -76,7 +76,7 @@ def _root_gradient(root: Tensor, gradient: Any, op: str) -> Tensor:
     if g.shape != root.shape:
         raise RuntimeError(f"{op}: mismatch in shape: gradient has shape {g.shape} but the "
                            f"output has shape {root.shape}")
-    return g
+    return g if g.dtype == root.dtype else g.to(root.dtype)  # as PyTorch: cast, not refuse
 
 
 def run(roots: Sequence[Tensor], root_grads: Sequence[Tensor],

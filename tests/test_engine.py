@@ -105,6 +105,20 @@ def test_backward_gradient_shape_is_checked():
         (x * 2).backward(ae.ones(3, dtype=np.float64))
 
 
+
+@pytest.mark.parametrize("op", [ae.relu, ae.tanh, lambda t: ae.nn.functional.softmax(t, -1),
+                                lambda t: ae.nn.functional.dropout(t, 0.0)])
+def test_backward_gradient_of_another_dtype_is_cast_to_the_output_dtype(op):
+    """As PyTorch: a float32 (or int) gradient for a float64 output is cast, never handed to
+    the kernels as is (they refused it) nor left in a leaf's .grad."""
+    for seed in (ae.ones(3), ae.tensor([1, 1, 1])):
+        x = ae.tensor([0.5, -1.0, 2.0], dtype=ae.float64, requires_grad=True)
+        op(x * 2).backward(seed)
+        assert x.grad.dtype == ae.float64
+        expected = ae.tensor([0.5, -1.0, 2.0], dtype=ae.float64, requires_grad=True)
+        op(expected * 2).backward(ae.ones(3, dtype=ae.float64))
+        np.testing.assert_array_equal(x.grad.numpy(), expected.grad.numpy())
+
 def test_backward_without_grad_raises():
     with pytest.raises(RuntimeError, match="does not require grad"):
         ae.ones(2).sum().backward()
