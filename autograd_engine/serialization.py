@@ -91,8 +91,22 @@ def save(obj: Any, f: PathOrFile) -> None:
     if hasattr(f, "write"):
         np.savez(f, **members)
     else:
-        with open(f, "wb") as fh:  # a file object: np.savez would append ".npz" to a path
+        with _open_for_writing(f) as fh:  # a file object: np.savez would add ".npz" to a path
             np.savez(fh, **members)
+
+
+def _open_for_writing(path: Union[str, os.PathLike]) -> BinaryIO:
+    """``open(path, "wb")`` raising PyTorch's ``RuntimeError`` (naming the path) when the file
+    cannot be created, e.g. in a directory that does not exist."""
+    parent = os.path.dirname(os.fspath(path))
+    if parent and not os.path.isdir(parent):
+        raise RuntimeError(f"Parent directory {parent} does not exist.")
+    try:
+        return open(path, "wb")
+    except OSError as exc:
+        raise RuntimeError(f"save: cannot open {os.fspath(path)} for writing: "
+                           f"{exc.strerror or exc}") from exc
+
 
 # --- load ----------------------------------------------------------------------------------
 

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import operator
 from collections import OrderedDict
-from typing import Any, Iterable, Iterator, Mapping, Optional, Union
+from collections.abc import Iterable
+from typing import Any, Iterator, Mapping, Optional, Union
 
 from ..tensor import Tensor
 from .module import Module, Parameter, _indent
@@ -16,6 +17,23 @@ def _index(idx: Any, size: int, kind: str) -> int:
     if not -size <= idx < size:
         raise IndexError(f"{kind}: index {idx} is out of range for length {size}")
     return idx % size
+
+
+def _renumber(container: Module, modules: list) -> None:
+    """Re-register ``modules`` under the keys "0".."n-1"."""
+    container._modules.clear()
+    for i, module in enumerate(modules):
+        container.add_module(str(i), module)
+
+
+def _delete_and_renumber(container: Module, idx: Union[int, slice], kind: str) -> None:
+    """``del container[idx]`` for an indexed container: keys become 0..n-1 again."""
+    modules = list(container._modules.values())
+    if isinstance(idx, slice):
+        del modules[idx]
+    else:
+        del modules[_index(idx, len(modules), kind)]
+    _renumber(container, modules)
 
 
 class Sequential(Module):
@@ -52,10 +70,14 @@ class Sequential(Module):
         setattr(self, key, module)
 
     def __delitem__(self, idx: Union[int, slice]) -> None:
-        keys = list(self._modules)
-        for key in (keys[idx] if isinstance(idx, slice)
-                    else [keys[_index(idx, len(keys), "Sequential")]]):
-            del self._modules[key]
+        """Remove the module(s) and renumber the keys 0..n-1 (as PyTorch, even named ones)."""
+        _delete_and_renumber(self, idx, "Sequential")
+
+    def pop(self, key: Union[int, slice]) -> Union[Module, "Sequential"]:
+        """Remove and return ``self[key]``."""
+        module = self[key]
+        del self[key]
+        return module
 
     def append(self, module: Module) -> "Sequential":
         self.add_module(str(len(self)), module)
@@ -73,10 +95,43 @@ class Sequential(Module):
         if not -n <= index <= n:
             raise IndexError(f"Sequential.insert: index {index} is out of range for length {n}")
         modules.insert(index, module)
-        self._modules.clear()
-        for i, m in enumerate(modules):
-            self.add_module(str(i), m)
+        _renumber(self, modules)
         return self
+
+    def __add__(self, other: "Sequential") -> "Sequential":
+        """A new ``Sequential`` of self's modules then ``other``'s (the same objects)."""
+        _check_sequential(other)
+        return Sequential(*self, *other)
+
+    def __iadd__(self, other: "Sequential") -> "Sequential":
+        _check_sequential(other)
+        return self.extend(list(other))
+
+    def __mul__(self, other: int) -> "Sequential":
+        """A new ``Sequential`` repeating self's modules ``other`` times (the same objects,
+        so the repeats share parameters)."""
+        return Sequential(*(list(self) * _factor(self, other)))
+
+    def __rmul__(self, other: int) -> "Sequential":
+        return self.__mul__(other)
+
+    def __imul__(self, other: int) -> "Sequential":
+        return self.extend(list(self) * (_factor(self, other) - 1))
+
+
+def _check_sequential(other: Any) -> None:
+    if not isinstance(other, Sequential):
+        raise ValueError(f"add operator supports only objects of Sequential class, but "
+                         f"{type(other)} is given.")
+
+
+def _factor(seq: Sequential, other: Any) -> int:
+    """A valid repetition count for ``seq * other`` (PyTorch's errors)."""
+    if not isinstance(other, int):
+        raise TypeError(f"unsupported operand type(s) for *: {type(seq)} and {type(other)}")
+    if other <= 0:
+        raise ValueError(f"Non-positive multiplication factor {other} for {type(seq)}")
+    return other
 
 
 class ModuleList(Module):
@@ -103,30 +158,22 @@ class ModuleList(Module):
         self.add_module(str(_index(idx, len(self), "ModuleList")), module)
 
     def __delitem__(self, idx: Union[int, slice]) -> None:
-        values = list(self._modules.values())
-        if isinstance(idx, slice):
-            del values[idx]
-        else:
-            del values[_index(idx, len(values), "ModuleList")]
-        self._renumber(values)
-
-    def _renumber(self, values: list) -> None:
-        self._modules.clear()
-        for i, module in enumerate(values):
-            self.add_module(str(i), module)
+        _delete_and_renumber(self, idx, "ModuleList")
 
     def __iadd__(self, modules: Iterable[Module]) -> "ModuleList":
         return self.extend(modules)
 
     def __add__(self, other: Iterable[Module]) -> "ModuleList":
-        return type(self)(list(self) + list(other))
+        """A new ``ModuleList`` (not a subclass, as PyTorch) of self's modules then
+        ``other``'s."""
+        return ModuleList(list(self) + list(other))
 
     def append(self, module: Module) -> "ModuleList":
         self.add_module(str(len(self)), module)
         return self
 
     def extend(self, modules: Iterable[Module]) -> "ModuleList":
-        if isinstance(modules, (Module, str)) or not hasattr(modules, "__iter__"):
+        if not isinstance(modules, Iterable):
             raise TypeError(f"ModuleList.extend should be called with an iterable, but got "
                             f"{type(modules).__name__}")
         for module in modules:
@@ -134,13 +181,15 @@ class ModuleList(Module):
         return self
 
     def insert(self, index: int, module: Module) -> None:
+        """Put ``module`` before ``index`` (as ``list.insert``) and renumber."""
         values = list(self._modules.values())
         values.insert(index, module)
-        self._renumber(values)
+        _renumber(self, values)
 
-    def pop(self, idx: int = -1) -> Module:
-        module = self[idx]
-        del self[idx]
+    def pop(self, key: Union[int, slice]) -> Union[Module, "ModuleList"]:
+        """Remove and return ``self[key]``."""
+        module = self[key]
+        del self[key]
         return module
 
     def __repr__(self) -> str:

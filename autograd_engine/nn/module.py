@@ -7,6 +7,7 @@ Parameters, buffers and submodules assigned as attributes are kept in the ``_par
 from __future__ import annotations
 
 import itertools
+import warnings
 from collections import OrderedDict, namedtuple
 from typing import Any, Callable, Iterator, Mapping, Optional
 
@@ -433,9 +434,11 @@ class Module:
 
     def state_dict(self, destination: Optional[dict] = None, prefix: str = "",
                    keep_vars: bool = False) -> "OrderedDict[str, Tensor]":
-        """Parameters and persistent buffers by dotted name (detached unless ``keep_vars``)."""
+        """Parameters and persistent buffers by dotted name (detached unless ``keep_vars``).
+        A submodule registered under several names appears under each, as in PyTorch."""
         out = OrderedDict() if destination is None else destination
-        for module_prefix, module in self.named_modules(prefix=prefix.rstrip(".")):
+        for module_prefix, module in self.named_modules(prefix=prefix.rstrip("."),
+                                                        remove_duplicate=False):
             for name, t in module._state_items():
                 key = module_prefix + ("." if module_prefix else "") + name
                 out[key] = t if keep_vars else t.detach()
@@ -451,6 +454,9 @@ class Module:
         if not isinstance(state_dict, Mapping):
             raise TypeError(f"Expected state_dict to be dict-like, got "
                             f"{type(state_dict).__name__}.")
+        state_dict = OrderedDict(state_dict)  # the caller's dict is not changed
+        for module_prefix, module in self.named_modules(remove_duplicate=False):
+            module._upgrade_state_dict(state_dict, module_prefix + "." if module_prefix else "")
         expected = self.state_dict(keep_vars=True)
         missing = [k for k in expected if k not in state_dict]
         unexpected = [k for k in state_dict if k not in expected]
@@ -487,6 +493,10 @@ class Module:
                 else:
                     target.copy_(array)
         return _IncompatibleKeys(missing, unexpected)
+
+    def _upgrade_state_dict(self, state_dict: dict, prefix: str) -> None:
+        """Fill in entries (keys starting with ``prefix``) that checkpoints of an older form of
+        this module lack; PyTorch's ``_load_from_state_dict`` does this. Nothing by default."""
 
     def _assign(self, key: str, target: Tensor, array: np.ndarray) -> None:
         """``assign=True``: take the checkpoint's array (keeping the Parameter object)."""
@@ -542,21 +552,26 @@ def _indent(text: str, spaces: int) -> str:
 # -- full backward hooks ---------------------------------------------------------------------
 class _BackwardHookState:
     """One call of a module with backward hooks: routes the gradients w.r.t. its outputs and
-    inputs (each captured by an identity op wrapped around them) to the hooks."""
+    inputs (each captured by an identity op wrapped around them) to the hooks.
+
+    As PyTorch's: ``grad_input`` has one entry per positional argument and ``grad_output`` one
+    per output (None for non-tensors and for outputs that got no gradient), and the hooks
+    fire only once gradients w.r.t. the outputs have come."""
 
     def __init__(self, module: Module) -> None:
         self.module = module
-        self.n_inputs = 0
-        self.input_mask = ()  # which tensor inputs require grad
-        self.output_positions = []  # where the tensor outputs are in the output tuple
-        self.grad_positions = []  # ... and those of them that require grad
-        self.grad_output = None
+        self.input_mask = ()  # per positional argument: does it require grad?
+        self.input_meta = ()  # ... (shape, dtype) when it is a tensor, else None
+        self.n_outputs = 0
+        self.grad_positions = []  # the outputs that require grad
+        self.grad_output = None  # set while a backward pass is between outputs and inputs
+        self.arrived = set()  # output positions whose gradient came in this backward pass
 
     def wrap_inputs(self, args: tuple) -> tuple:
-        positions = [i for i, a in enumerate(args) if isinstance(a, Tensor)]
-        self.n_inputs = len(positions)
-        self.input_mask = tuple(args[i].requires_grad for i in positions)
-        grad_positions = [i for i in positions if args[i].requires_grad]
+        self.input_mask = tuple(isinstance(a, Tensor) and a.requires_grad for a in args)
+        self.input_meta = tuple((a.data.shape, a.data.dtype) if isinstance(a, Tensor) else None
+                                for a in args)
+        grad_positions = [i for i, m in enumerate(self.input_mask) if m]
         if not grad_positions:
             return args
         wrapped = _BackwardHookFunction.apply(self, "input", *(args[i] for i in grad_positions))
@@ -572,8 +587,9 @@ class _BackwardHookState:
         outs = (output,) if single else output
         if not isinstance(outs, tuple):
             return output
-        self.output_positions = [i for i, o in enumerate(outs) if isinstance(o, Tensor)]
-        self.grad_positions = [i for i in self.output_positions if outs[i].requires_grad]
+        self.n_outputs = len(outs)
+        self.grad_positions = [i for i, o in enumerate(outs)
+                               if isinstance(o, Tensor) and o.requires_grad]
         positions = self.grad_positions
         if not positions:
             return output
@@ -583,43 +599,59 @@ class _BackwardHookState:
         outs = list(outs)
         for i, t in zip(positions, wrapped):
             outs[i] = t
+            # The engine hands a multi-output op zeros for the outputs that got no gradient;
+            # this hook (not run for those) tells them apart so the hooks see None, as PyTorch's.
+            t.register_hook(lambda grad, i=i: self.arrived.add(i))
         return outs[0] if single else tuple(outs)
 
     def on_grad_output(self, grads: tuple) -> tuple:
         """Gradients w.r.t. the outputs arrive: run pre hooks (which may replace them)."""
-        by_position = dict(zip(self.grad_positions, grads))
-        grad_output = tuple(by_position.get(i) for i in self.output_positions)
+        arrived, self.arrived = self.arrived, set()
+        by_position = {i: g for i, g in zip(self.grad_positions, grads) if i in arrived}
+        grad_output = tuple(by_position.get(i) for i in range(self.n_outputs))
         for hook in list(self.module._backward_pre_hooks.values()):
             result = hook(self.module, grad_output)
             if result is not None:
-                grad_output = _checked_grads(result, grad_output, "backward pre hook")
+                grad_output = _checked_grads(result, grad_output, "Backward pre hook",
+                                             "grad_output")
         self.grad_output = grad_output
         if not any(self.input_mask):  # no input gradient will come: call the hooks now
-            self._run_hooks((None,) * self.n_inputs)
-        new = dict(zip(self.output_positions, grad_output))
-        return tuple(new[i] for i in self.grad_positions)
+            self._run_hooks_without_inputs()
+        return tuple(grad_output[i] for i in self.grad_positions)
+
+    def _run_hooks_without_inputs(self) -> None:
+        warnings.warn("Full backward hook is firing when gradients are computed with respect "
+                      "to module outputs since no inputs require gradients.", stacklevel=2)
+        grad_input = (None,) * len(self.input_mask)
+        for hook in list(self.module._backward_hooks.values()):
+            result = hook(self.module, grad_input, self.grad_output)
+            if result is not None and not (isinstance(result, tuple)
+                                           and all(g is None for g in result)):
+                raise RuntimeError("Backward hook for Modules where no input requires gradient "
+                                   "should always return None or None for all gradients.")
+        self.grad_output = None
 
     def on_grad_input(self, grads: tuple) -> tuple:
         """Gradients w.r.t. the inputs arrive: run the hooks (which may replace them)."""
+        if self.grad_output is None:  # the gradient did not come through the outputs
+            return grads
         it = iter(grads)
-        grad_input = tuple(next(it) if m else None for m in self.input_mask)
-        grad_input = self._run_hooks(grad_input)
+        # PyTorch routes every tensor argument through its hook op, so once any requires
+        # grad, those that do not get zeros rather than None.
+        grad_input = tuple(next(it) if m else None if meta is None else Tensor(np.zeros(*meta))
+                           for m, meta in zip(self.input_mask, self.input_meta))
+        for hook in list(self.module._backward_hooks.values()):
+            result = hook(self.module, grad_input, self.grad_output)
+            if result is not None:
+                grad_input = _checked_grads(result, grad_input, "Backward hook", "grad_input")
+        self.grad_output = None
         return tuple(g for g, m in zip(grad_input, self.input_mask) if m)
 
-    def _run_hooks(self, grad_input: tuple) -> tuple:
-        grad_output = self.grad_output if self.grad_output is not None else \
-            (None,) * len(self.output_positions)
-        for hook in list(self.module._backward_hooks.values()):
-            result = hook(self.module, grad_input, grad_output)
-            if result is not None:
-                grad_input = _checked_grads(result, grad_input, "backward hook")
-        return grad_input
 
-
-def _checked_grads(result: Any, previous: tuple, kind: str) -> tuple:
+def _checked_grads(result: Any, previous: tuple, kind: str, what: str) -> tuple:
     result = (result,) if isinstance(result, Tensor) else tuple(result)
     if len(result) != len(previous):
-        raise RuntimeError(f"{kind} returned an invalid number of grads: got {len(result)}, "
+        raise RuntimeError(f"{kind} returned an invalid number of {what}, got {len(result)}, "
                            f"but expected {len(previous)}")
     return result
 

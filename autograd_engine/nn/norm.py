@@ -65,6 +65,14 @@ class _BatchNorm(Module):
         self.reset_running_stats()
         _reset_affine(self.weight, self.bias)
 
+    def _upgrade_state_dict(self, state_dict: dict, prefix: str) -> None:
+        """A checkpoint without ``num_batches_tracked`` (older PyTorch BatchNorm, or built by
+        hand) loads and keeps the current count, as in PyTorch."""
+        key = prefix + "num_batches_tracked"
+        if self.track_running_stats and self.num_batches_tracked is not None \
+                and key not in state_dict:
+            state_dict[key] = self.num_batches_tracked
+
     def forward(self, input: Tensor) -> Tensor:
         if input.ndim not in self.input_ranks:
             raise ValueError(f"{type(self).__name__}: expected {self.rank_text} input (got "

@@ -9,11 +9,18 @@ from __future__ import annotations
 
 import math
 import types
+import warnings
 from bisect import bisect_right
 from collections import Counter
 from typing import Any, Callable, Iterable, Optional, Sequence, Union
 
 from .optimizer import Optimizer
+
+_EPOCH_DEPRECATION_WARNING = (  # PyTorch's text, without its link
+    "The epoch parameter in `scheduler.step()` was not necessary and is being deprecated "
+    "where possible. Please use `scheduler.step()` to step the scheduler. During the "
+    "deprecation, if epoch is different from None, the closed form is used instead of the new "
+    "chainable form, where available.")
 
 
 def _check_optimizer(optimizer: Any) -> None:
@@ -99,21 +106,27 @@ class LRScheduler:
         have a closed form; the others use ``get_lr()`` (as PyTorch)."""
         return self.get_lr()
 
-    def _restart(self) -> None:
-        """Go to epoch 0 and set its lrs by the closed form, counting no step (what
-        ``SequentialLR`` does to the next scheduler at a milestone)."""
-        self.last_epoch = 0
-        self._set_lrs(self._closed_form_lr())
+    def _update_lr(self, epoch: Optional[int] = None) -> None:
+        """Set every group's lr for the next epoch (chainable form) or for ``epoch`` (closed
+        form), counting no step; ``SequentialLR`` restarts a scheduler with epoch 0."""
+        if epoch is None:
+            self.last_epoch += 1
+            self._set_lrs(self.get_lr())
+        else:
+            self.last_epoch = epoch
+            self._set_lrs(self._closed_form_lr())
 
     def get_last_lr(self) -> list:
         """The learning rates set by the latest ``step()``."""
         return self._last_lr
 
-    def step(self) -> None:
-        """Advance one epoch and set every group's lr."""
+    def step(self, epoch: Optional[int] = None) -> None:
+        """Advance one epoch and set every group's lr. ``step(epoch)`` is deprecated (as in
+        PyTorch, with its warning): it jumps to ``epoch`` using the closed form."""
         self._step_count += 1
-        self.last_epoch += 1
-        self._set_lrs(self.get_lr())
+        if epoch is not None:
+            warnings.warn(_EPOCH_DEPRECATION_WARNING, UserWarning, stacklevel=2)
+        self._update_lr(epoch)
 
     def state_dict(self) -> dict:
         """Every attribute except the optimizer."""
@@ -217,6 +230,12 @@ class MultiStepLR(LRScheduler):
     def _closed_form_lr(self) -> list:
         passed = bisect_right(sorted(self.milestones.elements()), self.last_epoch)
         return [base * self.gamma ** passed for base in self.base_lrs]
+
+    def load_state_dict(self, state_dict: dict) -> None:
+        """As the base; ``milestones`` is a ``Counter`` again after ``save``/``load`` (which
+        keep a plain dict)."""
+        super().load_state_dict(state_dict)
+        self.milestones = Counter(self.milestones)
 
 
 class ExponentialLR(LRScheduler):
@@ -372,10 +391,15 @@ class ReduceLROnPlateau(LRScheduler):
         self.last_epoch = 0
         self._last_lr = self._group_lrs()
 
-    def step(self, metrics: Any) -> None:  # type: ignore[override]
-        """Record this epoch's metric and reduce the lr if it has plateaued."""
+    def step(self, metrics: Any, epoch: Optional[int] = None) -> None:  # type: ignore[override]
+        """Record this epoch's metric and reduce the lr if it has plateaued (``epoch`` is
+        deprecated, as in PyTorch: it sets ``last_epoch``)."""
         current = float(metrics)
-        self.last_epoch += 1
+        if epoch is None:
+            epoch = self.last_epoch + 1
+        else:
+            warnings.warn(_EPOCH_DEPRECATION_WARNING, UserWarning, stacklevel=2)
+        self.last_epoch = epoch
         if self._is_better(current):
             self.best = current
             self.num_bad_epochs = 0
@@ -650,7 +674,7 @@ class SequentialLR(_SchedulerList):
         idx = bisect_right(self._milestones, self.last_epoch)
         scheduler = self._schedulers[idx]
         if idx > 0 and self._milestones[idx - 1] == self.last_epoch:
-            scheduler._restart()
+            scheduler._update_lr(0)
         else:
             scheduler.step()
         self._last_lr = scheduler.get_last_lr()

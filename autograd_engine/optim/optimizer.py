@@ -161,7 +161,10 @@ class Optimizer:
         flat = data.reshape(-1) if data.flags.c_contiguous else np.ascontiguousarray(data).ravel()
         grad = np.ascontiguousarray(p.grad.data, dtype=data.dtype).reshape(-1)
         stats = None if self.update_sumsq is None else np.zeros(3)
-        self._update(flat, grad, self.state[p], group, p, stats)
+        state = self.state.get(p, {})
+        self._update(flat, grad, state, group, p, stats)
+        if state:  # a stateless update (SGD without momentum) leaves no entry, as PyTorch
+            self.state[p] = state
         if stats is not None:
             self.update_sumsq[id(p)] = tuple(stats.tolist())
         if not np.shares_memory(flat, data):  # non-contiguous parameter: write the copy back
@@ -210,7 +213,8 @@ class Optimizer:
             if key in id_map:
                 p = id_map[key]
                 self.state[p] = {k: _cast_state(p, k, v) for k, v in value.items()}
-        self.param_groups = [dict(saved, params=group["params"])
+        # A hyper-parameter added since the checkpoint was written takes its default.
+        self.param_groups = [{**self.defaults, **saved, "params": group["params"]}
                              for group, saved in zip(self.param_groups, saved_groups)]
 
 
