@@ -25,13 +25,11 @@ def backward(root: Tensor, gradient: Any, retain_graph: Optional[bool],
     grad = _root_gradient(root, gradient, "backward")
     if inputs is not None:
         inputs = [inputs] if isinstance(inputs, Tensor) else list(inputs)
-        captured = run([root], [grad], retain_graph, create_graph, inputs)
-        given = {id(grad.data)}
-        for t, g in zip(inputs, captured):
-            if g is not None:
-                _accumulate_grad(t, g, create_graph, given)
-        return
-    run([root], [grad], retain_graph, create_graph, None)
+        if not inputs:
+            raise RuntimeError("backward: the inputs argument cannot be empty")
+        for t in inputs:
+            t.retain_grad()  # as PyTorch: a non-leaf input keeps its .grad from now on
+    run([root], [grad], retain_graph, create_graph, inputs, accumulate=True)
 
 
 def grad(outputs: Any, inputs: Any, grad_outputs: Any = None,
@@ -56,7 +54,7 @@ def grad(outputs: Any, inputs: Any, grad_outputs: Any = None,
                                "not have a grad_fn")
         roots.append(out)
         root_grads.append(_root_gradient(out, g, "grad"))
-    captured = run(roots, root_grads, retain_graph, create_graph, inputs)
+    captured = run(roots, root_grads, retain_graph, create_graph, inputs, accumulate=False)
     for i, g in enumerate(captured):
         if g is None and not allow_unused:
             raise RuntimeError(f"grad: one of the differentiated Tensors (input {i}) appears "
@@ -81,11 +79,13 @@ def _root_gradient(root: Tensor, gradient: Any, op: str) -> Tensor:
 
 def run(roots: Sequence[Tensor], root_grads: Sequence[Tensor],
         retain_graph: Optional[bool], create_graph: bool,
-        inputs: Optional[Sequence[Tensor]]) -> list:
+        inputs: Optional[Sequence[Tensor]], accumulate: bool) -> list:
     """Propagate ``root_grads`` back through the graph.
 
-    With ``inputs`` None, leaf gradients accumulate into ``.grad``; otherwise the gradient
-    reaching each of ``inputs`` is captured and returned (nothing is stored).
+    With ``accumulate``, leaf gradients (of the leaves among ``inputs`` unless it is None)
+    accumulate into ``.grad``; otherwise the gradient reaching each of ``inputs`` is
+    captured and returned (nothing is stored). With ``inputs``, only nodes an input lies
+    behind run, as in PyTorch.
     """
     if retain_graph is None:
         retain_graph = create_graph
@@ -94,15 +94,22 @@ def run(roots: Sequence[Tensor], root_grads: Sequence[Tensor],
     state.anomaly = False  # the engine checks each node's gradients instead of their ops
     try:
         with mode:
-            return _walk(roots, root_grads, retain_graph, create_graph, inputs, anomaly)
+            return _walk(roots, root_grads, retain_graph, create_graph, inputs, accumulate,
+                         anomaly)
     finally:
         state.anomaly = anomaly
 
 
-def _walk(roots, root_grads, retain_graph, create_graph, inputs, anomaly):
-    captures = _capture_map(inputs)
+def _walk(roots, root_grads, retain_graph, create_graph, inputs, accumulate, anomaly):
+    captures = None if accumulate else _capture_map(inputs)
     captured: dict = {}
-    wanted = None if inputs is None else {t for t in inputs if t.grad_fn is None}
+    wanted = needed = None
+    if inputs is not None:
+        wanted = {t for t in inputs if t.grad_fn is None}
+        # backward(inputs=) runs the nodes of non-leaf inputs (their retain_grad stores the
+        # gradient); grad() only captures what reaches them
+        marked = () if captures is not None else {t.grad_fn for t in inputs if t.grad_fn}
+        needed = _needed(roots, wanted, captures or (), marked)
     leaf_grads: dict = {}
     pending: dict = {}
     deps = _dependencies(roots)
@@ -122,11 +129,19 @@ def _walk(roots, root_grads, retain_graph, create_graph, inputs, anomaly):
         node = ready.pop()
         edges = node.next
         g = pending.pop(node, None)
+        if g is not None and needed is not None and node not in needed:
+            # not run (as PyTorch); a captured node runs its hooks, and the capture sees them
+            if captures and node in captures:
+                _capture(node, g if node.hooks is None else _output_hooks(node, g), captures,
+                         captured)
+            g = None
         if g is None:  # every path into it returned None: only release its dependencies
             grads = (None,) * len(edges)
         else:
-            if node.hooks is not None or (captures is not None and node in captures):
-                g = _node_output_hooks(node, g, captures, captured)
+            if captures and node in captures:
+                _capture(node, g, captures, captured)  # before the node's hooks, as PyTorch
+            if node.hooks is not None:
+                g = _output_hooks(node, g)
             if node.n_outputs == 1:
                 grads = node.op.backward(node, g)
             else:
@@ -166,20 +181,16 @@ def _walk(roots, root_grads, retain_graph, create_graph, inputs, anomaly):
             deps[fn] = remaining
             if remaining == 0:
                 ready.append(fn)
-    if inputs is None:
-        given = {id(g.data) for g in root_grads}
-        for leaf, g in leaf_grads.items():
-            if leaf._hooks:
-                g = _run_leaf_hooks(leaf, g)
-            _accumulate_grad(leaf, g, create_graph, given)
-        return []
-    result = []
-    for i, t in enumerate(inputs):
-        g = leaf_grads.get(t) if t.grad_fn is None else captured.get(i)
-        if g is not None and t.grad_fn is None and t._hooks:
-            g = _run_leaf_hooks(t, g)
-        result.append(g)
-    return result
+    for leaf, g in leaf_grads.items():
+        if leaf._hooks:
+            leaf_grads[leaf] = _run_hooks(leaf._hooks, g)
+    if not accumulate:
+        return [leaf_grads.get(t) if t.grad_fn is None else captured.get(i)
+                for i, t in enumerate(inputs)]
+    given = {id(g.data) for g in root_grads}
+    for leaf, g in leaf_grads.items():
+        _accumulate_grad(leaf, g, create_graph, given)
+    return []
 
 
 def _dependencies(roots: Sequence[Tensor]) -> dict:
@@ -206,6 +217,36 @@ def _dependencies(roots: Sequence[Tensor]) -> dict:
                 deps[fn] = 1
                 stack.append(fn)
     return deps
+
+
+def _needed(roots: Sequence[Tensor], leaves: set, captures: Any, marked: Any) -> set:
+    """The nodes PyTorch runs for ``inputs``: ``marked`` ones and those with a path to a
+    leaf in ``leaves`` or to a node in ``captures`` (children are decided before parents)."""
+    needed = set(marked)
+    seen = set()
+    stack = [(root.grad_fn, False) for root in roots if root.grad_fn is not None]
+    while stack:
+        node, expanded = stack.pop()
+        if expanded:
+            for target in node.next:
+                fn = _edge_node(target)
+                if fn in needed or fn in captures or (fn is None and target in leaves):
+                    needed.add(node)
+                    break
+        elif node not in seen:
+            seen.add(node)
+            stack.append((node, True))
+            for target in node.next:
+                fn = _edge_node(target)
+                if fn is not None and fn not in seen:
+                    stack.append((fn, False))
+    return needed
+
+
+def _edge_node(target: Any) -> Optional[Node]:
+    """The node an edge points to; None for a leaf or no edge."""
+    kind = type(target)
+    return target if kind is Node else target[0] if kind is tuple else None
 
 
 def _add_pending(pending: dict, fn: Node, nr: int, g: Tensor) -> None:
@@ -246,32 +287,45 @@ def _capture_map(inputs: Optional[Sequence[Tensor]]) -> Optional[dict]:
     return captures
 
 
-def _node_output_hooks(node: Node, g: Any, captures: Optional[dict],
-                       captured: dict) -> Any:
-    """Run tensor hooks (incl. retain_grad) of the node's outputs; capture grad's inputs."""
-    single = node.n_outputs == 1
-    slots = [g] if single else g
-    if node.hooks is not None:
-        for nr, hooks in node.hooks.items():
-            if slots[nr] is None:
-                continue
-            for hook in list(hooks):
-                result = hook(slots[nr])
-                if result is not None:
-                    slots[nr] = result if isinstance(result, Tensor) else Tensor(
-                        np.asarray(result))
-    if captures is not None:
-        for nr, i in captures.get(node, ()):
-            captured[i] = slots[nr]
-    return slots[0] if single else slots
+def _capture(node: Node, g: Any, captures: dict, captured: dict) -> None:
+    """For autograd.grad: record the gradient of the node's outputs that are inputs."""
+    for nr, i in captures[node]:
+        captured[i] = g if node.n_outputs == 1 else g[nr]
 
 
-def _run_leaf_hooks(leaf: Tensor, g: Tensor) -> Tensor:
-    for hook in list(leaf._hooks):
+def _output_hooks(node: Node, g: Any) -> Any:
+    """Run the tensor hooks (retain_grad's last) of the node's outputs."""
+    if node.n_outputs == 1:
+        hooks = node.hooks.get(0)
+        return _run_hooks(hooks, g) if hooks else g
+    for nr, hooks in node.hooks.items():
+        if g[nr] is not None:
+            g[nr] = _run_hooks(hooks, g[nr])
+    return g
+
+
+def _run_hooks(hooks: list, g: Tensor) -> Tensor:
+    """Call the hooks in order; a returned Tensor replaces the gradient."""
+    for hook in list(hooks):
         result = hook(g)
         if result is not None:
-            g = result if isinstance(result, Tensor) else Tensor(np.asarray(result))
+            _check_hook_result(hook, g, result)
+            g = result
     return g
+
+
+def _check_hook_result(hook: Any, g: Tensor, result: Any) -> None:
+    """As PyTorch: a hook may change a gradient's values, not its type, shape or dtype."""
+    name = getattr(hook, "__name__", type(hook).__name__)
+    if not isinstance(result, Tensor):
+        raise TypeError(f"hook '{name}' returned {type(result).__name__}; expected a Tensor "
+                        "or None")
+    if result.shape != g.shape:
+        raise RuntimeError(f"hook '{name}' has changed the size of value (was "
+                           f"{tuple(g.shape)}, got {tuple(result.shape)})")
+    if result.dtype != g.dtype:
+        raise RuntimeError(f"hook '{name}' has changed the type of value (was {g.dtype}, "
+                           f"got {result.dtype})")
 
 
 def _accumulate_grad(leaf: Tensor, g: Tensor, create_graph: bool, given: set) -> None:
@@ -279,7 +333,9 @@ def _accumulate_grad(leaf: Tensor, g: Tensor, create_graph: bool, given: set) ->
 
     A first gradient is stored without a copy when its buffer is fresh (PyTorch steals it
     too); buffers that something else may see are copied, so an in-place write to one
-    ``.grad`` can never change another tensor.
+    ``.grad`` can never change another tensor. As PyTorch's, a C-contiguous leaf gets a
+    C-contiguous ``.grad`` (a gradient that came through a transpose is copied), so
+    ``p.grad.view(-1)`` works.
     """
     if create_graph:
         leaf.grad = g if leaf.grad is None else leaf.grad + g
@@ -288,7 +344,8 @@ def _accumulate_grad(leaf: Tensor, g: Tensor, create_graph: bool, given: set) ->
     if leaf.grad is not None:
         leaf.grad = Tensor(leaf.grad.data + array)
         return
-    if not _is_fresh(array) or id(array) in given:
+    if (not _is_fresh(array) or id(array) in given
+            or not array.flags.c_contiguous and leaf.data.flags.c_contiguous):
         array = array.copy()
     given.add(id(array))
     leaf.grad = Tensor(array)
@@ -367,8 +424,11 @@ def _once_differentiable(node: Node, array: np.ndarray) -> Tensor:
                 "differentiable only once; a double backward through it is not supported "
                 "(write the backward with Tensor ops to support create_graph=True)")
 
-    marker = Tensor(array, True)
-    return OnceDifferentiable.apply(marker)
+    out = OnceDifferentiable.apply(Tensor(array, True))
+    # edges to the op's inputs: a double backward towards them reaches the error (grad()
+    # skips nodes no input lies behind)
+    out.grad_fn.next = node.next
+    return out
 
 
 def sum_to(g: Tensor, shape: tuple, node: Node, i: int) -> Tensor:

@@ -14,7 +14,7 @@ from typing import Any
 import numpy as np
 
 from .grad_mode import state
-from .tensor import Tensor
+from .tensor import Tensor, _RetainGrad
 
 REGISTRY: dict[str, type["Function"]] = {}
 
@@ -126,9 +126,15 @@ class Node:
 
     # -- engine API ----------------------------------------------------------------------
     def add_hook(self, output_nr: int, fn: Any) -> None:
+        """Register a tensor hook on one output; retain_grad's hook stays last (as PyTorch,
+        ``.grad`` holds the gradient after every hook, whatever the registration order)."""
         if self.hooks is None:
             self.hooks = {}
-        self.hooks.setdefault(output_nr, []).append(fn)
+        hooks = self.hooks.setdefault(output_nr, [])
+        if hooks and isinstance(hooks[-1], _RetainGrad):
+            hooks.insert(len(hooks) - 1, fn)
+        else:
+            hooks.append(fn)
 
 
 _RELEASED = object()

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import functools
 import threading
-from typing import Any, Callable
+from typing import Any, Callable, Optional
 
 
 class _State(threading.local):
@@ -35,7 +35,8 @@ class _SwitchContext:
 
 
 class set_grad_enabled(_SwitchContext):
-    """Turn graph recording on or off inside a ``with`` block (or a decorated function)."""
+    """Set the grad mode: at once when called, for a ``with`` block, or per call of a
+    decorated function (decorating leaves the current mode as it was)."""
 
     def __init__(self, mode: bool) -> None:
         self.mode = bool(mode)
@@ -45,14 +46,26 @@ class set_grad_enabled(_SwitchContext):
     def _args(self) -> tuple:
         return (self.mode,)
 
+    def __call__(self, fn: Callable) -> Callable:
+        state.grad_enabled = self.prev  # __init__ switched the mode; decorating must not
+        return super().__call__(fn)
+
     def __enter__(self) -> None:
-        return None
+        state.grad_enabled = self.mode
 
     def __exit__(self, *exc: Any) -> None:
         state.grad_enabled = self.prev
 
 
-class no_grad(_SwitchContext):
+class _NoArgSwitch(_SwitchContext):
+    """A switch without arguments, usable as ``@no_grad`` as well as ``@no_grad()``."""
+
+    def __new__(cls, fn: Optional[Callable] = None) -> Any:
+        switch = super().__new__(cls)
+        return switch if fn is None else switch(fn)
+
+
+class no_grad(_NoArgSwitch):
     """Ops inside record no graph; results do not require grad."""
 
     def __enter__(self) -> None:
@@ -63,7 +76,7 @@ class no_grad(_SwitchContext):
         state.grad_enabled = self.prev
 
 
-class enable_grad(_SwitchContext):
+class enable_grad(_NoArgSwitch):
     """Re-enable recording inside a ``no_grad`` block."""
 
     def __enter__(self) -> None:

@@ -11,6 +11,8 @@ import numpy as np
 
 from .grad_mode import state
 
+_KIND_RANK = {"b": 0, "u": 1, "i": 1, "f": 2}  # in-place ops may not write a higher kind
+
 
 class _HookHandle:
     """Returned by ``register_hook``; ``remove()`` unregisters the hook."""
@@ -299,24 +301,36 @@ class Tensor:
         self._bump_version()
         return self
 
+    def _write_result(self, op: str, result: Any) -> "Tensor":
+        """Write an arithmetic op's result (a numpy array or scalar) in place.
+
+        As PyTorch, a result of a higher kind than self (float into an integer tensor,
+        anything but bool into a bool one) raises instead of being cast."""
+        kind = self.data.dtype.kind
+        if kind != "f" and _KIND_RANK[result.dtype.kind] > _KIND_RANK[kind]:
+            raise RuntimeError(f"{op}: result type {result.dtype} can't be cast to the "
+                               f"desired output type {self.dtype}")
+        return self._write(op, result)
+
     def add_(self, other: Any, alpha: Any = 1) -> "Tensor":
         other = other.data if isinstance(other, Tensor) else other
-        return self._write("add_", self.data + (other * alpha if alpha != 1 else other))
+        return self._write_result("add_", self.data + (other * alpha if alpha != 1 else other))
 
     def sub_(self, other: Any, alpha: Any = 1) -> "Tensor":
         other = other.data if isinstance(other, Tensor) else other
-        return self._write("sub_", self.data - (other * alpha if alpha != 1 else other))
+        return self._write_result("sub_", self.data - (other * alpha if alpha != 1 else other))
 
     def mul_(self, other: Any) -> "Tensor":
-        return self._write("mul_", self.data * (other.data if isinstance(other, Tensor)
-                                                else other))
+        return self._write_result("mul_", self.data * (other.data if isinstance(other, Tensor)
+                                                       else other))
 
     def div_(self, other: Any) -> "Tensor":
-        return self._write("div_", self.data / (other.data if isinstance(other, Tensor)
-                                                else other))
+        return self._write_result("div_", self.data / (other.data if isinstance(other, Tensor)
+                                                       else other))
 
     def clamp_(self, min: Any = None, max: Any = None) -> "Tensor":
-        return self._write("clamp_", np.clip(self.data, min, max))
+        min, max = (b.data if isinstance(b, Tensor) else b for b in (min, max))
+        return self._write_result("clamp_", np.clip(self.data, min, max))
 
     def zero_(self) -> "Tensor":
         return self._write("zero_", 0)
@@ -737,12 +751,20 @@ class Tensor:
     def normal_(self, mean: float = 0.0, std: float = 1.0) -> "Tensor":
         """Fill in place with N(mean, std^2) draws from the global generator."""
         from .random import generator
+        self._check_random_fill("normal_")
         return self.copy_(Tensor(generator().normal(mean, std, self.shape).astype(self.dtype)))
 
     def uniform_(self, a: float = 0.0, b: float = 1.0) -> "Tensor":
         """Fill in place with U(a, b) draws from the global generator."""
         from .random import generator
+        self._check_random_fill("uniform_")
         return self.copy_(Tensor(generator().uniform(a, b, self.shape).astype(self.dtype)))
+
+    def _check_random_fill(self, op: str) -> None:
+        # before drawing, so a refused call leaves the generator where it was
+        if self.data.dtype.kind != "f":
+            raise NotImplementedError(f"{op}: not implemented for dtype {self.dtype}; "
+                                      "expected a floating point tensor")
 
     def is_contiguous(self) -> bool:
         return bool(self.data.flags.c_contiguous)

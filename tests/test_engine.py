@@ -388,3 +388,17 @@ def test_nan_propagates_outside_anomaly_mode():
     y = x.log().sum()
     y.backward()
     assert np.isinf(x.grad.data[0])
+
+
+@pytest.mark.parametrize("shape, through", [
+    ((3, 4), lambda x: x.t() * 2), ((3, 4), lambda x: ae.cat([x.t(), x.t()])),
+    ((3, 4), lambda x: ae.einsum("ij->ji", x)), ((3, 4), lambda x: x.t().exp()),
+    ((2, 3, 4), lambda x: ae.nn.functional.softmin(x, 1))])
+def test_leaf_grad_is_c_contiguous_like_the_leaf(shape, through):
+    """As PyTorch: a gradient that came through a transpose is stored in the leaf's layout,
+    so ``p.grad.view(-1)`` works, after a first and after an accumulated backward."""
+    x = ae.randn(*shape, requires_grad=True)
+    for _ in range(2):
+        through(x).sum().backward()
+        assert x.grad.data.flags.c_contiguous
+        np.testing.assert_array_equal(x.grad.view(-1).numpy(), x.grad.numpy().ravel())
