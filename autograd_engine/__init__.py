@@ -9,9 +9,10 @@ from . import cuda  # noqa: F401
 from .devices import device  # noqa: F401
 from .grad_mode import enable_grad, is_grad_enabled, no_grad, set_grad_enabled
 from .ops.activation import log_softmax, relu, sigmoid, softmax, tanh
-from .ops.elementwise import (abs, add, clamp, clone, cos, div, eq, exp, ge, gt, le, log,
-                              logical_and, logical_not, logical_or, lt, maximum, minimum, mul,
-                              ne, neg, pow, sign, sin, sqrt, sub, where)
+from .ops.elementwise import (abs, add, clamp, clone, cos, div, eq, exp, floor_divide, ge,
+                              gt, le, log, logical_and, logical_not, logical_or, lt, maximum,
+                              minimum, mul, ne, neg, pow, remainder, sign, sin, sqrt, sub,
+                              where)
 from .ops.einsum import einsum
 from .ops.linalg import bmm, matmul, outer
 from .ops.index import gather, index_select, masked_fill

@@ -389,6 +389,25 @@ class Tensor:
     def __rpow__(self, other: Any) -> "Tensor":
         return _elementwise.pow(other, self)
 
+    def __floordiv__(self, other: Any) -> "Tensor":
+        return _elementwise.floor_divide(self, other)
+
+    def __rfloordiv__(self, other: Any) -> "Tensor":
+        return _elementwise.floor_divide(other, self)
+
+    def __ifloordiv__(self, other: Any) -> "Tensor":
+        return self._write_result("floor_divide_",
+                                  _elementwise.floor_divide(self.data, other).data)
+
+    def __mod__(self, other: Any) -> "Tensor":
+        return _elementwise.remainder(self, other)
+
+    def __rmod__(self, other: Any) -> "Tensor":
+        return _elementwise.remainder(other, self)
+
+    def __imod__(self, other: Any) -> "Tensor":
+        return self._write_result("remainder_", _elementwise.remainder(self.data, other).data)
+
     def __matmul__(self, other: Any) -> "Tensor":
         return _linalg.matmul(self, other)
 
@@ -464,6 +483,12 @@ class Tensor:
 
     def pow(self, other: Any) -> "Tensor":
         return _elementwise.pow(self, other)
+
+    def floor_divide(self, other: Any) -> "Tensor":
+        return _elementwise.floor_divide(self, other)
+
+    def remainder(self, other: Any) -> "Tensor":
+        return _elementwise.remainder(self, other)
 
     def matmul(self, other: Any) -> "Tensor":
         return _linalg.matmul(self, other)

@@ -53,6 +53,10 @@ CASES = {
     "index_select": (X, lambda t: t.index_select(0, _long(t, [2, 2, 0]))),
     "masked_fill": (X, lambda t: t.masked_fill(t > 0, 0.5)),
     "log1p expm1": (X, lambda t: (t * 0.5).log1p() + t.expm1()),
+    "clamp tensor bounds ties": (TIES, lambda t: t.clamp(min=t[1:2], max=t[0:1])
+                                 + t.clamp(max=t[2:3]) + t.clamp(min=t[:, 1:2])),
+    "remainder": (X * 3, lambda t: t % 0.7 + t.remainder(t.flip(1).abs() + 0.5)
+                  + t % -(t.flip(0).abs() + 0.5)),
     "rounding": (X * 3, lambda t: t.floor() + t.ceil() + t.trunc() + t.round() + t.frac()
                  + t.round(decimals=1) + t * 0),
     "reciprocal rsqrt square": (X, lambda t: (t * t + 1).reciprocal() + (t * t + 1).rsqrt()

@@ -1,13 +1,17 @@
 """Elementwise ops with numpy broadcasting; the engine sums gradients back to each shape."""
 from __future__ import annotations
 
+import warnings
 from typing import Any
 
 import numpy as np
 
 from ..function import Function, register
 from ..tensor import Tensor
-from ._util import broadcast_error, promote
+from ._util import broadcast_error, promote, result_type
+
+_BOOL = np.dtype(np.bool_)
+_WEAK_BOUND = (float, int, type(None))  # clamp bounds that keep a float tensor's dtype
 
 
 def _binary(op: str, ufunc: Any, a: Any, b: Any) -> np.ndarray:
@@ -23,6 +27,26 @@ def _binary(op: str, ufunc: Any, a: Any, b: Any) -> np.ndarray:
         return ufunc(a, b)
     except ValueError:
         raise broadcast_error(op, a, b) from None
+
+
+def _is_bool(x: Any) -> bool:
+    """A bool array, a bool Tensor or a bool scalar."""
+    return type(x) is bool or getattr(x, "dtype", None) is _BOOL
+
+
+def _dtype_name(x: Any) -> str:
+    return str(getattr(x, "dtype", type(x).__name__))
+
+
+def _sub_bool_error(a: Any, b: Any) -> RuntimeError:
+    """PyTorch refuses ``-`` with a bool operand: for masks it is ambiguous."""
+    if _is_bool(a) and _is_bool(b):
+        return RuntimeError("sub: subtraction, the `-` operator, with two bool tensors is not "
+                            "supported (dtypes bool and bool); use `a != b` (logical xor) "
+                            "instead")
+    return RuntimeError(f"sub: subtraction, the `-` operator, with a bool tensor is not "
+                        f"supported (dtypes {_dtype_name(a)} and {_dtype_name(b)}); to invert "
+                        "a mask, use `~` or logical_not() instead")
 
 
 def _float_input(op: str, a: np.ndarray) -> np.ndarray:
@@ -53,6 +77,8 @@ class Sub(Function):
 
     @staticmethod
     def forward(ctx, a, b):
+        if _is_bool(a) or _is_bool(b):
+            raise _sub_bool_error(a, b)
         return _binary("sub", np.subtract, a, b)
 
     @staticmethod
@@ -98,21 +124,96 @@ class Div(Function):
         return (g / b if da else None), (-g * a / (b * b) if db else None)
 
 
-@register
-class Pow(Function):
-    """y = a ** b;  da = g * b * a^(b-1), db = g * y * log(a)  (0 where a = 0, as PyTorch)"""
+class FloorDivide(Function):
+    """y = floor(a / b), rounded as Python's ``//``. Like PyTorch it has no derivative: the
+    output of float inputs joins the graph and backward raises. Not registered, since there
+    is no gradient to check."""
 
     @staticmethod
     def forward(ctx, a, b):
+        return _floor_divide("floor_divide", a, b)
+
+    @staticmethod
+    def backward(ctx, g):
+        raise RuntimeError("floor_divide: the derivative for floor_divide is not implemented "
+                           "(as in PyTorch)")
+
+
+@register
+class DivFloor(Function):
+    """y = floor(a / b) as ``//``, with PyTorch's zero gradient for div(rounding_mode='floor'),
+    which remainder's backward uses;  da = db = g * 0"""
+
+    @staticmethod
+    def forward(ctx, a, b):
+        return _floor_divide("div", a, b)
+
+    @staticmethod
+    def backward(ctx, g):
+        zero = g * 0.0
+        da, db = ctx.needs_input_grad
+        return (zero if da else None), (zero if db else None)
+
+
+@register
+class Remainder(Function):
+    """y = a - b * floor(a / b), which has the sign of b (Python's ``%``);
+    da = g, db = -g * floor(a / b)"""
+
+    @staticmethod
+    def forward(ctx, a, b):
+        a, b = _division_operands("remainder", a, b)
+        ctx.save_for_backward(a, b)
+        with np.errstate(invalid="ignore"):
+            mod = _broadcasting("remainder", np.fmod, a, b)
+        # fmod has the sign of a: move it to b's side, keeping the sign of a zero (PyTorch's
+        # formula; np.remainder gives a zero b's sign)
+        return np.where((mod != 0) & ((mod < 0) != np.less(b, 0)), mod + b, mod)
+
+    @staticmethod
+    def backward(ctx, g):
+        a, b = ctx.saved_tensors
+        da, db = ctx.needs_input_grad
+        return (g if da else None), (-g * DivFloor.apply(a, b) if db else None)
+
+
+def _division_operands(op: str, a: Any, b: Any) -> tuple:
+    """Promote the operands of ``//`` and ``%``; integer division by zero raises as PyTorch."""
+    a, b = promote(op, a, b)
+    dtype = np.result_type(a, b)
+    if dtype == _BOOL:
+        raise NotImplementedError(f"{op}: not implemented for 'Bool' (dtypes bool and bool)")
+    if dtype.kind in "iu" and not np.all(b):
+        raise RuntimeError(f"{op}: ZeroDivisionError: integer division by zero (dtype {dtype})")
+    return a, b
+
+
+def _floor_divide(op: str, a: Any, b: Any) -> np.ndarray:
+    a, b = _division_operands(op, a, b)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return _broadcasting(op, np.floor_divide, a, b)
+
+
+def _broadcasting(op: str, ufunc: Any, a: Any, b: Any) -> np.ndarray:
+    try:
+        return ufunc(a, b)
+    except ValueError:
+        raise broadcast_error(op, a, b) from None
+
+
+@register
+class Pow(Function):
+    """y = a ** b;  da = g * b * a^(b-1) (0 where b = 0), db = g * y * log(a) (0 where a = 0
+    and b >= 0), as PyTorch; for a scalar b = 0, da is a constant zero"""
+
+    @staticmethod
+    def forward(ctx, a, b):
+        scalar_exponent = type(b) is not np.ndarray
+        exponent = b
         a, b = promote("pow", a, b)
-        if np.ndim(b) == 0 and np.asarray(b).dtype.kind in "iu" and np.asarray(b) < 0 \
-                and np.asarray(a).dtype.kind in "iu":
-            raise RuntimeError("pow: integers to negative integer powers are not allowed")
-        try:
-            out = np.power(a, b)
-        except ValueError:
-            raise broadcast_error("pow", a, b) from None
-        ctx.save_for_backward(a, b, out)
+        out = _power(a, b, scalar_exponent)
+        # a scalar exponent is kept as given: backward tells it from a Tensor exponent
+        ctx.save_for_backward(a, exponent if scalar_exponent else b, out)
         return out
 
     @staticmethod
@@ -120,11 +221,37 @@ class Pow(Function):
         a, b, out = ctx.saved_tensors
         da, db = ctx.needs_input_grad
         ga = gb = None
-        if da:
+        if da and not isinstance(b, Tensor):
+            # PyTorch's zeros for a scalar exponent 0 hang off no graph: no NaN at second order
+            ga = Tensor(np.zeros_like(g.data)) if b == 0 else g * b * a ** (b - 1)
+        elif da:
             ga = where(b == 0, 0.0, g * b * a ** (b - 1))
         if db:
             gb = where((a == 0) & (b >= 0), 0.0, g * out * log(a))
         return ga, gb
+
+
+def _power(a: Any, b: Any, scalar_exponent: bool) -> np.ndarray:
+    """a ** b on promoted operands, with PyTorch's integer and bool rules."""
+    dtype = np.result_type(a, b)
+    if dtype == _BOOL:
+        if not scalar_exponent:
+            raise NotImplementedError("pow: not implemented for 'Bool' (dtypes bool and bool); "
+                                      "a bool tensor takes only a bool scalar exponent")
+        return np.logical_or(a, np.logical_not(b))  # a ** True = a, a ** False = 1
+    if dtype.kind in "iu" and np.any(np.less(b, 0)):
+        if scalar_exponent:
+            raise RuntimeError(f"pow: integers to negative integer powers are not allowed "
+                               f"(base dtype {dtype}, exponent {b})")
+        return _integer_power(a, b)
+    return _broadcasting("pow", np.power, a, b)
+
+
+def _integer_power(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """Integer a ** b with negative exponents: 1 / a^|b| truncated, so 1 -> 1, -1 -> +-1,
+    anything else -> 0 (PyTorch's integer pow)."""
+    magnitude = _broadcasting("pow", np.power, a, np.abs(b))
+    return np.where(np.less(b, 0) & (np.abs(a) != 1), 0, magnitude)
 
 
 @register
@@ -133,9 +260,10 @@ class Neg(Function):
 
     @staticmethod
     def forward(ctx, a):
-        if a.dtype == np.bool_:
-            raise TypeError("neg: negation, the `-` operator, on a bool tensor is not "
-                            "supported; use `~` or logical_not() instead")
+        if a.dtype is _BOOL:
+            raise RuntimeError("neg: negation, the `-` operator, on a bool tensor is not "
+                               "supported (dtype bool); to invert a mask, use `~` or "
+                               "logical_not() instead")
         return np.negative(a)
 
     @staticmethod
@@ -244,29 +372,48 @@ class Cos(Function):
 # -- piecewise ------------------------------------------------------------------------------
 @register
 class Clamp(Function):
-    """y = min(max(a, lo), hi);  da = g where lo <= a <= hi (bounds inclusive)"""
+    """y = min(max(a, lo), hi), bounds inclusive and optional; as PyTorch, da = g where
+    lo <= a <= hi, dlo = g where a < lo < hi, dhi = g where a > hi or hi < lo"""
 
     @staticmethod
     def forward(ctx, a, lo, hi):
-        ctx.save_for_backward(a)
-        ctx.bounds = (lo, hi)
-        out = a
-        if lo is not None:
-            out = np.maximum(out, lo)
-        if hi is not None:
-            out = np.minimum(out, hi)
-        return out if out is not a else a.copy()
+        a, lo, hi = _clamp_operands(a, lo, hi)
+        ctx.save_for_backward(a, lo, hi)
+        try:
+            out = a if lo is None else np.maximum(a, lo)
+            return out if hi is None else np.minimum(out, hi)
+        except ValueError:
+            raise broadcast_error("clamp", *[x for x in (a, lo, hi) if x is not None]) from None
 
     @staticmethod
     def backward(ctx, g):
-        (a,) = ctx.saved_tensors
-        lo, hi = ctx.bounds
-        inside = None
-        if lo is not None:
-            inside = a >= lo
-        if hi is not None:
-            inside = (a <= hi) if inside is None else inside & (a <= hi)
-        return (g * inside if inside is not None else g), None, None
+        a, lo, hi = ctx.saved_tensors
+        da, dlo, dhi = ctx.needs_input_grad
+        ga = glo = ghi = None
+        if da:
+            inside = None if lo is None else a >= lo
+            if hi is not None:
+                inside = a <= hi if inside is None else inside & (a <= hi)
+            ga = where(inside, g, 0.0)
+        if dlo:
+            glo = where((a < lo) if hi is None else (a < lo) & (lo < hi), g, 0.0)
+        if dhi:
+            ghi = where((a > hi) if lo is None else (a > hi) | (hi < lo), g, 0.0)
+        return ga, glo, ghi
+
+
+def _clamp_operands(a: np.ndarray, lo: Any, hi: Any) -> tuple:
+    """Cast the input and the bounds to their common PyTorch dtype (a bound is a number, an
+    array or None)."""
+    if a.dtype.kind == "f" and type(lo) in _WEAK_BOUND and type(hi) in _WEAK_BOUND:
+        return a, lo, hi  # weak Python scalars: numpy keeps a's dtype
+    bounds = [x for x in (lo, hi) if x is not None]
+    try:
+        dtype = result_type(a, *bounds)
+    except TypeError:
+        raise TypeError(f"clamp: min and max must be numbers or tensors, got "
+                        f"{', '.join(type(x).__name__ for x in bounds)}") from None
+    return tuple(None if x is None else np.asarray(x, dtype) for x in (a, lo, hi))
 
 
 @register
@@ -312,8 +459,8 @@ class Where(Function):
     @staticmethod
     def forward(ctx, cond, a, b):
         cond = np.asarray(cond)
-        if cond.dtype != np.bool_:
-            raise TypeError(f"where: condition must be a bool tensor, got dtype {cond.dtype}")
+        if cond.dtype is not _BOOL:
+            cond = _bool_condition(cond)
         a, b = promote("where", a, b)
         ctx.save_for_backward(cond)
         try:
@@ -330,12 +477,24 @@ class Where(Function):
                                                               else None)
 
 
+def _bool_condition(cond: np.ndarray) -> np.ndarray:
+    """A non-bool condition of where: uint8 is cast with PyTorch's warning, others raise."""
+    if cond.dtype == np.uint8:
+        warnings.warn("where: a uint8 condition is deprecated (as in PyTorch); use a bool "
+                      "condition instead", UserWarning)
+        return cond.astype(np.bool_)
+    raise RuntimeError(f"where expected condition to be a boolean tensor, but got a tensor "
+                       f"with dtype {cond.dtype}")
+
+
 @register
 class Sign(Function):
-    """y = sign(a);  da = 0"""
+    """y = sign(a) (a bool tensor is returned as is, as PyTorch);  da = 0"""
 
     @staticmethod
     def forward(ctx, a):
+        if a.dtype is _BOOL:
+            return a.copy()
         return np.sign(a)
 
     @staticmethod
@@ -362,7 +521,11 @@ def add(a: Any, b: Any, alpha: Any = 1) -> Tensor:
 
 
 def sub(a: Any, b: Any, alpha: Any = 1) -> Tensor:
-    return Sub.apply(a, b if alpha == 1 else mul(b, alpha))
+    if alpha != 1:
+        if _is_bool(a) or _is_bool(b):  # b * alpha would hide a bool b
+            raise _sub_bool_error(a, b)
+        b = mul(b, alpha)
+    return Sub.apply(a, b)
 
 
 def mul(a: Any, b: Any) -> Tensor:
@@ -371,6 +534,16 @@ def mul(a: Any, b: Any) -> Tensor:
 
 def div(a: Any, b: Any) -> Tensor:
     return Div.apply(a, b)
+
+
+def floor_divide(a: Any, b: Any) -> Tensor:
+    """a // b, rounding down (towards -inf) like Python."""
+    return FloorDivide.apply(a, b)
+
+
+def remainder(a: Any, b: Any) -> Tensor:
+    """a % b with the sign of b, like Python."""
+    return Remainder.apply(a, b)
 
 
 def pow(a: Any, b: Any) -> Tensor:
@@ -406,15 +579,9 @@ def cos(a: Any) -> Tensor:
 
 
 def clamp(a: Any, min: Any = None, max: Any = None) -> Tensor:
+    """Bounds are numbers or Tensors (broadcast with a); at least one must be given."""
     if min is None and max is None:
         raise RuntimeError("clamp: at least one of 'min' or 'max' must not be None")
-    if isinstance(min, Tensor) or isinstance(max, Tensor):
-        out = a
-        if min is not None:
-            out = maximum(out, min)
-        if max is not None:
-            out = minimum(out, max)
-        return out
     return Clamp.apply(a, min, max)
 
 

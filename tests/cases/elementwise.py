@@ -29,7 +29,15 @@ CASES = {
     + [Case(lambda a: 1.0 / a, lambda: (positive(4),))],
     "Pow": _binary(lambda a, b: a ** b, low=0.5, high=2.0)
     + [Case(lambda a: a ** 3, lambda: (rand(2, 3),)),
-       Case(lambda a: 2.0 ** a, lambda: (rand(4),))],
+       Case(lambda a: 2.0 ** a, lambda: (rand(4),)),
+       Case(lambda a: a ** 0 + a * a, lambda: (rand(3),), label="scalar exponent 0")],
+    # a / b stays away from integers, where the remainder jumps
+    "Remainder": _binary(lambda a, b: a % b, low=-3.0, high=3.0, low_b=0.5, high_b=2.0)
+    + [Case(lambda a, b: a % b, lambda: (rand(3, 4, low=-3.0, high=3.0), rand(4, low=-2.0,
+                                                                               high=-0.5)),
+            label="negative divisor"),
+       Case(lambda a: a % 0.75, lambda: (rand(5, low=-3.0, high=3.0),)),
+       Case(lambda b: 2.5 % b, lambda: (rand(5, low=0.5, high=2.0),))],
     "Neg": _unary(lambda a: -a),
     "Abs": _unary(lambda a: a.abs()),
     "Exp": _unary(lambda a: a.exp()),
@@ -37,7 +45,17 @@ CASES = {
     "Sqrt": _unary(lambda a: a.sqrt(), low=0.5, high=2.0),
     "Sin": _unary(lambda a: a.sin()),
     "Cos": _unary(lambda a: a.cos()),
-    "Clamp": _unary(lambda a: a.clamp(-0.5, 0.5)) + _unary(lambda a: a.clamp(min=0.1)),
+    "Clamp": _unary(lambda a: a.clamp(-0.5, 0.5)) + _unary(lambda a: a.clamp(min=0.1))
+    + [Case(lambda a, lo, hi: a.clamp(lo, hi), lambda: (rand(3, 4), rand(4, low=-1.0, high=0.0),
+                                                         rand(3, 1, low=0.0, high=1.0)),
+            label="tensor bounds"),
+       Case(lambda a, lo: a.clamp(min=lo), lambda: (rand(3, 4), rand(low=-0.2, high=0.2)),
+            label="0-d tensor min"),
+       Case(lambda a, hi: a.clamp(max=hi), lambda: (rand(5), rand(5, seed=4)),
+            label="tensor max"),
+       Case(lambda a, lo, hi: a.clamp(lo, hi), lambda: (rand(5), rand(5, low=0.5, high=1.0),
+                                                         rand(5, low=-1.0, high=0.0)),
+            label="min > max")],
     "Maximum": _binary(ae.maximum),
     "Minimum": _binary(ae.minimum),
     "Where": [Case(lambda a, b: ae.where(a > 0, a, b), lambda: (rand(3, 4), rand(4, seed=5))),
@@ -61,3 +79,5 @@ CASES = {
              label="broadcast batch"),
     ],
 }
+
+COVERED = {"DivFloor": "Remainder"}
