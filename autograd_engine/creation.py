@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import builtins
+import operator
 from typing import Any, Optional
 
 import numpy as np
 
 from .devices import accepts_device
-from .ops._util import shape_args
+from .ops._util import result_type, shape_args
 from .random import generator
 from .tensor import Tensor
 
@@ -30,14 +31,47 @@ def _finish(data: np.ndarray, requires_grad: Any, op: str) -> Tensor:
     return Tensor(data, builtins.bool(requires_grad))
 
 
+_PYTHON_DTYPES = {builtins.bool: np.dtype(np.bool_), int: np.dtype(np.int64),
+                  float: np.dtype(np.float32)}
+
+
+def _inferred_dtype(data: Any) -> Optional[np.dtype]:
+    """PyTorch's dtype for a scalar or nested sequences: Python bools, ints and floats give
+    bool, int64 and float32; numpy scalars, arrays and Tensors keep their dtype; the items'
+    dtypes promote as tensors' do (float32 when empty). None for any other item (numpy's
+    inference then gives a dtype that is refused)."""
+    dtypes = set()
+    pending = [(data,)]
+    while pending:
+        items = pending.pop()
+        kinds = set(map(type, items))
+        for kind in kinds:
+            dtype = _PYTHON_DTYPES.get(kind)
+            if dtype is not None:
+                dtypes.add(dtype)
+            elif issubclass(kind, (list, tuple)):
+                pending.extend(items if len(kinds) == 1 else
+                               [x for x in items if type(x) is kind])
+            elif issubclass(kind, np.generic):
+                dtypes.add(np.dtype(kind))
+            elif issubclass(kind, (np.ndarray, Tensor)):
+                dtypes.update(x.dtype for x in items if type(x) is kind)
+            else:
+                return None
+    if len(dtypes) > 1:  # (dim-tensor stand-ins, so that the category rule applies)
+        return result_type(*(np.empty(0, d) for d in dtypes))
+    return dtypes.pop() if dtypes else np.dtype(np.float32)
+
+
 def _array_from(data: Any, op: str, dtype: Any = None) -> np.ndarray:
-    """Convert data with PyTorch's dtype defaults (Python floats -> float32) unless ``dtype``
+    """Convert data with PyTorch's dtype inference (Python floats -> float32) unless ``dtype``
     is given, in which case values convert straight to it (no float32 rounding on the way)."""
     if isinstance(data, Tensor):
         return data.data.astype(dtype or data.dtype)
     if isinstance(data, np.ndarray):
         array = data.astype(dtype or data.dtype)
     else:
+        target = dtype or _inferred_dtype(data)
         if isinstance(data, (list, tuple)) and any(isinstance(x, Tensor) for x in data):
             data = [x.data if isinstance(x, Tensor) else x for x in data]
         try:
@@ -45,12 +79,8 @@ def _array_from(data: Any, op: str, dtype: Any = None) -> np.ndarray:
         except ValueError as exc:
             raise ValueError(f"{op}: expected a sequence of equal-length sequences (ragged "
                              f"nested lists cannot form a tensor): {exc}") from None
-        if array.dtype.kind in "biuf" and dtype is not None:
-            array = array.astype(dtype)
-        elif array.dtype == np.float64 and not isinstance(data, np.floating):
-            array = array.astype(np.float32)
-        elif array.dtype.kind in "iu" and not isinstance(data, np.integer):
-            array = array.astype(np.int64)
+        if array.dtype.kind in "biuf" and target is not None:
+            array = array.astype(target)
     if array.dtype.kind not in "biuf":
         raise TypeError(f"{op}: can't convert data of dtype {array.dtype} "
                         f"({type(data).__name__}) to a tensor; only numbers and bools")
@@ -132,17 +162,41 @@ def empty_like(t: Tensor, dtype: Any = None, requires_grad: bool = False) -> Ten
     return empty(t.shape, dtype=dtype or t.dtype, requires_grad=requires_grad)
 
 
+def _arange_bound(value: Any, name: str) -> Any:
+    """A bound of arange as a number: a 0-d Tensor counts as its value (an int or bool
+    tensor as an int, as PyTorch); anything else is a TypeError."""
+    if isinstance(value, Tensor) and value.ndim == 0:
+        return value.item()
+    if isinstance(value, (int, float, np.number, np.bool_)):
+        return value
+    given = f"a Tensor of shape {value.shape}" if isinstance(value, Tensor) else \
+        type(value).__name__
+    raise TypeError(f"arange(): argument '{name}' must be Number, not {given}")
+
+
 @accepts_device
-def arange(start: Any, end: Any = None, step: Any = 1, dtype: Any = None,
+def arange(start: Any = None, end: Any = None, step: Any = 1, dtype: Any = None,
            requires_grad: bool = False) -> Tensor:
-    """int64 when all bounds are ints, else float32 (PyTorch's rule)."""
+    """``arange(end)`` or ``arange(start, end, step)``: int64 when all bounds are ints, else
+    float32 (PyTorch's rule)."""
     if end is None:
+        if start is None:
+            raise TypeError("arange() missing required argument 'end'")
         start, end = 0, start
-    if step == 0:
-        raise RuntimeError("arange: step must be nonzero")
+    start = _arange_bound(0 if start is None else start, "start")
+    end, step = _arange_bound(end, "end"), _arange_bound(step, "step")
+    if not step or step != step:  # (NaN)
+        raise RuntimeError(f"arange: step must be nonzero, got {step}")
+    if not (np.isfinite(start) and np.isfinite(end)):
+        raise RuntimeError(f"arange: unsupported range: {start} -> {end}")
+    if (step > 0 and end < start) or (step < 0 and end > start):
+        raise RuntimeError(f"arange: upper bound and lower bound inconsistent with step sign "
+                           f"(start={start}, end={end}, step={step})")
     if dtype is None:
-        ints = all(isinstance(v, (int, np.integer)) for v in (start, end, step))
+        ints = all(isinstance(v, (int, np.integer, np.bool_)) for v in (start, end, step))
         dtype = np.int64 if ints else np.float32
+    if np.dtype(dtype) == np.bool_:
+        raise NotImplementedError("arange: not implemented for dtype bool")
     return _finish(np.arange(start, end, step).astype(dtype), requires_grad, "arange")
 
 
@@ -161,29 +215,61 @@ def eye(n: int, m: Optional[int] = None, dtype: Any = None,
     return _finish(np.eye(n, m, dtype=dtype or np.float32), requires_grad, "eye")
 
 
+def _float_dtype(dtype: Any, op: str) -> np.dtype:
+    """The dtype of random floats (float32 by default); PyTorch has no integer version."""
+    dtype = np.dtype(dtype or np.float32)
+    if dtype.kind != "f":
+        raise NotImplementedError(f"{op}: not implemented for dtype {dtype} (random floats "
+                                  f"need a floating point dtype; use randint for integers)")
+    return dtype
+
+
 @accepts_device
 def rand(*size: Any, dtype: Any = None, requires_grad: bool = False) -> Tensor:
     """Uniform on [0, 1)."""
-    return _factory(size, dtype, requires_grad,
+    return _factory(size, _float_dtype(dtype, "rand"), requires_grad,
                     lambda s, d: generator().random(s).astype(d), "rand")
 
 
 @accepts_device
 def randn(*size: Any, dtype: Any = None, requires_grad: bool = False) -> Tensor:
     """Standard normal."""
-    return _factory(size, dtype, requires_grad,
+    return _factory(size, _float_dtype(dtype, "randn"), requires_grad,
                     lambda s, d: generator().standard_normal(s).astype(d), "randn")
 
 
-@accepts_device
-def randint(low: int, high: Optional[int] = None, size: Any = (), dtype: Any = None,
-            requires_grad: bool = False) -> Tensor:
-    """Integers in [low, high) (``randint(high, size)`` also accepted)."""
-    if high is None:
-        low, high = 0, low
+def _check_randint_range(low: int, high: int, dtype: np.dtype) -> None:
+    """[low, high) must be non-empty and its values representable in ``dtype``."""
     if low >= high:
         raise RuntimeError(f"randint: expected low < high, got low={low}, high={high}")
-    return _factory((size,), dtype or np.int64, requires_grad,
+    if dtype.kind in "biu":
+        lo, hi = (0, 1) if dtype.kind == "b" else (np.iinfo(dtype).min, np.iinfo(dtype).max)
+        if low < lo or high - 1 > hi:
+            raise RuntimeError(f"randint: values from {low} to {high - 1} are out of bounds "
+                               f"for dtype {dtype}")
+
+
+@accepts_device
+def randint(low: Any = 0, high: Any = None, size: Any = None, dtype: Any = None,
+            requires_grad: bool = False) -> Tensor:
+    """Integers in [low, high) of shape ``size``: ``randint(high, size)`` or
+    ``randint(low, high, size)``, positional or keyword, as PyTorch."""
+    if size is None and isinstance(high, (tuple, list)):  # randint(high, size)
+        low, high, size = 0, low, high
+    elif high is None:  # randint(high, size=...)
+        low, high = 0, low
+    if size is None:
+        raise TypeError("randint() missing required argument 'size' (a tuple of ints)")
+    if isinstance(size, (int, np.integer)):
+        raise TypeError(f"randint(): argument 'size' must be a tuple of ints, not int {size}")
+    try:
+        low, high = operator.index(low), operator.index(high)
+    except TypeError:
+        raise TypeError(f"randint(): low and high must be ints, got low={low!r}, "
+                        f"high={high!r}") from None
+    dtype = np.dtype(dtype or np.int64)
+    _check_randint_range(low, high, dtype)
+    return _factory((size,), dtype, requires_grad,
                     lambda s, d: generator().integers(low, high, s).astype(d), "randint")
 
 
@@ -200,7 +286,7 @@ def randn_like(t: Tensor, dtype: Any = None, requires_grad: bool = False) -> Ten
 
 
 @accepts_device
-def randint_like(t: Tensor, low: int, high: Optional[int] = None, dtype: Any = None,
+def randint_like(t: Tensor, low: int = 0, high: Optional[int] = None, dtype: Any = None,
                  requires_grad: bool = False) -> Tensor:
     """Integers in [low, high) of ``t``'s shape (``randint_like(t, high)`` also accepted)."""
     return randint(low, high, t.shape, dtype=dtype or t.dtype, requires_grad=requires_grad)

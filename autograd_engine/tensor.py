@@ -640,7 +640,9 @@ class Tensor:
         return _shape.chunk(self, chunks, dim)
 
     def contiguous(self) -> "Tensor":
-        return self
+        """Self when its memory is C-contiguous, else a C-ordered copy (``clone`` copies in
+        C order), so that ``.contiguous().view(...)`` always works."""
+        return self if self.data.flags.c_contiguous else _elementwise.clone(self)
 
     def clone(self) -> "Tensor":
         return _elementwise.clone(self)

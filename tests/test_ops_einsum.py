@@ -62,3 +62,12 @@ def test_einsum_errors_as_pytorch():
         ae.einsum("ii", ae.ones(2, 3))
     with pytest.raises(RuntimeError, match="invalid subscripts"):
         ae.einsum("i1,j", ae.ones(2), ae.ones(2))
+
+
+@pytest.mark.parametrize("spec, shapes", [("ij,jk->ik", [(3, 4), (4, 5)]),
+                                          ("bhqk,bhkd->bhqd", [(2, 3, 4, 4), (2, 3, 4, 5)])])
+def test_contraction_result_is_c_contiguous_so_it_can_be_viewed(spec, shapes):
+    """As PyTorch's: numpy lays some contractions out in the operands' order."""
+    out = ae.einsum(spec, *[ae.randn(*s) for s in shapes])
+    assert out.data.flags.c_contiguous
+    assert out.view(-1).shape == (out.numel(),)

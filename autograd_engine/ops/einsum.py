@@ -17,6 +17,7 @@ import numpy as np
 
 from ..function import Function, register
 from ..tensor import Tensor
+from .shape import c_contiguous
 
 _LETTERS = string.ascii_letters
 
@@ -98,8 +99,10 @@ class Einsum(Function):
         inputs, output = spec
         ctx.spec = spec
         ctx.save_for_backward(*arrays)
-        return np.einsum(",".join(inputs) + "->" + output, *arrays,
-                         optimize=len(arrays) > 1)
+        out = np.einsum(",".join(inputs) + "->" + output, *arrays, optimize=len(arrays) > 1)
+        # a contraction is C-contiguous in PyTorch (``view`` depends on it); numpy's may be
+        # laid out in the operands' order. One operand gives a view in both.
+        return c_contiguous(out) if len(arrays) > 1 else out
 
     @staticmethod
     def backward(ctx, g):

@@ -14,7 +14,18 @@ from ..grad_mode import is_grad_enabled
 from ..tensor import Tensor
 from ._util import normalize_dim
 from .elementwise import where
-from .shape import _share_version
+from .shape import _share_version, c_contiguous
+
+
+def _index_array(item: Any) -> np.ndarray:
+    """A list or numpy array index as an int or bool array: PyTorch makes it a long tensor,
+    so floats truncate (a float *tensor* index stays an IndexError)."""
+    array = np.asarray(item)
+    if array.dtype.kind in "USO":
+        raise TypeError(f"index: invalid data type {array.dtype} in the index {item!r}: only "
+                        f"ints and bools can index a tensor (index several dims with a "
+                        f"tuple, x[tuple(seq)])")
+    return array.astype(np.int64) if array.dtype.kind == "f" or array.size == 0 else array
 
 
 def normalize_index(index: Any) -> tuple:
@@ -25,10 +36,12 @@ def normalize_index(index: Any) -> tuple:
     for item in items:
         if isinstance(item, Tensor):
             item = item.data
-        elif isinstance(item, list):
-            item = np.asarray(item)
-            if item.size == 0:
-                item = item.astype(np.int64)
+        elif isinstance(item, (list, np.ndarray)):
+            item = _index_array(item)
+        elif isinstance(item, (str, bytes)):
+            raise TypeError(f"index: invalid data type '{type(item).__name__}': a tensor is "
+                            f"indexed by ints, slices, None, Ellipsis and int or bool tensors "
+                            f"(got {item!r})")
         if isinstance(item, np.ndarray):
             if item.dtype.kind not in "biu":
                 raise IndexError(f"index: tensors used as indices must be long, int or bool "
@@ -55,9 +68,10 @@ class GetItem(Function):
     def forward(ctx, a, index, advanced):
         ctx.meta = (a.shape, index, advanced)
         try:
-            return a[index]
+            out = a[index]
         except IndexError as exc:
             raise _index_error(exc, a.shape, index) from None
+        return c_contiguous(out) if advanced else out
 
     @staticmethod
     def backward(ctx, g):
@@ -160,12 +174,10 @@ def _int_index(index: Any, op: str) -> np.ndarray:
     return data
 
 
-def _bounds(op: str, index: np.ndarray, size: int, dim: int) -> None:
-    """PyTorch reports an out-of-range index of these ops as a RuntimeError."""
-    bad = (index < -size) | (index >= size)
-    if bad.any():
-        raise RuntimeError(f"{op}(): index {int(index[bad].flat[0])} is out of bounds for "
-                           f"dimension {dim} with size {size}")
+def _first_out_of_range(index: np.ndarray, size: int) -> int | None:
+    """The first index outside [0, size) (these ops do not wrap negatives), else None."""
+    bad = (index < 0) | (index >= size)
+    return int(index[bad].flat[0]) if bad.any() else None
 
 
 def index_select(a: Tensor, dim: int, index: Any) -> Tensor:
@@ -177,7 +189,10 @@ def index_select(a: Tensor, dim: int, index: Any) -> Tensor:
                          f"{idx.shape}")
     if a.ndim == 0:  # a scalar behaves as a 1-element vector
         return index_select(a.reshape(1), 0, idx).reshape(idx.shape)
-    _bounds("index_select", idx, a.shape[d], d)
+    bad = _first_out_of_range(idx, a.shape[d])
+    if bad is not None:
+        raise IndexError(f"index_select(): index {bad} is out of range in self (dimension {d} "
+                         f"with size {a.shape[d]}, input shape {a.shape})")
     return getitem(a, (slice(None),) * d + (idx.reshape(-1),))
 
 
@@ -195,7 +210,10 @@ def gather(a: Tensor, dim: int, index: Any) -> Tensor:
             raise RuntimeError(f"gather(): Size does not match at dimension {k}: expected "
                                f"index {idx.shape} to be no larger than self {a.shape} apart "
                                f"from dimension {d}")
-    _bounds("gather", idx, a.shape[d], d)
+    bad = _first_out_of_range(idx, a.shape[d])
+    if bad is not None:  # a RuntimeError in PyTorch, unlike index_select's IndexError
+        raise RuntimeError(f"gather(): index {bad} is out of bounds for dimension {d} with "
+                           f"size {a.shape[d]}")
     grid = list(np.ogrid[tuple(slice(n) for n in idx.shape)])
     grid[d] = idx
     return getitem(a, tuple(grid))

@@ -20,6 +20,13 @@ def _share_version(out: Tensor, base: Tensor) -> Tensor:
     return out
 
 
+def c_contiguous(array: np.ndarray) -> np.ndarray:
+    """``array``, copied to C order when it is not in it. numpy lays out some fresh results
+    in the inputs' order (a cat of transposed inputs, ``x[:, idx]``) where PyTorch's are
+    C-contiguous, and ``view`` depends on the layout."""
+    return array if array.flags.c_contiguous else array.copy()
+
+
 def _resolve_shape(shape: tuple, size: int, op: str, src: tuple) -> tuple:
     infer = [i for i, s in enumerate(shape) if s == -1]
     if len(infer) > 1:
@@ -80,14 +87,23 @@ class Permute(Function):
 
 
 def reshape(a: Tensor, *shape: Any) -> Tensor:
+    """A view when a's strides allow one, else a copy; a new tensor even for a's own shape
+    (PyTorch's: hooks and retain_grad on it must not act on ``a``)."""
     shape = _resolve_shape(shape_args(shape, "reshape"), a.data.size, "reshape", a.shape)
-    if shape == a.shape:
-        return a
     return _share_version(Reshape.apply(a, shape), a)
 
 
 def view(a: Tensor, *shape: Any) -> Tensor:
-    return reshape(a, *shape)
+    """A view of ``shape`` sharing a's memory; RuntimeError when a's strides cannot give one.
+    numpy's reshape copies exactly when PyTorch's view rule fails (a copy never overlaps its
+    source; ``reshape(copy=False)`` would need numpy 2.1)."""
+    shape = _resolve_shape(shape_args(shape, "view"), a.data.size, "view", a.shape)
+    if a.data.size and not np.may_share_memory(a.data.reshape(shape), a.data):
+        strides = tuple(s // a.data.itemsize for s in a.data.strides)
+        raise RuntimeError(f"view: shape {shape} is not compatible with input tensor's size "
+                           f"{a.shape} and stride {strides} (at least one dimension spans "
+                           f"across two contiguous subspaces). Use .reshape(...) instead.")
+    return _share_version(Reshape.apply(a, shape), a)
 
 
 def expand(a: Tensor, *shape: Any) -> Tensor:
@@ -115,10 +131,7 @@ def expand(a: Tensor, *shape: Any) -> Tensor:
                                f"the existing size ({have}) at non-singleton dimension {i}; "
                                f"shape {src} -> {shape}")
         target.append(s)
-    target = tuple(target)
-    if target == src:
-        return a
-    return _share_version(Expand.apply(a, target), a)
+    return _share_version(Expand.apply(a, tuple(target)), a)
 
 
 def permute(a: Tensor, *dims: Any) -> Tensor:
@@ -129,8 +142,6 @@ def permute(a: Tensor, *dims: Any) -> Tensor:
     norm = tuple(normalize_dim(d, a.ndim, "permute") for d in dims)
     if len(set(norm)) != len(norm):
         raise RuntimeError(f"permute: repeated dim in {dims} for input of shape {a.shape}")
-    if norm == tuple(range(a.ndim)):
-        return a
     return _share_version(Permute.apply(a, norm), a)
 
 
@@ -138,10 +149,9 @@ def transpose(a: Tensor, dim0: int, dim1: int) -> Tensor:
     """Swap two dims (PyTorch meaning)."""
     d0 = normalize_dim(dim0, a.ndim, "transpose")
     d1 = normalize_dim(dim1, a.ndim, "transpose")
-    if a.ndim == 0:  # dims 0 and -1 of a 0-d tensor name the tensor itself
-        return a
     dims = list(range(a.ndim))
-    dims[d0], dims[d1] = dims[d1], dims[d0]
+    if a.ndim:  # (dims 0 and -1 of a 0-d tensor name the tensor itself)
+        dims[d0], dims[d1] = dims[d1], dims[d0]
     return permute(a, tuple(dims))
 
 
@@ -152,6 +162,10 @@ def squeeze(a: Tensor, dim: Any = None) -> Tensor:
     else:
         dims = (dim,) if isinstance(dim, (int, np.integer)) else tuple(dim)
         dims = tuple(normalize_dim(d, a.ndim, "squeeze") for d in dims)
+        repeated = next((d for i, d in enumerate(dims) if d in dims[:i]), None)
+        if repeated is not None:
+            raise RuntimeError(f"squeeze: dim {repeated} appears multiple times in the list "
+                               f"of dims {dim} (input shape {a.shape})")
     shape = tuple(s for i, s in enumerate(a.shape) if not (i in dims and s == 1))
     return reshape(a, shape)
 
@@ -162,6 +176,7 @@ def unsqueeze(a: Tensor, dim: int) -> Tensor:
 
 
 def flatten(a: Tensor, start_dim: int = 0, end_dim: int = -1) -> Tensor:
+    """Merge dims start_dim..end_dim; ``a`` itself when that is a single dim (PyTorch's)."""
     if a.ndim == 0:
         return reshape(a, (1,))
     s = normalize_dim(start_dim, a.ndim, "flatten")
@@ -169,6 +184,8 @@ def flatten(a: Tensor, start_dim: int = 0, end_dim: int = -1) -> Tensor:
     if s > e:
         raise RuntimeError(f"flatten: start_dim ({start_dim}) cannot come after end_dim "
                            f"({end_dim}) for shape {a.shape}")
+    if s == e:
+        return a
     return reshape(a, a.shape[:s] + (-1,) + a.shape[e + 1:]) if a.data.size else reshape(
         a, a.shape[:s] + (math.prod(a.shape[s:e + 1]),) + a.shape[e + 1:])
 
@@ -212,7 +229,8 @@ class Cat(Function):
         kept = [a for a, s in zip(arrays, skip) if not s]
         ctx.meta = (dim, skip, [a.shape[dim] for a in kept])
         dtype = result_type(*arrays)
-        return np.concatenate([a.astype(dtype, copy=False) for a in kept], axis=dim)
+        return c_contiguous(np.concatenate([a.astype(dtype, copy=False) for a in kept],
+                                           axis=dim))
 
     @staticmethod
     def backward(ctx, g):
@@ -287,7 +305,7 @@ class Stack(Function):
     def forward(ctx, dim, *arrays):
         ctx.dim = dim
         dtype = result_type(*arrays)
-        return np.stack([a.astype(dtype, copy=False) for a in arrays], axis=dim)
+        return c_contiguous(np.stack([a.astype(dtype, copy=False) for a in arrays], axis=dim))
 
     @staticmethod
     def backward(ctx, g):
