@@ -338,7 +338,13 @@ def _accumulate_grad(leaf: Tensor, g: Tensor, create_graph: bool, given: set) ->
     ``p.grad.view(-1)`` works.
     """
     if create_graph:
-        leaf.grad = g if leaf.grad is None else leaf.grad + g
+        if leaf.grad is not None:
+            g = leaf.grad + g
+        elif id(g.data) in given or not g.data.flags.writeable:
+            g = g.clone()  # shared with another leaf or a root, or a broadcast view: the
+            # .grad of each leaf must be its own, writeable (clip_grad_norm_ scales in place)
+        given.add(id(g.data))
+        leaf.grad = g
         return
     array = g.data
     if leaf.grad is not None:

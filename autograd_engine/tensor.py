@@ -283,6 +283,17 @@ class Tensor:
             raise RuntimeError(f"{op}: a view of {kind} is being used in an in-place "
                                "operation; wrap it in no_grad() or use the out-of-place op")
 
+    def _check_writeable(self, op: str) -> None:
+        # numpy marks expand's broadcast views read-only; making them writeable would also
+        # expose the expanded gradients the engine hands out, which may share one buffer
+        if not self.data.flags.writeable:
+            raise RuntimeError(
+                f"{op}: cannot write into this tensor of shape {self.shape}: it is read-only "
+                "(made by expand, or from a read-only numpy array). An expanded tensor "
+                "shares one memory location among the elements of each expanded dim, so a "
+                "write would change them all (PyTorch warns against writing to expanded "
+                "tensors); clone() it first")
+
     def _bump_version(self) -> None:
         if self._vc is None:
             self._vc = [1]
@@ -292,6 +303,7 @@ class Tensor:
     def _write(self, op: str, value: Any) -> "Tensor":
         """Assign ``value`` (array-like, broadcast) into all of self in place."""
         self._check_inplace(op)
+        self._check_writeable(op)
         value = value.data if isinstance(value, Tensor) else value
         try:
             np.copyto(self.data, value, casting="unsafe")
@@ -354,7 +366,9 @@ class Tensor:
         return self.div_(other)
 
     def __setitem__(self, index: Any, value: Any) -> None:
-        self._check_inplace("setitem")
+        if self.grad_fn is None:  # a non-leaf joins the graph instead (ops/index.py: SetItem)
+            self._check_inplace("setitem")
+        self._check_writeable("setitem")
         _index.setitem(self, index, value)
         self._bump_version()
 

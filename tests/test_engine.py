@@ -402,3 +402,14 @@ def test_leaf_grad_is_c_contiguous_like_the_leaf(shape, through):
         through(x).sum().backward()
         assert x.grad.data.flags.c_contiguous
         np.testing.assert_array_equal(x.grad.view(-1).numpy(), x.grad.numpy().ravel())
+
+
+def test_create_graph_gives_each_leaf_its_own_writeable_grad():
+    """As PyTorch: x + y hands both leaves one (broadcast, read-only) gradient; each .grad must
+    be its own writeable tensor, or clip_grad_norm_ scaling in place fails or scales twice."""
+    x, y = leaf([1.0, 1.0]), leaf([1.0, 1.0])
+    (x + y).sum().backward(create_graph=True)
+    assert x.grad is not y.grad and not np.shares_memory(x.grad.data, y.grad.data)
+    ae.nn.utils.clip_grad_norm_([x, y], 0.1)
+    np.testing.assert_allclose(x.grad.numpy(), [0.05, 0.05], rtol=1e-6)
+    np.testing.assert_allclose(y.grad.numpy(), [0.05, 0.05], rtol=1e-6)

@@ -1,6 +1,6 @@
 """Indexing: ``t[idx]`` with ints, slices, None, ..., integer arrays and bool masks, and
-in-place ``t[idx] = v``. The backward of an advanced index scatter-adds, so repeated indices
-accumulate."""
+in-place ``t[idx] = v`` (recorded, as PyTorch's CopySlices, when a gradient is needed). The
+backward of an advanced index scatter-adds, so repeated indices accumulate."""
 from __future__ import annotations
 
 import math
@@ -11,7 +11,7 @@ import numpy as np
 from ..function import Function, register
 from ..kernels.scatter import scatter_add_flat, scatter_add_rows
 from ..grad_mode import is_grad_enabled
-from ..tensor import Tensor
+from ..tensor import Tensor, _RetainGrad
 from ._util import normalize_dim
 from .elementwise import where
 from .shape import _share_version, c_contiguous
@@ -143,6 +143,30 @@ class IndexBackward(Function):
         return GetItem.apply(gg, index, advanced), None, None, None
 
 
+@register
+class SetItem(Function):
+    """y = a with y[index] = value;  da = g with da[index] = 0,  dvalue = g[index] (the
+    engine sums it to value's shape). As PyTorch's, every repeat of an advanced index gets
+    its position's gradient, though only the last write survives."""
+
+    @staticmethod
+    def forward(ctx, a, value, index, advanced):
+        ctx.meta = (index, advanced, np.ndim(value))
+        out = a.copy()
+        _assign(out, index, value)
+        return out
+
+    @staticmethod
+    def backward(ctx, g):
+        index, advanced, value_ndim = ctx.meta
+        needs_a, needs_value = ctx.needs_input_grad[:2]
+        da = SetItem.apply(g, 0.0, index, advanced) if needs_a else None
+        dvalue = GetItem.apply(g, index, advanced) if needs_value else None
+        if dvalue is not None and dvalue.ndim < value_ndim:  # numpy drops leading 1s
+            dvalue = dvalue.reshape((1,) * (value_ndim - dvalue.ndim) + dvalue.shape)
+        return da, dvalue, None, None
+
+
 def getitem(a: Tensor, index: Any) -> Tensor:
     index, advanced = normalize_index(index)
     out = GetItem.apply(a, index, advanced)
@@ -150,21 +174,60 @@ def getitem(a: Tensor, index: Any) -> Tensor:
 
 
 def setitem(a: Tensor, index: Any, value: Any) -> None:
-    """In-place ``a[index] = value`` (the caller checks grad mode and bumps the version)."""
-    index, _ = normalize_index(index)
-    if isinstance(value, Tensor) and value.requires_grad and is_grad_enabled():
+    """In-place ``a[index] = value`` (the caller refuses leaves that require grad and bumps
+    the version).
+
+    A write that needs a gradient (grad mode on, a float ``a``, and ``a`` or ``value``
+    requiring grad) puts ``a`` in the graph as PyTorch's CopySlices does: ``a`` becomes the
+    output of a ``SetItem`` node fed by its previous value and ``value``. The values still
+    land in a's own array, so views taken earlier see them, though not their gradient. ``a``
+    may not be a view itself (RuntimeError), since the tensor it views would change without
+    joining the graph; a tensor whose array is a numpy view of a dead temporary (e.g.
+    ``zeros(6).reshape(2, 3)``) is refused too: clone() it first."""
+    index, advanced = normalize_index(index)
+    if _writes_a_gradient(a, value):
+        _refuse_views(a)
+        # (SetItem raises on a bad index or shape before anything changes)
+        _rebind(a, SetItem.apply(a, value, index, advanced))
+    _assign(a.data, index, value.data if isinstance(value, Tensor) else value)
+
+
+def _writes_a_gradient(a: Tensor, value: Any) -> bool:
+    return ((a.requires_grad or isinstance(value, Tensor) and value.requires_grad)
+            and is_grad_enabled() and a.data.dtype.kind == "f")
+
+
+def _refuse_views(a: Tensor) -> None:
+    # ae's views are numpy views, but a view does not know the Tensor it views
+    if a.data.base is not None:
         raise RuntimeError(
-            f"setitem: assigning a tensor that requires grad (shape {value.shape}) into a "
-            f"tensor of shape {a.shape} that does not would silently lose its gradient; use "
-            "out-of-place ops (where, cat, index_select, masked_fill) or wrap in no_grad()")
-    value = value.data if isinstance(value, Tensor) else value
+            f"setitem: a write that needs a gradient (the tensor or the value requires grad) "
+            f"into a view of another tensor (this one has shape {a.shape}) is not supported: "
+            f"the viewed tensor would change without joining the graph. Index the base tensor "
+            f"in one step (base[i, j] = v, not base[i][j] = v), or write into a clone()")
+
+
+def _assign(target: np.ndarray, index: tuple, value: Any) -> None:
+    """``target[index] = value`` with PyTorch's exception types."""
     try:
-        a.data[index] = value
+        target[index] = value
     except IndexError as exc:
-        raise _index_error(exc, a.shape, index) from None
+        raise _index_error(exc, target.shape, index) from None
     except ValueError as exc:
         raise RuntimeError(f"setitem: cannot assign a value of shape {np.shape(value)} to "
-                           f"index {index!r} of a tensor of shape {a.shape}: {exc}") from None
+                           f"index {index!r} of a tensor of shape {target.shape}: {exc}"
+                           ) from None
+
+
+def _rebind(a: Tensor, out: Tensor) -> None:
+    """Make ``a`` the output of ``out``'s node. A retain_grad hook moves along: as
+    PyTorch's, ``a.grad`` is then the gradient of the newest value."""
+    hooks = a.grad_fn.hooks if a.grad_fn is not None else None
+    retained = hooks.get(a._output_nr) if hooks else None
+    # add_hook keeps retain_grad's hook last
+    if retained and isinstance(retained[-1], _RetainGrad) and retained[-1].ref() is a:
+        out.grad_fn.add_hook(0, retained.pop())
+    a.grad_fn, a._output_nr, a.requires_grad = out.grad_fn, 0, True
 
 
 def _int_index(index: Any, op: str) -> np.ndarray:
