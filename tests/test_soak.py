@@ -29,11 +29,12 @@ def rss_bytes() -> int:
 
 
 def live_counts() -> tuple[int, int]:
-    """(live Tensors, live graph nodes), after a full collection."""
+    """(live Tensors, live graph nodes), after a full collection. By ``type``: isinstance
+    would ask a weakref proxy for its class, which raises once its referent is gone (llvmlite
+    keeps such proxies after Numba compiled in the process)."""
     gc.collect()
-    objects = gc.get_objects()
-    return (sum(isinstance(o, ae.Tensor) for o in objects),
-            sum(isinstance(o, Node) for o in objects))
+    types = [type(o) for o in gc.get_objects()]
+    return (sum(issubclass(t, ae.Tensor) for t in types), sum(issubclass(t, Node) for t in types))
 
 
 def _model() -> tuple:
