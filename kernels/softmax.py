@@ -143,7 +143,8 @@ _FLOAT32, _FLOAT64 = np.dtype(np.float32), np.dtype(np.float64)
 def _along_axis(kernel: SplitKernel, name: str, axis: int, x: np.ndarray,
                 g: np.ndarray | None = None, *flags: bool) -> np.ndarray:
     """Run a row kernel over ``axis`` (``flags`` follow the arrays): move it last, make rows
-    contiguous, call, move back."""
+    contiguous, call, move back. The result is C-contiguous, as PyTorch's (``view`` on it
+    depends on that)."""
     shape = x.shape
     ndim = len(shape)
     dtype = x.dtype
@@ -175,7 +176,7 @@ def _along_axis(kernel: SplitKernel, name: str, axis: int, x: np.ndarray,
     arrays = (x,) if g is None else (x, _float_array(name, g))
     kernel(out.size, *(a.reshape(rows, shape[-1]) for a in arrays),
            out.reshape(rows, shape[-1]), *flags)
-    return np.moveaxis(out, -1, axis)
+    return np.ascontiguousarray(np.moveaxis(out, -1, axis))
 
 
 def softmax_fwd(x: np.ndarray, axis: int = -1) -> np.ndarray:

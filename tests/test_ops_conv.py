@@ -93,7 +93,7 @@ def test_conv2d_bias_and_dtype_errors():
         F.conv2d(x, w, ae.zeros(3))
     with pytest.raises(RuntimeError, match=r"Input type \(float32\) and weight type \(float64\)"):
         F.conv2d(x, w.double())
-    with pytest.raises(ValueError, match="invalid padding string"):
+    with pytest.raises(RuntimeError, match="conv2d: Invalid padding string 'full'"):
         F.conv2d(x, w, padding="full")
 
 

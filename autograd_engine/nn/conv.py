@@ -7,14 +7,19 @@ from typing import Any, Optional, Union
 
 import numpy as np
 
-from ..ops.conv import IntPair, _pair, conv2d, conv_transpose2d, max_pool2d
+from ..ops.conv import (IntPair, _pair, conv2d, conv_transpose2d, max_pool2d,
+                        padding_string_error, same_padding)
 from ..ops.interpolate import interpolate
+from ..ops.shape import pad
 from ..ops.fold import fold, unfold
 from ..ops.pool import adaptive_avg_pool2d, avg_pool2d
 from ..tensor import Tensor
 from . import init
 from .layers import _dtype
 from .module import Module, Parameter
+
+
+_PADDING_MODES = ("zeros", "reflect", "replicate", "circular")
 
 
 class _ConvNd(Module):
@@ -25,8 +30,7 @@ class _ConvNd(Module):
 
     def __init__(self, op: str, in_channels: int, out_channels: int, kernel_size: IntPair,
                  stride: IntPair, padding: Union[IntPair, str], dilation: IntPair, groups: int,
-                 bias: bool, padding_mode: str, padding_mode_error: str, transposed: bool,
-                 dtype: Any) -> None:
+                 bias: bool, padding_mode: str, transposed: bool, dtype: Any) -> None:
         super().__init__()
         if groups <= 0:
             raise ValueError("groups must be a positive integer")
@@ -34,12 +38,17 @@ class _ConvNd(Module):
             raise ValueError("in_channels must be divisible by groups")
         if out_channels % groups:
             raise ValueError("out_channels must be divisible by groups")
-        if padding_mode != "zeros":
-            raise ValueError(padding_mode_error)
         self.in_channels = in_channels
         self.out_channels = out_channels
         self.kernel_size = _pair(kernel_size, "kernel_size", op)
         self.stride = _pair(stride, "stride", op)
+        if isinstance(padding, str):
+            error = padding_string_error(padding, self.stride)
+            if error:
+                raise ValueError(f"{op}: {error}")
+        if padding_mode not in _PADDING_MODES:
+            raise ValueError(f"padding_mode must be one of {{'zeros', 'reflect', 'replicate', "
+                             f"'circular'}}, but got padding_mode={padding_mode!r}")
         self.padding = padding if isinstance(padding, str) else _pair(padding, "padding", op)
         self.dilation = _pair(dilation, "dilation", op)
         self.groups = groups
@@ -65,7 +74,7 @@ class _ConvNd(Module):
         s = (f"{self.in_channels}, {self.out_channels}, kernel_size={self.kernel_size}, "
              f"stride={self.stride}")
         if self.padding != (0, 0):
-            s += f", padding={self.padding!r}"
+            s += f", padding={self.padding}"
         if self.dilation != (1, 1):
             s += f", dilation={self.dilation}"
         if self.output_padding != (0, 0):
@@ -74,23 +83,39 @@ class _ConvNd(Module):
             s += f", groups={self.groups}"
         if self.bias is None:
             s += ", bias=False"
+        if self.padding_mode != "zeros":
+            s += f", padding_mode={self.padding_mode}"
         return s
 
 
 class Conv2d(_ConvNd):
-    """y = conv2d(x, W, b); W (out, in / groups, kH, kW)."""
+    """y = conv2d(x, W, b); W (out, in / groups, kH, kW). A padding_mode other than 'zeros'
+    pads x by ``padding`` with ``F.pad(mode=padding_mode)``, then convolves unpadded."""
 
     def __init__(self, in_channels: int, out_channels: int, kernel_size: IntPair,
                  stride: IntPair = 1, padding: Union[IntPair, str] = 0, dilation: IntPair = 1,
                  groups: int = 1, bias: bool = True, padding_mode: str = "zeros",
                  device: Any = None, dtype: Any = None) -> None:
         super().__init__("Conv2d", in_channels, out_channels, kernel_size, stride, padding,
-                         dilation, groups, bias, padding_mode,
-                         f"Conv2d: padding_mode {padding_mode!r} is not supported; only "
-                         "'zeros' is", False, dtype)
+                         dilation, groups, bias, padding_mode, False, dtype)
+
+    def _pad_widths(self) -> tuple:
+        """``F.pad``'s widths for the padding: PyTorch's ``_reversed_padding_repeated_twice``."""
+        if self.padding == "valid":
+            pairs: tuple = ((0, 0), (0, 0))
+        elif self.padding == "same":
+            pairs = same_padding(self.kernel_size, self.dilation)
+        else:
+            pairs = tuple((p, p) for p in self.padding)
+        (top, bottom), (left, right) = pairs
+        return left, right, top, bottom
 
     def forward(self, input: Tensor) -> Tensor:
-        return conv2d(input, self.weight, self.bias, self.stride, self.padding, self.dilation,
+        if self.padding_mode == "zeros":
+            return conv2d(input, self.weight, self.bias, self.stride, self.padding,
+                          self.dilation, self.groups)
+        padded = pad(input, self._pad_widths(), mode=self.padding_mode)
+        return conv2d(padded, self.weight, self.bias, self.stride, 0, self.dilation,
                       self.groups)
 
 
@@ -101,12 +126,12 @@ class ConvTranspose2d(_ConvNd):
                  stride: IntPair = 1, padding: IntPair = 0, output_padding: IntPair = 0,
                  groups: int = 1, bias: bool = True, dilation: IntPair = 1,
                  padding_mode: str = "zeros", device: Any = None, dtype: Any = None) -> None:
+        if padding_mode != "zeros":  # checked first, as PyTorch
+            raise ValueError('Only "zeros" padding mode is supported for ConvTranspose2d')
         self.output_padding = _pair(output_padding, "output_padding", "ConvTranspose2d")
         super().__init__("ConvTranspose2d", in_channels, out_channels, kernel_size, stride,
                          _pair(padding, "padding", "ConvTranspose2d"), dilation, groups, bias,
-                         padding_mode,
-                         'Only "zeros" padding mode is supported for ConvTranspose2d', True,
-                         dtype)
+                         padding_mode, True, dtype)
 
     def _output_padding(self, input: Tensor, output_size: Any) -> tuple:
         """The output_padding giving ``output_size`` (PyTorch's checks and messages)."""

@@ -18,7 +18,8 @@ from ._util import normalize_dim
 from .elementwise import where
 
 _TORCH_DTYPE_NAMES = {"int64": "Long", "int32": "Int", "int16": "Short", "int8": "Char",
-                      "uint8": "Byte", "bool": "Bool"}
+                      "uint8": "Byte", "bool": "Bool", "float64": "Double", "float32": "Float",
+                      "float16": "Half"}
 _INV_SQRT_2PI = 1.0 / math.sqrt(2.0 * math.pi)
 _SQRT_2_OVER_PI = math.sqrt(2.0 / math.pi)
 _GELU_TANH_C = 0.044715
@@ -30,10 +31,11 @@ def dtype_name(dtype: np.dtype) -> str:
 
 
 def require_float(op: str, a: np.ndarray) -> None:
-    """TypeError for a non-float input, worded like PyTorch's 'not implemented for' error."""
+    """NotImplementedError for a non-float input, as PyTorch's 'not implemented for' error
+    from a kernel without integer variants."""
     if a.dtype.kind != "f":
-        raise TypeError(f"{op}: not implemented for '{dtype_name(a.dtype)}' (dtype {a.dtype}); "
-                        "expected a floating point tensor")
+        raise NotImplementedError(f"{op}: not implemented for '{dtype_name(a.dtype)}' (dtype "
+                                  f"{a.dtype}); expected a floating point tensor")
 
 
 def _compute(op: str, kernel: Callable, x: np.ndarray, *rest: Any) -> np.ndarray:
@@ -62,8 +64,8 @@ class Relu(Function):
 
     @staticmethod
     def forward(ctx, x):
-        if x.dtype.kind in "iu":  # PyTorch's relu accepts integer tensors
-            return np.maximum(x, x.dtype.type(0))
+        if x.dtype.kind != "f":
+            return _relu_integer(x)
         out = _compute("relu", _act.relu_fwd, x)
         ctx.save_for_backward(out)
         return out
@@ -72,6 +74,13 @@ class Relu(Function):
     def backward(ctx, g):
         (y,) = ctx.saved_tensors
         return ReluBackward.apply(g, y)
+
+
+def _relu_integer(x: np.ndarray) -> np.ndarray:
+    """PyTorch's relu keeps integer tensors and refuses bool ones."""
+    if x.dtype.kind == "b":
+        raise RuntimeError("relu: Boolean inputs not supported for relu")
+    return np.maximum(x, x.dtype.type(0))
 
 
 @register

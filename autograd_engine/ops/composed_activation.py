@@ -14,8 +14,8 @@ import numpy as np
 
 from ..function import Function, register
 from ..tensor import Tensor
-from .activation import (_maybe_inplace, elu, require_float, sigmoid, softmax, softplus,
-                         tanh)
+from .activation import (_maybe_inplace, dtype_name, elu, require_float, sigmoid, softmax,
+                         softplus, tanh)
 from .elementwise import abs, clamp, where
 from .pointwise import expm1
 
@@ -25,8 +25,17 @@ def hardtanh(x: Tensor, min_val: float = -1.0, max_val: float = 1.0,
     """x clipped to [min_val, max_val]; gradient 1 strictly inside, 0 elsewhere."""
     if min_val > max_val:
         raise ValueError("hardtanh: min_val cannot be greater than max_val")
+    if x.dtype.kind != "f":
+        return _maybe_inplace(x, _hardtanh_integer(x, min_val, max_val), inplace)
     inside = (x > min_val) & (x < max_val)
     return _maybe_inplace(x, where(inside, x, clamp(x, min_val, max_val).detach()), inplace)
+
+
+def _hardtanh_integer(x: Tensor, min_val: float, max_val: float) -> Tensor:
+    """PyTorch clamps an integer tensor to the bounds truncated to ints, and refuses bool."""
+    if x.dtype.kind == "b":
+        raise RuntimeError("hardtanh: Bool inputs not supported for hardtanh")
+    return clamp(x, int(min_val), int(max_val))
 
 
 def relu6(x: Tensor, inplace: bool = False) -> Tensor:
@@ -36,6 +45,7 @@ def relu6(x: Tensor, inplace: bool = False) -> Tensor:
 
 def hardsigmoid(x: Tensor, inplace: bool = False) -> Tensor:
     """relu6(x + 3) / 6: 0 below -3, 1 above 3, linear between."""
+    require_float("hardsigmoid", x.data)
     return _maybe_inplace(x, relu6(x + 3.0) / 6.0, inplace)
 
 
@@ -63,6 +73,7 @@ def hardswish(x: Tensor, inplace: bool = False) -> Tensor:
 
 def mish(x: Tensor, inplace: bool = False) -> Tensor:
     """x * tanh(softplus(x))."""
+    require_float("mish", x.data)
     return _maybe_inplace(x, x * tanh(softplus(x)), inplace)
 
 
@@ -97,6 +108,7 @@ def glu(x: Tensor, dim: int = -1) -> Tensor:
     """a * sigmoid(b) for the two halves a, b of ``x`` along ``dim``."""
     if x.ndim == 0:
         raise RuntimeError("glu does not support scalars because halving size must be even")
+    require_float("glu", x.data)
     size = x.shape[dim]
     if size % 2:
         raise RuntimeError(f"glu: Halving dimension must be even, but dimension "
@@ -107,6 +119,10 @@ def glu(x: Tensor, dim: int = -1) -> Tensor:
 
 def prelu(x: Tensor, weight: Tensor) -> Tensor:
     """x if x > 0 else weight * x, one weight per channel (dim 1) or one shared."""
+    if x.dtype != weight.dtype:
+        raise RuntimeError(f"prelu: Type promoting not supported. Got {dtype_name(x.dtype)} "
+                           f"and {dtype_name(weight.dtype)}")
+    require_float("prelu", x.data)
     if weight.numel() != 1:
         channels = x.shape[1] if x.ndim >= 2 else x.shape[0] if x.ndim == 1 else 1
         if weight.ndim != 1 or weight.shape[0] != channels:
@@ -126,6 +142,7 @@ _SELU_SCALE = 1.0507009873554804934193349852946
 
 def selu(x: Tensor, inplace: bool = False) -> Tensor:
     """scale * elu(x, alpha) with the self-normalising constants."""
+    require_float("selu", x.data)
     return _maybe_inplace(x, elu(x, _SELU_ALPHA) * _SELU_SCALE, inplace)
 
 
@@ -133,6 +150,7 @@ def celu(x: Tensor, alpha: float = 1.0, inplace: bool = False) -> Tensor:
     """x if x > 0 else alpha * (exp(x / alpha) - 1)."""
     if alpha == 0:
         raise ValueError("celu: alpha must not be 0 (it divides the input)")
+    require_float("celu", x.data)
     # the clamp keeps exp finite in the branch where() drops (its zero gradient times inf
     # would be NaN); inclusive at 0, so x == 0 gets PyTorch's slope exp(0) = 1
     negative = expm1(clamp(x, max=0.0) / alpha) * alpha

@@ -55,23 +55,35 @@ def _check_float(op: str, x: Tensor) -> None:
         raise RuntimeError(f"{op}: expected a floating point input, got dtype {x.dtype}")
 
 
+def padding_string_error(padding: str, stride: tuple) -> Optional[str]:
+    """Why a string padding is invalid for a convolution of ``stride``, or None; the
+    ``Conv2d`` module raises it as ValueError, ``conv2d`` as RuntimeError (as PyTorch)."""
+    if padding not in ("valid", "same"):
+        return f"Invalid padding string {padding!r}, should be one of {{'same', 'valid'}}"
+    if padding == "same" and stride != (1, 1):
+        return f"padding='same' is not supported for strided convolutions (stride={stride})"
+    return None
+
+
+def same_padding(kernel: tuple, dilation: tuple) -> tuple:
+    """PyTorch's padding='same' as (before, after) per spatial dim: the total
+    ``dilation * (kernel - 1)`` split in two, the odd unit (an even kernel) after."""
+    totals = (d * (k - 1) for k, d in zip(kernel, dilation))
+    return tuple((t // 2, t - t // 2) for t in totals)
+
+
 def _conv_padding(padding: Any, kernel: tuple, dilation: tuple, stride: tuple) -> tuple:
-    """Integer padding, or PyTorch's 'valid' / 'same' (symmetric 'same' only)."""
+    """(the symmetric (h, w) padding, the extra (h, w) padding after) for integer padding or
+    PyTorch's 'valid' / 'same'."""
     if not isinstance(padding, str):
-        return _pair(padding, "padding", "conv2d")
+        return _pair(padding, "padding", "conv2d"), (0, 0)
+    error = padding_string_error(padding, stride)
+    if error:
+        raise RuntimeError(f"conv2d: {error}")
     if padding == "valid":
-        return 0, 0
-    if padding != "same":
-        raise ValueError(f"conv2d: invalid padding string {padding!r}, should be one of "
-                         "{'valid', 'same'}")
-    if stride != (1, 1):
-        raise ValueError("conv2d: padding='same' is not supported for strided convolutions")
-    totals = tuple(d * (k - 1) for k, d in zip(kernel, dilation))
-    if any(t % 2 for t in totals):
-        raise RuntimeError(f"conv2d: padding='same' needs an odd effective kernel size here "
-                           f"(asymmetric padding is not supported), got kernel {kernel} "
-                           f"with dilation {dilation}")
-    return totals[0] // 2, totals[1] // 2
+        return (0, 0), (0, 0)
+    pairs = same_padding(kernel, dilation)
+    return tuple(lo for lo, _ in pairs), tuple(hi - lo for lo, hi in pairs)
 
 
 def _check_weight_and_geometry(op: str, x: Tensor, weight: Tensor, geometry: Geometry,
@@ -300,8 +312,10 @@ def conv2d(input: Tensor, weight: Tensor, bias: Optional[Tensor] = None, stride:
     stride = _pair(stride, "stride", "conv2d")
     dilation = _pair(dilation, "dilation", "conv2d")
     kernel = tuple(weight.shape[2:]) if weight.ndim == 4 else (1, 1)
-    geometry = Geometry(stride, _conv_padding(padding, kernel, dilation, stride), dilation,
-                        groups)
+    padding, extra = _conv_padding(padding, kernel, dilation, stride)
+    if any(extra):  # 'same' with an even effective kernel: PyTorch zero-pads the rest after
+        x = _pad(x, (0, extra[1], 0, extra[0]))
+    geometry = Geometry(stride, padding, dilation, groups)
     _check_conv(x, weight, bias, geometry)
     out = Conv2d.apply(x, weight, bias, geometry)
     return out.squeeze(0) if unbatched else out

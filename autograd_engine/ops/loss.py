@@ -50,19 +50,32 @@ class _ClassTargets(NamedTuple):
         return 0 if self.class_weight is None else self.class_weight.shape[0]
 
 
-def _class_targets(op: str, scores: np.ndarray, target: np.ndarray, weight: Any,
-                   ignore_index: int, smoothing: float) -> _ClassTargets:
-    """Check shapes, dtype and label range as PyTorch does; IndexError for a bad label."""
+def _check_class_target(op: str, shape: tuple, target: np.ndarray) -> None:
+    """PyTorch's checks, in its order, of class indices for scores of ``shape`` ((C,) or
+    (N, C, d...)); a (C,) sample takes a 0-d target or a 1-D one of size 1."""
+    if not shape:
+        raise ValueError(f"{op}: Expected 1 or more dimensions (got 0)")
+    if len(shape) > 1 and shape[0] != (target.shape[0] if target.ndim else 0):
+        raise ValueError(f"{op}: Expected input batch_size ({shape[0]}) to match target "
+                         f"batch_size ({target.shape[0] if target.ndim else 0}).")
+    if len(shape) <= 2 and target.ndim > 1:
+        raise RuntimeError(f"{op}: 0D or 1D target tensor expected, multi-target not "
+                           f"supported (input shape {shape}, target shape {target.shape})")
     if target.dtype != np.int64 and target.dtype != np.uint8:
         raise RuntimeError(f"{op}: expected target dtype to be Long or Byte, but got "
                            f"{dtype_name(target.dtype)}")
-    if scores.shape[0] != (target.shape[0] if target.ndim else -1):
-        raise ValueError(f"{op}: Expected input batch_size ({scores.shape[0]}) to match target "
-                         f"batch_size ({target.shape[0] if target.ndim else 0}).")
-    expected = scores.shape[:1] + scores.shape[2:]
-    if target.shape != expected:
+    if len(shape) == 1 and target.ndim == 1 and target.shape[0] != 1:
+        raise ValueError(f"{op}: For 1D input, 1D target must have size 1, but got target "
+                         f"size: {target.shape[0]}")
+    expected = shape[:1] + shape[2:]
+    if len(shape) > 2 and target.shape != expected:
         raise RuntimeError(f"{op}: Expected target size {list(expected)}, got "
                            f"{list(target.shape)}")
+
+
+def _class_targets(op: str, scores: np.ndarray, target: np.ndarray, weight: Any,
+                   ignore_index: int, smoothing: float) -> _ClassTargets:
+    """Validate the label range (IndexError for a bad label) and the class weight."""
     n_classes = scores.shape[1]
     target = target.astype(np.int64, copy=False)
     valid = target != ignore_index
@@ -78,6 +91,10 @@ def _class_targets(op: str, scores: np.ndarray, target: np.ndarray, weight: Any,
             raise RuntimeError(f"{op}: weight tensor should be defined either for all "
                                f"{n_classes} classes or no classes but got weight tensor of "
                                f"shape: {list(given.shape)}")
+        if isinstance(weight, Tensor) and given.dtype != scores.dtype:
+            raise RuntimeError(f"{op}: expected scalar type {dtype_name(scores.dtype)} but "
+                               f"found {dtype_name(given.dtype)} (weight of dtype "
+                               f"{given.dtype} for input of dtype {scores.dtype})")
         class_weight = given.astype(scores.dtype)
     if valid.all():
         index, sample_weight = target[:, None], class_weight[target]
@@ -209,17 +226,34 @@ def _soft_target_cross_entropy(x: Tensor, target: Tensor, weight: Any, reduction
     return _reduce(loss, reduction)
 
 
+def _check_probability_target(target: np.ndarray, ignore_index: int) -> None:
+    """A target of the input's shape holds class probabilities: it must be floating point,
+    and only a negative ignore_index (which no class can match) is allowed."""
+    if target.dtype.kind != "f":
+        raise RuntimeError(f"cross_entropy: Expected floating point type for target with class "
+                           f"probabilities, got {dtype_name(target.dtype)}")
+    if ignore_index >= 0:
+        raise RuntimeError(f"cross_entropy: ignore_index is not supported for floating point "
+                           f"target (got ignore_index={ignore_index})")
+
+
 def cross_entropy(input: Tensor, target: Tensor, weight: Any = None, ignore_index: int = -100,
                   reduction: str = "mean", label_smoothing: float = 0.0) -> Tensor:
     """Softmax cross-entropy of (N, C, d...) or (C,) logits against class indices (int64)
     or class probabilities (float, input's shape)."""
     _check_reduction(reduction)
+    target_data = _as_array(target)
+    probabilities = target_data.shape == input.shape  # PyTorch's test, before the dtype's
+    if probabilities:
+        _check_probability_target(target_data, ignore_index)
     require_float("cross_entropy", input.data)
+    if input.ndim == 0:  # PyTorch's log_softmax over dim 1 comes first
+        raise IndexError("cross_entropy: Dimension out of range (expected to be in range of "
+                         "[-1, 0], but got 1): the input has no class dimension")
     if not 0.0 <= label_smoothing <= 1.0:
         raise RuntimeError(f"cross_entropy: label_smoothing must be between 0.0 and 1.0. "
                            f"Got: {label_smoothing}")
-    target_data = _as_array(target)
-    if target_data.dtype.kind == "f" and target_data.shape == input.shape:
+    if probabilities:
         if input.ndim == 1:
             loss = _soft_target_cross_entropy(input.unsqueeze(0), _tensor(target).unsqueeze(0),
                                               weight, reduction, label_smoothing)
@@ -233,13 +267,9 @@ def cross_entropy(input: Tensor, target: Tensor, weight: Any = None, ignore_inde
 def _class_loss(op: type, name: str, input: Tensor, target: np.ndarray, weight: Any,
                 ignore_index: int, reduction: str, smoothing: float) -> Tensor:
     """Run a class-index loss op on (N, C, d...) scores; (C,) scores are one sample."""
-    if input.ndim == 0:
-        raise ValueError(f"{name}: Expected 1 or more dimensions (got 0)")
+    _check_class_target(name, input.shape, target)
     unbatched = input.ndim == 1
     if unbatched:
-        if target.ndim != 0:
-            raise RuntimeError(f"{name}: 1D input (a single sample of {input.shape[0]} "
-                               f"classes) expects a 0-d target, got shape {target.shape}")
         input, target = input.unsqueeze(0), target.reshape(1)
     spec = _class_targets(name, input.data, target, weight, ignore_index, smoothing)
     loss = op.apply(input, spec, reduction)
@@ -255,7 +285,8 @@ class NllLoss(Function):
     def forward(ctx, x, spec, reduction):
         ctx.spec, ctx.reduction, ctx.input_shape = spec, reduction, x.shape
         picked = np.take_along_axis(x, spec.index, axis=1)[:, 0]
-        loss = -np.where(spec.sample_weight != 0, picked * spec.sample_weight, 0)
+        # an ignored target's loss is +0, as PyTorch's (not the -0 of negating it)
+        loss = np.where(spec.sample_weight != 0, -(picked * spec.sample_weight), 0)
         return _reduced(loss.astype(x.dtype, copy=False), reduction,
                         _mean_scale(spec, reduction))
 
@@ -290,10 +321,12 @@ def _tensor(x: Any) -> Tensor:
     return x if isinstance(x, Tensor) else Tensor(np.asarray(x))
 
 
-def _pointwise_operands(op: str, input: Tensor, target: Any, reduction: str) -> Tensor:
+def _pointwise_operands(op: str, input: Tensor, target: Any, reduction: str,
+                        float_only: bool = True) -> Tensor:
     """target as a Tensor; PyTorch broadcasts different shapes, with a warning."""
     _check_reduction(reduction)
-    require_float(op, input.data)
+    if float_only:
+        require_float(op, input.data)
     target = _tensor(target)
     if target.shape != input.shape:
         try:
@@ -315,8 +348,9 @@ def mse_loss(input: Tensor, target: Any, reduction: str = "mean") -> Tensor:
 
 
 def l1_loss(input: Tensor, target: Any, reduction: str = "mean") -> Tensor:
-    """|input - target|, reduced (gradient sign(input - target), 0 at a tie)."""
-    diff = input - _pointwise_operands("l1_loss", input, target, reduction)
+    """|input - target|, reduced (gradient sign(input - target), 0 at a tie); integer
+    tensors work as in PyTorch, except with 'mean'."""
+    diff = input - _pointwise_operands("l1_loss", input, target, reduction, float_only=False)
     return _reduce(diff.abs(), reduction)
 
 
@@ -422,14 +456,18 @@ def binary_cross_entropy(input: Tensor, target: Any, weight: Any = None,
                          reduction: str = "mean") -> Tensor:
     """Mean/sum/none of -w (t log x + (1 - t) log(1 - x)), logs clamped at -100."""
     _check_reduction(reduction)
-    require_float("binary_cross_entropy", input.data)
     target = _tensor(target)
     if target.shape != input.shape:
         raise ValueError(f"binary_cross_entropy: Using a target size ({target.shape}) that is "
                          f"different to the input size ({input.shape}) is deprecated. Please "
                          "ensure they have the same size.")
+    if target.dtype != input.dtype:
+        raise RuntimeError(f"binary_cross_entropy: Found dtype {dtype_name(target.dtype)} but "
+                           f"expected {dtype_name(input.dtype)} (target of dtype "
+                           f"{target.dtype} for input of dtype {input.dtype})")
+    require_float("binary_cross_entropy", input.data)
     w = None if weight is None else _weight_array("binary_cross_entropy", weight, input)
-    return _reduce(BinaryCrossEntropy.apply(input, _same_dtype(target, input), w), reduction)
+    return _reduce(BinaryCrossEntropy.apply(input, target, w), reduction)
 
 
 @register
@@ -473,10 +511,15 @@ def binary_cross_entropy_with_logits(input: Tensor, target: Any, weight: Any = N
         raise ValueError(f"binary_cross_entropy_with_logits: Target size ({target.shape}) "
                          f"must be the same as input size ({input.shape})")
     op = "binary_cross_entropy_with_logits"
+    if target.dtype.kind != "f":
+        raise RuntimeError(f"{op}: result type {dtype_name(input.dtype)} can't be cast to the "
+                           f"desired output type {dtype_name(target.dtype)} (the target must be "
+                           f"floating point, got {target.dtype})")
     w = None if weight is None else _weight_array(op, weight, input)
     pw = None if pos_weight is None else _weight_array(op, pos_weight, input)
-    return _reduce(BinaryCrossEntropyWithLogits.apply(input, _same_dtype(target, input), w, pw),
-                   reduction)
+    loss = BinaryCrossEntropyWithLogits.apply(input, _same_dtype(target, input), w, pw)
+    # PyTorch's loss is (1 - target) * input - ..., computed in the target's dtype
+    return _reduce(_same_dtype(loss, target), reduction)
 
 
 def _same_dtype(t: Tensor, like: Tensor) -> Tensor:

@@ -7,10 +7,11 @@ from typing import Any, Optional
 import numpy as np
 
 from ..function import Function, register
-from ..grad_mode import is_grad_enabled
+from ..grad_mode import is_grad_enabled, no_grad
 from ..kernels.scatter import scatter_add_rows
 from ..random import generator
 from ..tensor import Tensor
+from .activation import dtype_name
 from .linalg import matmul, matmul_arrays
 
 
@@ -66,8 +67,23 @@ class Linear(Function):
 
 
 def linear(input: Tensor, weight: Tensor, bias: Optional[Tensor] = None) -> Tensor:
-    """y = input @ weight^T + bias."""
+    """y = input @ weight^T + bias; a 1-D weight gives input @ weight, as PyTorch."""
+    if weight.ndim == 1:
+        return _linear_vector(input, weight, bias)
     return Linear.apply(input, weight, bias)
+
+
+def _linear_vector(input: Tensor, weight: Tensor, bias: Optional[Tensor]) -> Tensor:
+    """One output feature, squeezed: PyTorch's matrix-vector form, which takes a bias only
+    with a 1-D input and a 0-d bias."""
+    if input.ndim == 0 or input.shape[-1] != weight.shape[0]:
+        raise RuntimeError(f"linear: input of shape {input.shape} cannot be multiplied by a 1-D "
+                           f"weight of shape {weight.shape}")
+    if bias is not None and (input.ndim != 1 or bias.ndim != 0):
+        raise RuntimeError(f"linear: mat2 must be a matrix, got 1-D tensor (a 1-D weight takes "
+                           f"a bias only with a 1-D input and a 0-d bias; got input shape "
+                           f"{input.shape} and bias shape {bias.shape})")
+    return Linear.apply(input, weight.unsqueeze(0), bias).squeeze(-1)
 
 
 def dropout(input: Tensor, p: float = 0.5, training: bool = True,
@@ -101,9 +117,12 @@ def _dropout(input: Tensor, p: float, training: bool, inplace: bool, mask_shape:
         raise ValueError(f"dropout probability has to be between 0 and 1, but got {p}")
     if not training or p == 0.0 or input.data.size == 0:
         return input
-    dtype = input.dtype if input.dtype.kind == "f" else np.dtype(np.float32)
-    if p == 1.0:
+    dtype = input.dtype
+    if p == 1.0:  # PyTorch multiplies by zeros of the input's dtype, integers included
         mask = np.zeros(mask_shape, dtype)
+    elif dtype.kind != "f":
+        raise RuntimeError(f"dropout: result type Float can't be cast to the desired output "
+                           f"type {dtype_name(dtype)} (input of dtype {dtype})")
     else:
         keep = generator().random(mask_shape, dtype=np.float32 if dtype == np.float32
                                   else np.float64) >= p
@@ -126,54 +145,89 @@ def _check_indices(indices: np.ndarray, num: int) -> None:
 @register
 class Embedding(Function):
     """y = W[indices];  dW = zeros with g's rows scatter-added at indices (repeated indices
-    accumulate), the padding row gets nothing"""
+    accumulate, or average with scale_grad_by_freq), the padding row gets nothing"""
 
     @staticmethod
-    def forward(ctx, weight, indices, padding_idx):
-        if weight.ndim != 2:
-            raise RuntimeError(f"embedding: weight must be 2-D, got shape {weight.shape}")
-        _check_indices(indices, weight.shape[0])
-        ctx.meta = (indices, weight.shape[0], padding_idx)
+    def forward(ctx, weight, indices, padding_idx, scale_grad_by_freq):
+        _check_lookup(weight, indices)
+        ctx.meta = (indices, weight.shape[0], padding_idx, scale_grad_by_freq)
         return weight[indices]
 
     @staticmethod
     def backward(ctx, g):
-        indices, num, padding_idx = ctx.meta
-        return EmbeddingBackward.apply(g, indices, num, padding_idx), None, None
+        return EmbeddingBackward.apply(g, *ctx.meta), None, None, None
 
 
 @register
 class EmbeddingBackward(Function):
-    """y = zeros(num, D); y[indices[i]] += g[i] except at padding_idx;  dg = gg[indices]
-    (zero at padding positions)"""
+    """y = zeros(num, D); y[indices[i]] += g[i] / (count of indices[i] if scale_grad_by_freq)
+    except at padding_idx;  dg = gg[indices] times the same factors (zero at padding)"""
 
     @staticmethod
-    def forward(ctx, g, indices, num, padding_idx):
-        ctx.meta = (indices, padding_idx)
+    def forward(ctx, g, indices, num, padding_idx, scale_grad_by_freq):
         flat = indices.reshape(-1)
         out = scatter_add_rows(num, flat, np.ascontiguousarray(g).reshape(flat.size, -1))
+        row_scale = _inverse_counts(flat, num, out.dtype) if scale_grad_by_freq else None
+        ctx.meta = (indices, padding_idx, row_scale)
+        if row_scale is not None:
+            out *= row_scale[:, None]
         if padding_idx is not None:
             out[padding_idx] = 0
         return out
 
     @staticmethod
     def backward(ctx, gg):
-        indices, padding_idx = ctx.meta
-        dg = Embedding.apply(gg, indices, None)
+        indices, padding_idx, row_scale = ctx.meta
+        dg = Embedding.apply(gg, indices, None, False)
+        if row_scale is not None:
+            dg = dg * Tensor(row_scale[indices][..., None])
         if padding_idx is not None:
             dg = dg * Tensor((indices != padding_idx)[..., None].astype(gg.dtype))
-        return dg, None, None, None
+        return dg, None, None, None, None
+
+
+def _inverse_counts(flat: np.ndarray, num: int, dtype: np.dtype) -> np.ndarray:
+    """1 / (occurrences of each row in the batch); 1 for rows that do not occur."""
+    return (1.0 / np.maximum(np.bincount(flat, minlength=num), 1)).astype(dtype)
+
+
+def _check_lookup(weight: np.ndarray, indices: np.ndarray) -> None:
+    if weight.ndim != 2:
+        raise RuntimeError(f"embedding: weight must be 2-D, got shape {weight.shape}")
+    _check_indices(indices, weight.shape[0])
+
+
+def _renorm_rows(weight: Tensor, indices: np.ndarray, max_norm: float,
+                 norm_type: float) -> None:
+    """PyTorch's embedding_renorm_: each looked-up row whose norm_type-norm exceeds max_norm
+    is scaled by max_norm / (norm + 1e-7), in place and unrecorded."""
+    _check_lookup(weight.data, indices)
+    if weight.dtype.kind != "f":
+        raise RuntimeError(f"embedding: max_norm needs a floating point weight to take norms "
+                           f"of, got dtype {weight.dtype}")
+    rows = np.unique(indices)
+    with np.errstate(divide="ignore"):  # a zero entry under a negative norm_type
+        norms = np.linalg.norm(weight.data[rows], ord=norm_type, axis=1)
+    over = norms > max_norm
+    if over.any():
+        rows, norms = rows[over], norms[over].astype(np.float64)
+        scale = (max_norm / (norms + 1e-7)).astype(weight.dtype)
+        with no_grad():
+            weight[rows] = weight.data[rows] * scale[:, None]
 
 
 def embedding(input: Any, weight: Tensor, padding_idx: Optional[int] = None,
-              max_norm: Any = None, norm_type: float = 2.0, scale_grad_by_freq: bool = False,
-              sparse: bool = False) -> Tensor:
-    """y = weight[input]: rows of ``weight`` looked up by the integer tensor ``input``."""
-    if max_norm is not None or scale_grad_by_freq or sparse:
-        raise NotImplementedError("embedding: max_norm, scale_grad_by_freq and sparse are "
-                                  "not supported")
+              max_norm: Optional[float] = None, norm_type: float = 2.0,
+              scale_grad_by_freq: bool = False, sparse: bool = False) -> Tensor:
+    """y = weight[input]: rows of ``weight`` looked up by the integer tensor ``input``; with
+    ``max_norm``, the looked-up rows are first renormalised in ``weight`` itself."""
+    if sparse:
+        raise NotImplementedError("embedding: sparse=True (sparse gradients) is not supported")
     indices = input.data if isinstance(input, Tensor) else np.asarray(input)
-    return Embedding.apply(weight, indices, _padding_index(padding_idx, weight.shape[0]))
+    padding_idx = _padding_index(padding_idx, weight.shape[0])
+    if max_norm is not None:
+        _renorm_rows(weight, indices, float(max_norm), float(norm_type))
+    return Embedding.apply(weight, indices, padding_idx, bool(scale_grad_by_freq))
 
 
 def _padding_index(padding_idx: Optional[int], num: int) -> Optional[int]:

@@ -18,6 +18,7 @@ from ..function import Function, register
 from ..grad_mode import is_grad_enabled, no_grad
 from ..kernels import norm as _norm_kernels
 from ..tensor import Tensor
+from .activation import require_float
 
 
 def _normalize_composed(x: Tensor, dims: tuple, eps: float) -> tuple:
@@ -115,10 +116,21 @@ def _channel_shape(ndim: int) -> tuple:
     return (-1,) + (1,) * (ndim - 2)
 
 
-def _check_channel_vector(name: str, v: Optional[Tensor], channels: int) -> None:
-    if v is not None and v.numel() != channels:
-        raise RuntimeError(f"batch_norm: {name} should contain {channels} elements not "
+def _check_param_dtype(op: str, name: str, p: Tensor, x: Tensor) -> None:
+    """PyTorch's CPU rule: parameters and statistics in the input's dtype (a float16 input
+    may take float32 ones)."""
+    if p.dtype != x.dtype and not (x.dtype == np.float16 and p.dtype == np.float32):
+        raise RuntimeError(f"{op}: mixed dtype (CPU): all inputs must share same datatype, "
+                           f"but got input of dtype {x.dtype} and {name} of dtype {p.dtype}")
+
+
+def _check_channel_vector(name: str, v: Optional[Tensor], x: Tensor) -> None:
+    if v is None:
+        return
+    if v.numel() != x.shape[1]:
+        raise RuntimeError(f"batch_norm: {name} should contain {x.shape[1]} elements not "
                            f"{v.numel()}")
+    _check_param_dtype("batch_norm", name, v, x)
 
 
 def batch_norm(input: Tensor, running_mean: Optional[Tensor], running_var: Optional[Tensor],
@@ -128,12 +140,11 @@ def batch_norm(input: Tensor, running_mean: Optional[Tensor], running_var: Optio
     ones in place), running statistics in evaluation."""
     if input.ndim < 2:
         raise ValueError(f"batch_norm: expected at least 2D input (got {input.ndim}D input)")
-    if input.dtype.kind != "f":
-        raise RuntimeError(f"batch_norm: expected a floating point input, got {input.dtype}")
+    require_float("batch_norm", input.data)
     channels = input.shape[1]
     for name, v in (("running_mean", running_mean), ("running_var", running_var),
                     ("weight", weight), ("bias", bias)):
-        _check_channel_vector(name, v, channels)
+        _check_channel_vector(name, v, input)
     if not training:
         return _batch_norm_eval(input, running_mean, running_var, weight, bias, eps)
     count = input.numel() // channels if channels else 0
@@ -187,13 +198,14 @@ def layer_norm(input: Tensor, normalized_shape: Any, weight: Optional[Tensor] = 
         raise RuntimeError(f"layer_norm: Given normalized_shape={list(shape)}, expected input "
                            f"with shape [*, {', '.join(map(str, shape))}], but got input of "
                            f"size{list(input.shape)}")
-    if input.dtype.kind != "f":
-        raise RuntimeError(f"layer_norm: expected a floating point input, got {input.dtype}")
     for name, p in (("weight", weight), ("bias", bias)):
         if p is not None and tuple(p.shape) != shape:
             raise RuntimeError(f"layer_norm: Expected {name} to be of same shape as "
                                f"normalized_shape, but got {name} of shape {list(p.shape)} "
                                f"and normalized_shape = {list(shape)}")
+        if p is not None:
+            _check_param_dtype("layer_norm", name, p, input)
+    require_float("layer_norm", input.data)  # after the dtype mix, as PyTorch
     return LayerNorm.apply(input, weight, bias, k, float(eps))
 
 
@@ -209,13 +221,14 @@ def group_norm(input: Tensor, num_groups: int, weight: Optional[Tensor] = None,
         raise RuntimeError(f"Expected number of channels in input to be divisible by "
                            f"num_groups, but got input of shape {list(input.shape)} and "
                            f"num_groups={num_groups}")
-    if input.dtype.kind != "f":
-        raise RuntimeError(f"group_norm: expected a floating point input, got {input.dtype}")
     for name, p in (("weight", weight), ("bias", bias)):
         if p is not None and tuple(p.shape) != (channels,):
             raise RuntimeError(f"group_norm: Expected {name} to be a vector of size equal to "
                                f"the number of channels in input, but got {name} of shape "
                                f"{list(p.shape)} and input of shape {list(input.shape)}")
+        if p is not None:
+            _check_param_dtype("group_norm", name, p, input)
+    require_float("group_norm", input.data)  # after the dtype mix, as PyTorch
     groups = input.reshape(n_batch, num_groups, -1)
     mean = groups.mean(2, keepdim=True)
     var = groups.var(2, keepdim=True, correction=0)

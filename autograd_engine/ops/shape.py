@@ -441,11 +441,92 @@ class Pad(Function):
         return Pad.apply(g, negated, 0), None, None
 
 
+_PAD_MODES = ("constant", "reflect", "replicate", "circular")
+
+
+def _check_pad_mode(a: Tensor, pairs: tuple, mode: str) -> None:
+    """PyTorch's checks for a non-constant mode: it pads the last 1, 2 or 3 dims of an input
+    with one or two more dims (unbatched or batched); ``pairs`` are (lo, hi) per padded dim."""
+    k = len(pairs)
+    if not 1 <= k <= 3 or a.ndim not in (k + 1, k + 2):
+        raise NotImplementedError(
+            f"pad: Padding size {2 * k} is not supported for {a.ndim}D input tensor.\n"
+            "Supported combinations for non-constant padding:\n"
+            "  - 2D or 3D input: padding size = 2 (pads last dimension)\n"
+            "  - 3D or 4D input: padding size = 4 (pads last 2 dimensions)\n"
+            "  - 4D or 5D input: padding size = 6 (pads last 3 dimensions)")
+    if mode == "circular":
+        _check_circular(a, pairs)
+    else:
+        _check_reflect_replicate(a, pairs, mode)
+
+
+def _check_circular(a: Tensor, pairs: tuple) -> None:
+    for n, (lo, hi) in zip(a.shape[-len(pairs):], pairs):
+        # PyTorch wraps over what is left after cropping, so a pad must fit in that (where
+        # PyTorch's own check, pad <= size, passes a larger one, its result is undefined)
+        left = n - max(-lo, 0) - max(-hi, 0)
+        if lo > n or hi > n or (n + lo + hi >= 0 and max(lo, hi) > left):
+            raise RuntimeError(f"pad: Padding value causes wrapping around more than once "
+                               f"(padding ({lo}, {hi}) of a dim of size {n}, input shape "
+                               f"{a.shape}).")
+
+
+def _check_reflect_replicate(a: Tensor, pairs: tuple, mode: str) -> None:
+    k = len(pairs)
+    if a.dtype == np.bool_:
+        kernel = "reflection" if mode == "reflect" else "replication"
+        raise NotImplementedError(f'pad: "{kernel}_pad{k}d" not implemented for \'Bool\'')
+    if 0 in a.shape[a.ndim - k - 1:]:  # only a batch dim may be empty
+        raise RuntimeError(f"pad: Expected {k + 1}D or {k + 2}D (batch mode) tensor with "
+                           f"possibly 0 batch size and other non-zero dimensions for input, "
+                           f"but got: {list(a.shape)}")
+    sizes = a.shape[-k:]
+    if mode == "reflect":
+        for i in range(k):  # from the last dim, as PyTorch
+            (lo, hi), n = pairs[-1 - i], sizes[-1 - i]
+            if lo >= n or hi >= n:
+                raise RuntimeError(
+                    f"pad: Argument #{4 + 2 * i}: Padding size should be less than the "
+                    f"corresponding input dimension, but got: padding ({lo}, {hi}) at "
+                    f"dimension {a.ndim - 1 - i} of input {list(a.shape)}")
+    outs = [n + lo + hi for n, (lo, hi) in zip(sizes, pairs)]
+    if all(n < 1 for n in outs):  # (an empty output dim beside non-empty ones is allowed)
+        names = "DHW"[-k:]
+        given = ", ".join(f"{d}: {n}" for d, n in zip(names, sizes))
+        got = " ".join(f"{d}: {n}" for d, n in zip(names, outs))
+        raise RuntimeError(f"pad: input ({given}) is too small. Calculated output {got}")
+
+
+def _source_index(mode: str, size: int, lo: int, hi: int) -> np.ndarray:
+    """The input position each output position copies along one dim. PyTorch's reflect and
+    replicate pad, then crop; circular crops, then wraps what is left."""
+    if mode == "circular":
+        start = max(-lo, 0)
+        left = size - start - max(-hi, 0)
+        return start + (np.arange(size + lo + hi) - max(lo, 0)) % left
+    positions = np.arange(-lo, size + hi)
+    if mode == "replicate":
+        return np.clip(positions, 0, size - 1)
+    return size - 1 - np.abs(size - 1 - np.abs(positions))  # reflect about 0 and size - 1
+
+
+def _pad_by_index(a: Tensor, pairs: tuple, mode: str) -> Tensor:
+    """y = a[..., i_1, ..., i_k] with a source index per padded dim: a gather, whose backward
+    scatter-adds (reflected, replicated and wrapped positions accumulate onto their source)
+    and is differentiable again."""
+    lead = a.ndim - len(pairs)
+    index = np.ix_(*(_source_index(mode, n, lo, hi)
+                     for n, (lo, hi) in zip(a.shape[lead:], pairs)))
+    return a[(slice(None),) * lead + index]
+
+
 def pad(a: Tensor, pad: Any, mode: str = "constant", value: Any = None) -> Tensor:
-    """Constant padding; ``pad = (last_lo, last_hi, prev_lo, prev_hi, ...)``; negative
-    widths crop."""
-    if mode != "constant":
-        raise NotImplementedError(f"pad: only mode='constant' is supported, got {mode!r}")
+    """Pad (or crop, by negative widths) with ``value``, or by reflecting, replicating or
+    wrapping the input (``mode``); ``pad = (last_lo, last_hi, prev_lo, prev_hi, ...)``. The
+    non-constant modes pad the last 1-3 dims of an unbatched or batched input (PyTorch's)."""
+    if mode not in _PAD_MODES:
+        raise NotImplementedError(f"pad: Unrecognised padding mode {mode}")
     pad = shape_args(tuple(pad), "pad")
     if len(pad) % 2:
         raise RuntimeError(f"pad: Padding length must be divisible by 2, got {pad}")
@@ -453,11 +534,17 @@ def pad(a: Tensor, pad: Any, mode: str = "constant", value: Any = None) -> Tenso
         raise RuntimeError(f"pad: Padding length should be less than or equal to two times "
                            f"the input dimension but got padding length {len(pad)} and input "
                            f"of dimension {a.ndim} (shape {a.shape})")
-    pairs = [(pad[i], pad[i + 1]) for i in range(0, len(pad), 2)][::-1]
-    widths = ((0, 0),) * (a.ndim - len(pairs)) + tuple(pairs)
+    pairs = tuple((pad[i], pad[i + 1]) for i in range(0, len(pad), 2))[::-1]
+    fill = 0 if value is None else (value.item() if isinstance(value, Tensor) else value)
+    if mode != "constant":
+        if fill != 0:
+            raise RuntimeError(f'pad: Padding mode "{mode}" doesn\'t take in value argument')
+        _check_pad_mode(a, pairs, mode)
+    widths = ((0, 0),) * (a.ndim - len(pairs)) + pairs
     out_shape = tuple(n + lo + hi for n, (lo, hi) in zip(a.shape, widths))
     if any(n < 0 for n in out_shape):
         raise RuntimeError(f"pad: padding {pad} of an input of shape {a.shape} gives a "
                            f"negative output size {out_shape}")
-    fill = 0 if value is None else (value.item() if isinstance(value, Tensor) else value)
-    return Pad.apply(a, widths, np.asarray(fill).astype(a.dtype))
+    if mode == "constant":
+        return Pad.apply(a, widths, np.asarray(fill).astype(a.dtype))
+    return _pad_by_index(a, pairs, mode)

@@ -30,6 +30,8 @@ CASES = {
         _conv((1, 4, 4, 4), (4, 2, 3, 1), bias=False, label="groups=2", groups=2, padding=1),
         _conv((2, 4, 4), (2, 2, 2, 2), label="unbatched"),
         _conv((1, 1, 1, 1), (1, 1, 1, 1), label="1x1"),
+        _conv((1, 2, 4, 5), (2, 2, 2, 3), label="same, even kernel", padding="same",
+              dilation=(1, 2)),
     ],
     "Conv2dBackwardInput": [Case(
         lambda g, w: Conv2dBackwardInput.apply(g, w, (4, 4), _UNIT),

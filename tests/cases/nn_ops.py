@@ -24,9 +24,11 @@ CASES = {
         Case(lambda w: nn_ops.embedding(_IDX, w), lambda: (rand(5, 3),), label="repeats"),
         Case(lambda w: nn_ops.embedding(np.array(3), w), lambda: (rand(5, 1),), label="0-d"),
     ],
-    # the padding row's gradient is zeroed on purpose (not the true derivative), so padding
-    # is checked on the backward op itself, which is linear in g
+    # the padding row's gradient is zeroed and scale_grad_by_freq divides by counts on
+    # purpose (not the true derivative), so both are checked on the backward op itself,
+    # which is linear in g
     "EmbeddingBackward": [
-        Case(lambda g, pad=pad: nn_ops.EmbeddingBackward.apply(g, _IDX, 5, pad),
-             lambda: (rand(2, 3, 4),), label=f"padding {pad}") for pad in (None, 2)],
+        Case(lambda g, pad=pad, freq=freq: nn_ops.EmbeddingBackward.apply(g, _IDX, 5, pad, freq),
+             lambda: (rand(2, 3, 4),), label=f"padding {pad}, scale_grad_by_freq {freq}")
+        for pad in (None, 2) for freq in (False, True)],
 }

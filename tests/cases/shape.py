@@ -54,7 +54,13 @@ CASES = {
         Case(lambda x: x.roll(1) * x, lambda: (rand(2, 3),), label="flattened"),
         Case(lambda x: ae.roll(x, (2, -1), (0, 2)), lambda: (rand(3, 2, 4),), label="two dims"),
     ],
-    "GetItem": [  # split/chunk are slices; narrow and unbind too
+    "GetItem": [  # split/chunk are slices; narrow and unbind too; non-constant pads gather
+        Case(lambda x: ae.pad(x, (2, 1), mode="reflect") ** 2, lambda: (rand(2, 4),),
+             label="pad reflect"),
+        Case(lambda x: ae.pad(x * x, (1, -1, 3, 0), mode="replicate"),
+             lambda: (rand(2, 3, 3),), label="pad replicate, crop"),
+        Case(lambda x: ae.pad(x, (1, 1, 0, 2, -1, 1), mode="circular") ** 2,
+             lambda: (rand(1, 2, 3, 2, 3),), label="pad circular, 3 dims"),
         Case(lambda x: ae.cat(x.split([1, 3], dim=1)[::-1], 1), lambda: (rand(2, 4),),
              label="split"),
         Case(lambda x: x.chunk(3)[1] * x.chunk(3)[2], lambda: (rand(6, 2),), label="chunk"),
