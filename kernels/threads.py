@@ -118,22 +118,26 @@ def bounds(length: int, parts: int, part: int) -> tuple[int, int]:
 
 class SplitKernel:
     """A serial kernel over arrays cut along their first axis, run whole below
-    ``config.PARALLEL_MIN_SIZE`` elements and in ``count()`` parts from there.
+    ``config.PARALLEL_MIN_SIZE`` elements and in ``count()`` parts from there. ``loop`` is
+    compiled with Numba, except a numpy ufunc, which is called as it is (``out`` positional).
 
     Every array argument is cut in proportion to its own length (so an (n_parts, ...) buffer
     gives each part one row), except those at the positions in ``shared``, which every part
-    reads whole, and in ``accumulate``, small float64 sums that each part adds to a zeroed
-    copy of, summed into the original afterwards.
+    reads whole, and in ``accumulate``, arrays the kernel adds to: the first part adds to the
+    original, each other part to a zeroed copy, which is added to the original afterwards.
     """
 
     __slots__ = ("kernel", "shared", "accumulate")
 
     def __init__(self, loop: Callable, shared: Sequence[int] = (),
                  accumulate: Sequence[int] = (), full_width: bool = False) -> None:
-        # error_model="numpy": float division must not raise (it also blocks vectorisation).
-        self.kernel = config.jit(error_model="numpy")(loop)
-        if full_width:  # compute-bound loops: 512-bit vectors on AVX-512 CPUs
-            config.full_width(self.kernel)
+        if isinstance(loop, np.ufunc):  # numpy's own loop (it releases the GIL), as it is
+            self.kernel = loop
+        else:
+            # error_model="numpy": float division must not raise (it also blocks vectorising).
+            self.kernel = config.jit(error_model="numpy")(loop)
+            if full_width:  # compute-bound loops: 512-bit vectors on AVX-512 CPUs
+                config.full_width(self.kernel)
         self.shared = frozenset(shared)
         self.accumulate = frozenset(accumulate)
 
@@ -151,12 +155,14 @@ class SplitKernel:
         parts = self.parts(size, self._rows(args))
         if parts == 1:
             return self.kernel(*args)
-        sums = {i: [np.zeros_like(args[i]) for _ in range(parts)] for i in self.accumulate}
+        sums = {i: [args[i]] + [np.zeros_like(args[i]) for _ in range(parts - 1)]
+                for i in self.accumulate}
         calls = [(self.kernel, tuple(self._part(i, a, parts, p, sums) for i, a in enumerate(args)))
                  for p in range(parts)]
         results = run(calls)
-        for i, copies in sums.items():
-            args[i][...] += sum(copies)
+        for i, (total, *copies) in sums.items():
+            for copy in copies:
+                np.add(total, copy, out=total)
         return results
 
     def first_position(self, size: int, *args) -> int:

@@ -8,7 +8,7 @@ import numba
 import numpy as np
 import pytest
 
-from autograd_engine.kernels import activations, conv, losses, matmul, norm, optim, softmax
+from autograd_engine.kernels import activations, conv, losses, matmul, norm, optim, scatter, softmax
 from autograd_engine.kernels import threads
 from autograd_engine.kernels.threads import SplitKernel
 
@@ -96,10 +96,11 @@ def test_split_kernel_cuts_arrays_in_proportion_and_keeps_shared_ones_whole(thre
 
 def _kernels() -> list:
     found = []
-    for module in (activations, conv, losses, norm, optim, softmax):
+    for module in (activations, conv, losses, norm, optim, scatter, softmax):
         for value in vars(module).values():
             values = value.values() if isinstance(value, dict) else [value]
-            found += [v.kernel for v in values if isinstance(v, SplitKernel)]
+            found += [v.kernel for v in values
+                      if isinstance(v, SplitKernel) and not isinstance(v.kernel, np.ufunc)]
     return found
 
 
@@ -108,3 +109,16 @@ def test_every_kernel_releases_the_gil():
     kernels = _kernels() + [matmul._gemm]
     assert len(kernels) > 30
     assert all(k.targetoptions.get("nogil") for k in kernels)
+
+
+def test_split_kernel_parts_add_to_an_accumulated_array_keeping_its_contents(threaded):
+    threaded()
+
+    def count_rows(rows, totals):
+        for r in range(rows.shape[0]):
+            totals[rows[r] % 2] += 1.0
+
+    kernel = SplitKernel(count_rows, accumulate=(1,))
+    totals = np.array([10.0, 20.0])
+    kernel(10, np.arange(10), totals)
+    np.testing.assert_array_equal(totals, [15.0, 25.0])

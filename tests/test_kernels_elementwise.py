@@ -6,7 +6,7 @@ import math
 import numpy as np
 import pytest
 
-from autograd_engine.kernels import activations, losses, reference, scatter, softmax
+from autograd_engine.kernels import activations, losses, reference, scatter, softmax, threads
 
 DTYPES = [np.float32, np.float64]
 TOLERANCE = {np.float32: dict(rtol=2e-5, atol=2e-6), np.float64: dict(rtol=1e-12, atol=1e-14)}
@@ -318,6 +318,52 @@ def test_scatter_add_bounds():
         scatter.scatter_add_rows(5, np.array([-1]), np.ones((1, 2)))
     with pytest.raises(TypeError, match="scatter_add_flat"):
         scatter.scatter_add_flat(5, np.array([0.0]), np.ones(1))
+
+
+def _count_thread_runs(monkeypatch) -> list:
+    runs: list = []
+    real_run = threads.run
+    monkeypatch.setattr(threads, "run", lambda calls: runs.append(len(calls)) or real_run(calls))
+    return runs
+
+
+@pytest.mark.parametrize("dtype", DTYPES)
+def test_threaded_scatter_add_matches_numpy(dtype, threaded, monkeypatch):
+    """Several threads, each but the first adding into its own zeroed copy: repeated and
+    negative indices give np.add.at's sums, and the first bad index is the one reported."""
+    threaded()
+    runs = _count_thread_runs(monkeypatch)
+    rng = np.random.default_rng(5)
+    index = rng.integers(-7, 7, 100)
+    values = rng.standard_normal(100).astype(dtype)
+    expected = np.zeros(7, dtype)
+    np.add.at(expected, index, values)
+    _close(scatter.scatter_add_flat(7, index, values, negative_wraps=True), expected,
+           **TOLERANCE[dtype])
+    rows = rng.standard_normal((100, 3)).astype(dtype)
+    expected_rows = np.zeros((7, 3), dtype)
+    np.add.at(expected_rows, index, rows)
+    _close(scatter.scatter_add_rows(7, index, rows, negative_wraps=True), expected_rows,
+           **TOLERANCE[dtype])
+    assert runs == [3, 3]
+    bad = index.copy()
+    bad[[40, 90]] = [7, -8]  # in the second and third parts: the earlier one is reported
+    with pytest.raises(IndexError, match="index 7 out of bounds for size 7"):
+        scatter.scatter_add_flat(7, bad, values, negative_wraps=True)
+    with pytest.raises(IndexError, match="index 7 out of bounds for size 7"):
+        scatter.scatter_add_rows(7, bad, rows, negative_wraps=True)
+
+
+def test_scatter_into_a_large_output_stays_serial(threaded, monkeypatch):
+    """Copies of an output larger than the input per thread would cost more than threads save."""
+    threaded()
+    runs = _count_thread_runs(monkeypatch)
+    index = np.arange(100) % 40
+    scatter.scatter_add_flat(40, index, np.ones(100))
+    scatter.scatter_add_rows(40, index, np.ones((100, 2)))
+    assert runs == []
+    np.testing.assert_array_equal(scatter.scatter_add_flat(40, index, np.ones(100)),
+                                  np.bincount(index, minlength=40))
 
 
 @pytest.mark.parametrize("name", ACTIVATIONS)

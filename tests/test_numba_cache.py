@@ -18,7 +18,7 @@ import json
 import numpy as np
 from kernels import scatter
 out = scatter.scatter_add_flat(4, np.array([0, 2, 2, 3]), np.arange(4.0))
-stats = scatter._scatter_add_flat.stats
+stats = scatter._FLAT.kernel.stats
 print(json.dumps({"out": out.tolist(), "hits": sum(stats.cache_hits.values()),
                   "misses": sum(stats.cache_misses.values())}))
 """
