@@ -6,8 +6,9 @@ The transposes are read by the packing routines, so the matmul gradients
 ``dA = G @ B^T`` and ``dB = A^T @ G`` never materialise a transposed copy (a transposed
 *view* passed in is recognised as such, too).
 
-Algorithm (Goto/BLIS): for each ``KC``-deep slice of ``K``, ``op(B)`` is packed into
-32-wide column panels and each ``MC x KC`` block of ``op(A)`` into 8-row panels (where that
+Algorithm (Goto/BLIS): for each block of ``NC`` columns (a packed slice of 1 MiB, half this
+CPU's L2) and each ``KC``-deep slice of ``K``, ``op(B)`` is packed into 32-wide column
+panels and each ``MC x KC`` block of ``op(A)`` into 8-row panels (where that
 interleaves 8 rows of the stored array, a row-major A or a transposed B, 8 x 16 blocks are
 transposed in registers with vector shuffles, ``_transpose_run``); an 8x32
 register-tile micro-kernel multiplies one A panel by one B panel. Its 256 scalar
@@ -54,6 +55,7 @@ from .config import jit
 BACKENDS = ("auto", "numba", "blas")
 KC = 256  # depth of a packed slice: one 8 x KC A panel and one KC x 32 B panel per tile
 MC = 96  # rows of a packed A block (96 x 256 x 4 B = 96 KiB, L2-resident)
+NC_BYTES = 1 << 20  # size of a packed B slice (KC x NC): half of this CPU's 2 MiB L2
 MR, NR = 8, 32  # register tile: 8 rows x two 16-wide vectors = 16 zmm accumulators
 BLAS_MAX_FLOPS = 1 << 18  # auto: m*n*k up to which BLAS runs (OpenBLAS stays single-threaded)
 PARALLEL_MIN_FLOPS = 1 << 22  # batch*m*n*k from which threads pay for waking the workers
@@ -417,19 +419,22 @@ def _gemm(a, b, c, trans_a, trans_b, kc_max, mc_max, i0, i1, j0, j1):
     zeroing beforehand."""
     if _overlap(c, a) or _overlap(c, b):
         return False
-    n = j1 - j0
     k = a.shape[1] if trans_a else a.shape[2]
     kc_max = min(kc_max, k)
-    scratch, ap, bp, edge, zeros = _buffers(min(mc_max, i1 - i0), n, kc_max, c.dtype)
+    nc_max = max(32, NC_BYTES // (kc_max * c.itemsize) // 32 * 32)
+    scratch, ap, bp, edge, zeros = _buffers(min(mc_max, i1 - i0), min(nc_max, j1 - j0),
+                                            kc_max, c.dtype)
     for i in range(c.shape[0]):
-        for k0 in range(0, k, kc_max):
-            kc = min(kc_max, k - k0)
-            for jp in range((n + 31) // 32):
-                _pack_b_panel(b[i], trans_b, k0, kc, j0 + 32 * jp, j1, bp[jp])
-            for r0 in range(i0, i1, mc_max):
-                mc = min(mc_max, i1 - r0)
-                _pack_a(a[i], trans_a, r0, mc, k0, kc, ap)
-                _macro_kernel(ap, bp, c[i], r0, mc, j0, n, kc, edge, zeros, k0 > 0)
+        for jb in range(j0, j1, nc_max):
+            nc = min(nc_max, j1 - jb)
+            for k0 in range(0, k, kc_max):
+                kc = min(kc_max, k - k0)
+                for jp in range((nc + 31) // 32):
+                    _pack_b_panel(b[i], trans_b, k0, kc, jb + 32 * jp, jb + nc, bp[jp])
+                for r0 in range(i0, i1, mc_max):
+                    mc = min(mc_max, i1 - r0)
+                    _pack_a(a[i], trans_a, r0, mc, k0, kc, ap)
+                    _macro_kernel(ap, bp, c[i], r0, mc, jb, nc, kc, edge, zeros, k0 > 0)
     _release(scratch)
     return True
 

@@ -204,6 +204,23 @@ def test_kernel_fills_its_block_only(rows, cols):
         np.testing.assert_array_equal(c, expected)
 
 
+@pytest.mark.skipif(numba.config.DISABLE_JIT, reason="large product in Python mode")
+@pytest.mark.parametrize("dtype, n", [(np.float32, 1100), (np.float64, 600)])
+def test_wide_products_are_packed_in_column_blocks(dtype, n):
+    """B is packed NC_BYTES at a time (1024 float32 / 512 float64 columns at KC=256): a wider
+    product, or a thread's columns starting past 0, spans several blocks, the last ragged."""
+    rng = np.random.default_rng(8)
+    for trans_a, trans_b in [(False, False), (True, True)]:
+        a, b = _operands(rng, 9, 300, n, dtype, trans_a, trans_b, batch=(2,))
+        c = np.full((2, 9, n), np.nan, dtype)
+        matmul._kernel(c.dtype)(a, b, c, trans_a, trans_b, matmul.KC, matmul.MC, 0, 9, 0, n)
+        _check(c, a, b, trans_a, trans_b)
+        part = np.full_like(c, np.nan)
+        matmul._kernel(c.dtype)(a, b, part, trans_a, trans_b, matmul.KC, matmul.MC, 0, 9, 32, n)
+        np.testing.assert_array_equal(part[:, :, 32:], c[:, :, 32:])
+        assert np.isnan(part[:, :, :32]).all()
+
+
 def test_kernel_refuses_an_output_sharing_memory_with_an_operand():
     """The kernel checks for overlap itself (``gemm`` then goes via a copy): False, with
     nothing written, when c shares memory with a or b; adjacent memory is not shared."""
