@@ -40,3 +40,19 @@ def test_public_names_exist():
 
 def test_gradcheck_error_is_a_runtime_error():
     assert issubclass(ae.autograd.GradcheckError, RuntimeError)
+
+
+def test_every_package_is_listed_for_the_wheel():
+    """pyproject.toml lists the packages explicitly: a new subpackage left out of the list
+    works in an editable install and goes missing from a built wheel."""
+    import pathlib
+    import re
+
+    root = pathlib.Path(__file__).resolve().parent.parent
+    listed = set(re.findall(r'"(autograd_engine[\w.]*)"',
+                            (root / "pyproject.toml").read_text().split("packages = [")[1]
+                            .split("]")[0]))
+    found = {".".join(p.parent.relative_to(root).parts)
+             for p in (root / "autograd_engine").rglob("__init__.py")}
+    found |= {"autograd_engine.kernels"} if (root / "kernels" / "__init__.py").exists() else set()
+    assert found == listed

@@ -27,6 +27,7 @@ from . import functional as F
 from . import init
 from .layers import _dtype
 from .module import Module, Parameter
+from .utils.rnn import PackedSequence, pad_packed_sequence
 
 __all__ = ["RNNBase", "RNN", "LSTM", "GRU", "RNNCellBase", "RNNCell", "LSTMCell", "GRUCell"]
 
@@ -133,6 +134,26 @@ def _zeros(shape: tuple, dtype: np.dtype) -> Tensor:
     return Tensor(np.zeros(shape, dtype))
 
 
+def _length_groups(lengths: np.ndarray, sorted_indices: Optional[Tensor]) -> tuple:
+    """For a packed batch with ``lengths`` (original order): the groups [(length, members)]
+    of equal-length sequences; ``rows``, which takes the packed layout from the groups'
+    outputs (each (length, n, F), flattened and concatenated); and ``order``, which takes
+    the original batch order from the groups' states concatenated along the batch."""
+    groups = [(int(n), np.flatnonzero(lengths == n)) for n in np.unique(lengths)[::-1]]
+    members = np.concatenate([m for _, m in groups])
+    counts = np.array([len(m) for _, m in groups])
+    group_rows = np.array([n * len(m) for n, m in groups])
+    size = np.repeat(counts, counts)  # per group slot: its group's batch size
+    offset = np.repeat(np.cumsum(group_rows) - group_rows, counts)  # its group's first row
+    position = np.concatenate([np.arange(len(m)) for _, m in groups])
+    order = np.argsort(members)  # members[order] == arange: group slot of each sequence
+    sorted_batch = np.argsort(-lengths, kind="stable") if sorted_indices is None \
+        else sorted_indices.data
+    steps, slots = np.nonzero(np.arange(lengths.max())[:, None] < lengths[sorted_batch])
+    slot = order[sorted_batch[slots]]
+    return groups, offset[slot] + steps * size[slot] + position[slot], order
+
+
 # -- the layers ----------------------------------------------------------------------------
 class RNNBase(Module):
     """The multi-layer, optionally bidirectional recurrent layer behind ``RNN``, ``LSTM``
@@ -224,7 +245,12 @@ class RNNBase(Module):
 
         Returns (output, h_n), or (output, (h_n, c_n)) for LSTM: output (L, N, D * H_out)
         (batch first with ``batch_first``) holds the last layer's h of every step, both
-        directions concatenated; the final states are layer-major, direction-minor."""
+        directions concatenated; the final states are layer-major, direction-minor.
+
+        A ``PackedSequence`` input gives a ``PackedSequence`` output (same layout) and each
+        sequence's final state at its own last step, in the original batch order."""
+        if isinstance(input, PackedSequence):
+            return self._forward_packed(input, hx)
         name = self._get_name()
         if input.ndim not in (2, 3):
             raise ValueError(f"{name}: Expected input to be 2D or 3D, got {input.ndim}D "
@@ -240,22 +266,50 @@ class RNNBase(Module):
             input = input.unsqueeze(batch_dim)
         if self.batch_first:
             input = input.transpose(0, 1)
-        self._check_input(input)
-        directions = 2 if self.bidirectional else 1
-        expected = [(self.num_layers * directions, input.shape[1], size)
-                    for size in self._state_sizes()]
-        if state is None:
-            state = tuple(_zeros(shape, input.dtype) for shape in expected)
-        else:
-            _check_state_sizes(state, expected)
-        output, state = _run_layers(_STEPS[self.mode], input, state, self._layer_weights(),
-                                    self.num_layers, directions, self.dropout, self.training)
+        output, state = self._run(input, self._initial_state(input, state))
         if self.batch_first:
             output = output.transpose(0, 1)
         if not batched:
             output = output.squeeze(batch_dim)
             state = tuple(s.squeeze(1) for s in state)
         return output, self._from_state(state)
+
+    def _forward_packed(self, packed: PackedSequence, hx: Any) -> tuple:
+        """Run each group of equal-length sequences through the whole stack on its own, so
+        no padded step ever enters a recurrence (both directions start and end at a
+        sequence's true ends). Costs one pass of the stack per distinct length."""
+        padded, lengths = pad_packed_sequence(packed)  # original batch order
+        state = self._as_state(hx)
+        if state is not None:
+            _check_state_dims(state, 3)
+        state = self._initial_state(padded, state)
+        groups, rows, order = _length_groups(lengths.data, packed.sorted_indices)
+        outputs, finals = [], []
+        for length, members in groups:
+            out, last = self._run(padded[:length, members],
+                                  tuple(s[:, members] for s in state))
+            outputs.append(out.reshape(-1, out.shape[-1]))
+            finals.append(last)
+        state = tuple(cat([f[j] for f in finals], 1)[:, order] for j in range(len(state)))
+        output = packed._replace(data=cat(outputs)[rows])
+        return output, self._from_state(state)
+
+    def _initial_state(self, input: Tensor, state: Optional[State]) -> State:
+        """Check input (L, N, H_in) and the user's state against it; zeros when None."""
+        self._check_input(input)
+        directions = 2 if self.bidirectional else 1
+        expected = [(self.num_layers * directions, input.shape[1], size)
+                    for size in self._state_sizes()]
+        if state is None:
+            return tuple(_zeros(shape, input.dtype) for shape in expected)
+        _check_state_sizes(state, expected)
+        return state
+
+    def _run(self, input: Tensor, state: State) -> tuple[Tensor, State]:
+        """The whole stack over input (L, N, H_in): (output, final states)."""
+        return _run_layers(_STEPS[self.mode], input, state, self._layer_weights(),
+                           self.num_layers, 2 if self.bidirectional else 1, self.dropout,
+                           self.training)
 
     def _check_input(self, input: Tensor) -> None:
         """input is (L, N, H_in) by now: dtype, feature size and a non-empty sequence."""

@@ -6,8 +6,8 @@ from typing import Callable, Iterable, Union
 
 import numpy as np
 
-from ..grad_mode import no_grad
-from ..tensor import Tensor
+from ...grad_mode import no_grad
+from ...tensor import Tensor
 
 _Params = Union[Tensor, Iterable[Tensor]]
 
