@@ -142,6 +142,18 @@ def test_matmul_errors():
         ae.ones(()) @ ae.ones(2)
 
 
+@pytest.mark.parametrize("sa, sb, out", [((2, 0, 3), (2, 3, 5), (2, 0, 5)),
+                                         ((0, 2, 3), (1, 3, 5), (0, 2, 5)),
+                                         ((2, 3, 0), (2, 0, 5), (2, 3, 5))])
+def test_batched_matmul_with_an_empty_dim(sa, sb, out):
+    """As PyTorch: an empty batch, row or contracted dim gives an empty or zero result."""
+    a, b = ae.ones(*sa, requires_grad=True), ae.ones(*sb, requires_grad=True)
+    y = a @ b
+    assert y.shape == out and not y.detach().numpy().any()
+    y.sum().backward()
+    assert a.grad.shape == sa and b.grad.shape == sb
+
+
 def test_bool_of_multi_element_tensor_raises():
     with pytest.raises(RuntimeError, match="ambiguous"):
         bool(ae.ones(2))

@@ -1,6 +1,7 @@
 """Matrix multiplication with numpy semantics (1-D, 2-D, batched with broadcasting)."""
 from __future__ import annotations
 
+import math
 from typing import Any
 
 import numpy as np
@@ -33,8 +34,9 @@ def matmul_arrays(a: np.ndarray, b: np.ndarray) -> np.ndarray:
         out = _gemm.gemm(a2.reshape(-1, a2.shape[-1]), b2).reshape(
             batch + (a2.shape[-2], b2.shape[-1]))
     else:
-        a3 = np.broadcast_to(a2, batch + a2.shape[-2:]).reshape((-1,) + a2.shape[-2:])
-        b3 = np.broadcast_to(b2, batch + b2.shape[-2:]).reshape((-1,) + b2.shape[-2:])
+        count = (math.prod(batch),)  # not -1: numpy cannot infer it when a dim is 0
+        a3 = np.broadcast_to(a2, batch + a2.shape[-2:]).reshape(count + a2.shape[-2:])
+        b3 = np.broadcast_to(b2, batch + b2.shape[-2:]).reshape(count + b2.shape[-2:])
         out = _gemm.gemm(a3, b3).reshape(batch + (a2.shape[-2], b2.shape[-1]))
     if a.ndim == 1:
         out = out[..., 0, :]
