@@ -121,7 +121,7 @@ def test_multihead_attention_shapes_parameters_and_gradients():
 
 
 def test_multihead_attention_errors_and_repr():
-    with pytest.raises(ValueError, match="embed_dim must be divisible by num_heads"):
+    with pytest.raises(AssertionError, match="embed_dim must be divisible by num_heads"):
         nn.MultiheadAttention(8, 3)
     mha = nn.MultiheadAttention(8, 2)
     with pytest.raises(RuntimeError, match="Need attn_mask if specifying the is_causal hint"):

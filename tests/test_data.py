@@ -21,7 +21,7 @@ def test_tensor_dataset_len_and_getitem():
 
 
 def test_tensor_dataset_rejects_mismatched_sizes():
-    with pytest.raises(ValueError, match="size mismatch"):
+    with pytest.raises(AssertionError, match="Size mismatch"):  # PyTorch's type
         TensorDataset(ae.zeros(3, 2), ae.zeros(4))
 
 

@@ -139,7 +139,8 @@ def test_nearest_gradient_counts_the_copies():
                                  r"input \(H: 3, W: 4\) output \(H: 0, W: 0\)"),
     (dict(scale_factor=0.1), RuntimeError, "Input and output sizes should be greater than 0"),
     (dict(size=(2, 3.0)), TypeError, "expected size to be one of int"),
-    (dict(size=2, mode="bicubic"), NotImplementedError, "not supported"),
+    (dict(size=2, mode="nearest", antialias=True), ValueError,
+     "Anti-alias option is restricted to bilinear and bicubic"),
 ])
 def test_errors_as_pytorch(kwargs, error, message):
     with pytest.raises(error, match=message):
@@ -149,8 +150,8 @@ def test_errors_as_pytorch(kwargs, error, message):
 def test_input_rank_errors():
     with pytest.raises(NotImplementedError, match="Got 3D input, but bilinear mode needs 4D"):
         F.interpolate(ae.zeros(1, 2, 3), size=4, mode="bilinear")
-    with pytest.raises(NotImplementedError, match="only 4D"):
-        F.interpolate(ae.zeros(1, 2, 3), size=4)
+    with pytest.raises(NotImplementedError, match=r"Only 3D, 4D and 5D input .*\(got 2D\)"):
+        F.interpolate(ae.zeros(2, 3), size=4)
 
 
 def test_upsample_module_and_repr():

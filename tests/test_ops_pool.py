@@ -146,8 +146,8 @@ def test_pooling_errors_and_reprs_as_pytorch():
         F.avg_pool2d(ae.zeros(4, 4), 2)
     with pytest.raises(RuntimeError, match=r"Expected 3D or 4D tensor, but got \[7, 9\]"):
         F.adaptive_avg_pool2d(ae.zeros(7, 9), 2)
-    with pytest.raises(RuntimeError, match="output_size must be greater than or equal to 1"):
-        F.adaptive_avg_pool2d(x, (0, 2))
+    with pytest.raises(RuntimeError, match="output_size must be greater than or equal to 0"):
+        F.adaptive_avg_pool2d(x, (-1, 2))
     assert repr(nn.AvgPool2d(2)) == "AvgPool2d(kernel_size=2, stride=2, padding=0)"
     assert repr(nn.AvgPool2d(3, 2, 1, ceil_mode=True)) == (
         "AvgPool2d(kernel_size=3, stride=2, padding=1)")

@@ -4,14 +4,16 @@ from . import init, utils  # noqa: F401
 from .containers import (ModuleDict, ModuleList, ParameterDict,  # noqa: F401
                          ParameterList, Sequential)
 from .attention import MultiheadAttention  # noqa: F401
-from .activation import (CELU, GLU, SELU, Hardsigmoid, Hardswish, Hardtanh,  # noqa: F401
-                         LogSigmoid, Mish, PReLU, ReLU6, Softmin, Softsign, Tanhshrink)
+from .activation import (CELU, GLU, SELU, Hardshrink, Hardsigmoid, Hardswish,  # noqa: F401
+                         Hardtanh, LogSigmoid, Mish, PReLU, ReLU6, Softmin, Softshrink,
+                         Softsign, Tanhshrink, Threshold)
 from .conv import (AdaptiveAvgPool2d, AvgPool2d, Conv2d, ConvTranspose2d, Fold,  # noqa: F401
-                   MaxPool2d, Unfold, Upsample)
+                   MaxPool2d, Unfold, Upsample, UpsamplingBilinear2d, UpsamplingNearest2d)
 from .distance import CosineSimilarity, PairwiseDistance  # noqa: F401
-from .layers import (ELU, GELU, Dropout, Dropout2d, Embedding, Flatten,  # noqa: F401
-                     Identity, LeakyReLU, Linear, LogSoftmax, ReLU, Sigmoid, SiLU, Softmax,
-                     Softplus, Tanh, Unflatten)
+from .layers import (ELU, GELU, AlphaDropout, Dropout, Dropout1d, Dropout2d,  # noqa: F401
+                     Dropout3d, Embedding, Flatten, Identity, LeakyReLU, Linear, LogSoftmax,
+                     PixelShuffle, PixelUnshuffle, ReLU, Sigmoid, SiLU, Softmax, Softplus,
+                     Tanh, Unflatten)
 from .loss import (BCELoss, BCEWithLogitsLoss, CrossEntropyLoss, HuberLoss,  # noqa: F401
                    KLDivLoss, L1Loss, MSELoss, NLLLoss, SmoothL1Loss)
 from .module import Module, Parameter  # noqa: F401

@@ -7,7 +7,7 @@ from typing import Any, Optional
 
 import numpy as np
 
-from ..ops.attention import additive_mask
+from ..ops.attention import additive_mask, attention_weights
 from ..ops.shape import cat, pad
 from ..tensor import Tensor
 from . import functional as F
@@ -34,7 +34,7 @@ class MultiheadAttention(Module):
             raise ValueError(f"embed_dim and num_heads must be greater than 0, got "
                              f"embed_dim={embed_dim} and num_heads={num_heads} instead")
         if embed_dim % num_heads:
-            raise ValueError(f"embed_dim must be divisible by num_heads, got embed_dim="
+            raise AssertionError(f"embed_dim must be divisible by num_heads, got embed_dim="
                              f"{embed_dim} and num_heads={num_heads}")
         dtype = _dtype(dtype)
         self.embed_dim, self.num_heads, self.dropout = embed_dim, num_heads, dropout
@@ -88,6 +88,32 @@ class MultiheadAttention(Module):
         return tuple(F.linear(x, w_, b_) for x, w_, b_ in zip((query, key, value), weights,
                                                               biases))
 
+    def _check_inputs(self, query: Tensor, key: Tensor, value: Tensor, key_padding_mask: Any,
+                      attn_mask: Any) -> None:
+        """PyTorch's AssertionErrors for inputs of the wrong rank or shape, or masks of
+        another dtype than bool or float."""
+        if query.ndim not in (2, 3):
+            raise AssertionError(f"query should be unbatched 2D or batched 3D tensor but "
+                                 f"received {query.ndim}-D query tensor")
+        if key.ndim != query.ndim or value.ndim != query.ndim:
+            raise AssertionError(f"For a {query.ndim}-D `query`, expected `key` and `value` to "
+                                 f"be {query.ndim}-D but found {key.ndim}-D and {value.ndim}-D "
+                                 f"tensors respectively")
+        if key.shape[:-1] != value.shape[:-1] or (self._qkv_same_embed_dim
+                                                   and key.shape != value.shape):
+            raise AssertionError(f"key shape {tuple(key.shape)} does not match value shape "
+                                 f"{tuple(value.shape)}")
+        for mask, name in ((key_padding_mask, "key_padding_mask"), (attn_mask, "attn_mask")):
+            if mask is not None and _as_tensor(mask).dtype.kind not in "bf":
+                raise AssertionError(f"only bool and floating types of {name} are supported")
+        if key_padding_mask is not None:
+            source_dim = 1 if self.batch_first and query.ndim == 3 else 0
+            expected = (key.shape[source_dim],) if query.ndim == 2 else (
+                key.shape[1 - source_dim], key.shape[source_dim])
+            if tuple(_as_tensor(key_padding_mask).shape) != expected:
+                raise AssertionError(f"expecting key_padding_mask shape of {expected}, but got "
+                                     f"{tuple(_as_tensor(key_padding_mask).shape)}")
+
     def forward(self, query: Tensor, key: Tensor, value: Tensor,
                 key_padding_mask: Any = None, need_weights: bool = True,
                 attn_mask: Any = None, average_attn_weights: bool = True,
@@ -95,6 +121,7 @@ class MultiheadAttention(Module):
         if is_causal and attn_mask is None:
             raise RuntimeError("MultiheadAttention: Need attn_mask if specifying the "
                                "is_causal hint")
+        self._check_inputs(query, key, value, key_padding_mask, attn_mask)
         unbatched = query.ndim == 2
         if unbatched:
             query, key, value = query.unsqueeze(1), key.unsqueeze(1), value.unsqueeze(1)
@@ -128,9 +155,9 @@ class MultiheadAttention(Module):
                 n_batch, heads, 1, source).reshape(n_batch * heads, 1, source)
             mask = padding if mask is None else mask + padding
         scores = (q * math.sqrt(1.0 / head_dim)) @ k.mT
-        if mask is not None:
-            scores = scores + mask
-        weights = F.softmax(scores, -1)
+        # as PyTorch: need_weights=False takes its SDPA path, where a fully masked query row
+        # gives 0; need_weights=True gives NaN there
+        weights = attention_weights(scores, mask, safe=not need_weights)
         if self.dropout > 0.0:
             weights = F.dropout(weights, self.dropout, self.training)
         out = (weights @ v).transpose(0, 1).reshape(length * n_batch, self.embed_dim)

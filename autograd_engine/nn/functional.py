@@ -7,15 +7,16 @@ from ..ops.activation import (elu, gelu, leaky_relu, log_softmax, relu, sigmoid,
                               softplus, tanh)
 from ..ops.attention import scaled_dot_product_attention
 from ..ops.composed_activation import (celu, glu, hardsigmoid, hardswish, hardtanh,
-                                       logsigmoid, mish, prelu, relu6, selu, softmin,
-                                       softsign, tanhshrink)
+                                       hardshrink, logsigmoid, mish, prelu, relu6, selu,
+                                       softmin, softshrink, softsign, tanhshrink, threshold)
 from ..ops.conv import conv2d, conv_transpose2d, max_pool2d
 from ..ops.fold import fold, unfold
 from ..ops.interpolate import interpolate
 from ..ops.loss import (binary_cross_entropy, binary_cross_entropy_with_logits, cross_entropy,
                         huber_loss, kl_div, l1_loss, mse_loss, nll_loss, smooth_l1_loss)
 from ..ops.distance import cosine_similarity, normalize, pairwise_distance
-from ..ops.nn_ops import dropout, dropout2d, embedding, linear
+from ..ops.nn_ops import (alpha_dropout, dropout, dropout1d, dropout2d, dropout3d, embedding,
+                          linear)
 from ..ops.norm import batch_norm, group_norm, layer_norm
 from ..ops.pool import adaptive_avg_pool2d, avg_pool2d
 from ..ops.shape import pad
@@ -29,7 +30,8 @@ __all__ = ["unfold", "fold", "relu", "leaky_relu", "sigmoid", "tanh", "gelu", "s
            "conv2d", "max_pool2d", "avg_pool2d", "adaptive_avg_pool2d", "batch_norm",
            "layer_norm", "group_norm", "dropout2d", "normalize", "cosine_similarity",
            "pairwise_distance", "scaled_dot_product_attention", "pad", "conv_transpose2d",
-           "interpolate"]
+           "interpolate", "hardshrink", "softshrink", "threshold", "dropout1d", "dropout3d",
+           "alpha_dropout", "pixel_shuffle", "pixel_unshuffle"]
 
 
 def one_hot(tensor: Tensor, num_classes: int = -1) -> Tensor:
@@ -51,3 +53,42 @@ def one_hot(tensor: Tensor, num_classes: int = -1) -> Tensor:
         raise RuntimeError(f"one_hot: Class values must be smaller than num_classes "
                            f"({num_classes}), got {int(labels.max())}.")
     return Tensor((labels[..., None] == np.arange(num_classes)).astype(np.int64))
+
+
+def pixel_shuffle(input: Tensor, upscale_factor: int) -> Tensor:
+    """(*, C r^2, H, W) -> (*, C, H r, W r): channel c r^2 + i r + j goes to pixel (i, j) of
+    each r x r block."""
+    r = _shuffle_factor("pixel_shuffle", input, upscale_factor, "upscale_factor")
+    *lead, c, h, w = input.shape
+    if c % (r * r):
+        raise RuntimeError(f"pixel_shuffle expects its input's 'channel' dimension to be "
+                           f"divisible by the square of upscale_factor, but input.size(-3)={c} "
+                           f"is not divisible by {r * r}")
+    n = len(lead)
+    x = input.reshape(*lead, c // (r * r), r, r, h, w)
+    x = x.permute(*range(n), n, n + 3, n + 1, n + 4, n + 2)
+    return x.reshape(*lead, c // (r * r), h * r, w * r)
+
+
+def pixel_unshuffle(input: Tensor, downscale_factor: int) -> Tensor:
+    """(*, C, H r, W r) -> (*, C r^2, H, W), the inverse of pixel_shuffle."""
+    r = _shuffle_factor("pixel_unshuffle", input, downscale_factor, "downscale_factor")
+    *lead, c, h, w = input.shape
+    for name, size, dim in (("height", h, -2), ("width", w, -1)):
+        if size % r:
+            raise RuntimeError(f"pixel_unshuffle expects {name} to be divisible by "
+                               f"downscale_factor, but input.size({dim})={size} is not "
+                               f"divisible by {r}")
+    n = len(lead)
+    x = input.reshape(*lead, c, h // r, r, w // r, r)
+    x = x.permute(*range(n), n, n + 2, n + 4, n + 1, n + 3)
+    return x.reshape(*lead, c * r * r, h // r, w // r)
+
+
+def _shuffle_factor(op: str, input: Tensor, factor: int, name: str) -> int:
+    if input.ndim < 3:
+        raise RuntimeError(f"{op} expects input to have at least 3 dimensions, but got input "
+                           f"with {input.ndim} dimension(s)")
+    if factor <= 0:
+        raise RuntimeError(f"{op} expects a positive {name}, but got {factor}")
+    return int(factor)

@@ -10,6 +10,7 @@ import numpy as np
 
 from ..tensor import Tensor
 from .activation import softmax
+from .elementwise import where
 from .nn_ops import dropout
 
 
@@ -29,6 +30,20 @@ def additive_mask(mask: Any, dtype: np.dtype, keep_where_true: bool) -> Optional
     return mask
 
 
+def attention_weights(scores: Tensor, mask: Optional[Tensor], safe: bool = True) -> Tensor:
+    """softmax(scores + mask) over the last dim. With ``safe``, a row the mask forbids
+    entirely gets weights 0 rather than NaN (PyTorch's ``_safe_softmax``)."""
+    if mask is None:
+        return softmax(scores, -1)
+    scores = scores + mask
+    blocked = np.isneginf(mask.data).all(-1, keepdims=True) if safe else None
+    if blocked is None or not blocked.any():
+        return softmax(scores, -1)
+    # a blocked row's softmax runs on zeros, not -inf, so that its value and its gradients
+    # (which the outer where() zeroes) stay finite instead of NaN times 0
+    return where(blocked, 0.0, softmax(where(blocked, 0.0, scores), -1))
+
+
 def scaled_dot_product_attention(query: Tensor, key: Tensor, value: Tensor,
                                  attn_mask: Any = None, dropout_p: float = 0.0,
                                  is_causal: bool = False, scale: Optional[float] = None,
@@ -36,7 +51,8 @@ def scaled_dot_product_attention(query: Tensor, key: Tensor, value: Tensor,
     """softmax(query @ key^T * scale + mask) @ value, as ``torch.nn.functional``'s: a bool
     ``attn_mask`` marks allowed positions (True), a float one is added; ``is_causal`` masks
     the upper triangle; ``scale`` defaults to 1 / sqrt(query.size(-1)); ``enable_gqa`` lets
-    fewer key/value heads (dim -3) be shared by groups of query heads."""
+    fewer key/value heads (dim -3) be shared by groups of query heads. A query row the mask
+    forbids entirely attends nothing: its output is 0."""
     if is_causal and attn_mask is not None:
         raise RuntimeError("scaled_dot_product_attention: Explicit attn_mask should not be set "
                            "when is_causal=True")
@@ -54,10 +70,8 @@ def scaled_dot_product_attention(query: Tensor, key: Tensor, value: Tensor,
     if is_causal:
         length, source = query.shape[-2], key.shape[-2]
         attn_mask = Tensor(np.tril(np.ones((length, source), np.bool_)))
-    mask = additive_mask(attn_mask, scores.dtype, keep_where_true=True)
-    if mask is not None:
-        scores = scores + mask
-    weights = softmax(scores, -1)
+    weights = attention_weights(scores, additive_mask(attn_mask, scores.dtype,
+                                                      keep_where_true=True))
     if dropout_p > 0.0:
         weights = dropout(weights, dropout_p, True)
     return weights @ value

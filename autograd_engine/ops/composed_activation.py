@@ -44,9 +44,13 @@ def relu6(x: Tensor, inplace: bool = False) -> Tensor:
 
 
 def hardsigmoid(x: Tensor, inplace: bool = False) -> Tensor:
-    """relu6(x + 3) / 6: 0 below -3, 1 above 3, linear between."""
+    """relu6(x + 3) / 6: 0 below -3, 1 above 3, linear between; gradient 1/6 strictly
+    between -3 and 3."""
     require_float("hardsigmoid", x.data)
-    return _maybe_inplace(x, relu6(x + 3.0) / 6.0, inplace)
+    # the range test is on x, not on x + 3, which rounds to 6 just below x = 3 in float32
+    inside = (x > -3.0) & (x < 3.0)
+    y = where(inside, (x + 3.0) / 6.0, (relu6(x + 3.0) / 6.0).detach())
+    return _maybe_inplace(x, y, inplace)
 
 
 @register
@@ -124,13 +128,12 @@ def prelu(x: Tensor, weight: Tensor) -> Tensor:
                            f"and {dtype_name(weight.dtype)}")
     require_float("prelu", x.data)
     if weight.numel() != 1:
-        channels = x.shape[1] if x.ndim >= 2 else x.shape[0] if x.ndim == 1 else 1
+        channels = x.shape[1] if x.ndim >= 2 else 1  # PyTorch: no channel dim below 2-D
         if weight.ndim != 1 or weight.shape[0] != channels:
             raise RuntimeError(f"prelu: Mismatch of parameter numbers and input channel size. "
                                f"Found parameter numbers = {weight.numel()} and channel size = "
                                f"{channels}.")
-        if x.ndim >= 2:
-            weight = weight.reshape((channels,) + (1,) * (x.ndim - 2))
+        weight = weight.reshape((channels,) + (1,) * (x.ndim - 2))
     elif weight.ndim:
         weight = weight.reshape(())
     return where(x > 0, x, weight * x)
@@ -149,7 +152,7 @@ def selu(x: Tensor, inplace: bool = False) -> Tensor:
 def celu(x: Tensor, alpha: float = 1.0, inplace: bool = False) -> Tensor:
     """x if x > 0 else alpha * (exp(x / alpha) - 1)."""
     if alpha == 0:
-        raise ValueError("celu: alpha must not be 0 (it divides the input)")
+        raise RuntimeError("ZeroDivisionError: alpha cannot be 0 for CELU")
     require_float("celu", x.data)
     # the clamp keeps exp finite in the branch where() drops (its zero gradient times inf
     # would be NaN); inclusive at 0, so x == 0 gets PyTorch's slope exp(0) = 1
@@ -165,3 +168,23 @@ def softmin(x: Tensor, dim: Any = None, dtype: Any = None) -> Tensor:
 def tanhshrink(x: Tensor) -> Tensor:
     """x - tanh(x)."""
     return x - tanh(x)
+
+
+def hardshrink(x: Tensor, lambd: float = 0.5) -> Tensor:
+    """x where |x| > lambd, else 0."""
+    require_float("hardshrink", x.data)
+    return where((x > lambd) | (x < -lambd), x, 0.0)
+
+
+def softshrink(x: Tensor, lambd: float = 0.5) -> Tensor:
+    """x - sign(x) lambd where |x| > lambd, else 0."""
+    require_float("softshrink", x.data)
+    if lambd < 0:
+        raise RuntimeError(f"softshrink: lambda must be in range [0, inf) for input dtype "
+                           f"{dtype_name(x.dtype)}, but found {lambd}")
+    return where(x > lambd, x - lambd, where(x < -lambd, x + lambd, 0.0))
+
+
+def threshold(x: Tensor, threshold: float, value: float, inplace: bool = False) -> Tensor:
+    """x where x > threshold, else value."""
+    return _maybe_inplace(x, where(x > threshold, x, value), inplace)

@@ -331,6 +331,13 @@ def _pool_out_size(size: int, kernel: int, stride: int, padding: int, dilation: 
     return out
 
 
+def pool_too_small(op: str, shape: tuple, out_size: tuple) -> None:
+    """PyTorch's error for an empty window grid, naming the input and output sizes."""
+    c, h, w = shape[-3:]
+    raise RuntimeError(f"{op}: Given input size: ({c}x{h}x{w}). Calculated output size: "
+                       f"({c}x{out_size[0]}x{out_size[1]}). Output size is too small")
+
+
 def max_pool2d(input: Tensor, kernel_size: IntPair, stride: Optional[IntPair] = None,
                padding: IntPair = 0, dilation: IntPair = 1, ceil_mode: bool = False,
                return_indices: bool = False) -> Any:
@@ -357,9 +364,7 @@ def max_pool2d(input: Tensor, kernel_size: IntPair, stride: Optional[IntPair] = 
     out_size = tuple(_pool_out_size(*args, ceil_mode) for args in zip(
         x.shape[2:], kernel, stride, padding, dilation))
     if min(out_size) < 1 or 0 in x.shape[1:]:
-        c, h, w = x.shape[1:]
-        raise RuntimeError(f"max_pool2d: Given input size: ({c}x{h}x{w}). Calculated output "
-                           f"size: ({c}x{out_size[0]}x{out_size[1]}). Output size is too small")
+        pool_too_small("max_pool2d", x.shape, out_size)
     indices: list = []
     out = MaxPool2d.apply(x, kernel, Geometry(stride, padding, dilation), out_size, indices)
     index = Tensor(indices[0])

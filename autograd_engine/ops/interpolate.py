@@ -1,15 +1,17 @@
-"""``interpolate`` (resizing) of (N, C, H, W) tensors: modes 'nearest' and 'bilinear'.
+"""``interpolate`` (resizing) of (N, C, *spatial) tensors with 1 to 3 spatial dims, modes
+'nearest', 'nearest-exact', 'linear' / 'bilinear' / 'trilinear', 'bicubic' and 'area'.
 
-Both are composed of differentiable ops, so gradients of every order come with them:
-'nearest' picks source rows and columns with ``index_select`` along dims 2 and 3 (integer
-index arrays computed as PyTorch's kernels compute them), and 'bilinear' is separable, so it
-is two small matrix products ``A_h @ x @ A_w^T`` (as in ``pool.py``), where row ``i`` of
-``A_h`` holds the two interpolation weights of output row ``i``.
+Every mode is composed of differentiable ops, so gradients of every order come with it.
+The nearest modes pick source slices with ``index_select`` along each spatial dim (integer
+index arrays computed as PyTorch's kernels compute them). The other modes are separable:
+each output position along a dim is a fixed weighted sum of input positions, so the resize
+is one small matrix product per spatial dim (as in ``pool.py``); row ``i`` of a dim's matrix
+holds the weights of output ``i`` (2 for linear, 4 for cubic, a window mean for area).
 """
 from __future__ import annotations
 
 import math
-from typing import Any, Optional
+from typing import Any, Callable, List, Optional
 
 import numpy as np
 
@@ -20,6 +22,9 @@ from .pool import _separable_pool
 
 _MODES = ("nearest", "linear", "bilinear", "bicubic", "trilinear", "area", "nearest-exact")
 _LINEAR_MODES = ("linear", "bilinear", "bicubic", "trilinear")
+# The input rank each interpolating mode needs (the nearest modes and 'area' take 3 to 5).
+_MODE_RANK = {"linear": 3, "bilinear": 4, "bicubic": 4, "trilinear": 5}
+_CUBIC_A = -0.75  # PyTorch's bicubic coefficient
 
 
 def _is_int(value: Any) -> bool:
@@ -28,15 +33,16 @@ def _is_int(value: Any) -> bool:
 
 def _output_size(input: Tensor, size: Any, scale_factor: Any,
                  recompute_scale_factor: Optional[bool]) -> tuple:
-    """(output (H, W), the scale factors the kernels use, or (None, None))."""
+    """(output spatial sizes, the scale factors the kernels use, or Nones)."""
     spatial = list(input.shape[2:])
+    dims = len(spatial)
     if size is not None and scale_factor is not None:
         raise ValueError("only one of size or scale_factor should be defined")
     if size is not None:
         if recompute_scale_factor:
             raise ValueError("recompute_scale_factor is not meaningful with an explicit size.")
         if isinstance(size, (tuple, list)):
-            if len(size) != 2:
+            if len(size) != dims:
                 raise ValueError(
                     f"Input and output must have the same number of spatial dimensions, but "
                     f"got input with spatial dimensions of {spatial} and output size of "
@@ -44,16 +50,16 @@ def _output_size(input: Tensor, size: Any, scale_factor: Any,
                     "and output size in (o1, o2, ...,oK) format.")
             sizes = tuple(size)
         else:
-            sizes = (size, size)
+            sizes = (size,) * dims
         if not all(_is_int(s) for s in sizes):
             raise TypeError(f"expected size to be one of int or Tuple[int] or Tuple[int, int] "
                             f"or Tuple[int, int, int], but got size with types "
                             f"{[type(s) for s in sizes]}")
-        return tuple(int(s) for s in sizes), (None, None)
+        return tuple(int(s) for s in sizes), (None,) * dims
     if scale_factor is None:
         raise ValueError("either size or scale_factor should be defined")
     if isinstance(scale_factor, (tuple, list)):
-        if len(scale_factor) != 2:
+        if len(scale_factor) != dims:
             raise ValueError(
                 f"Input and scale_factor must have the same number of spatial dimensions, but "
                 f"got input with spatial dimensions of {spatial} and scale_factor of shape "
@@ -61,10 +67,10 @@ def _output_size(input: Tensor, size: Any, scale_factor: Any,
                 "format and scale_factor in (s1, s2, ...,sK) format.")
         scales = tuple(float(s) for s in scale_factor)
     else:
-        scales = (float(scale_factor),) * 2
+        scales = (float(scale_factor),) * dims
     sizes = tuple(math.floor(float(n) * s) for n, s in zip(spatial, scales))
     # recompute_scale_factor=True: the kernels use in / out, as if size had been given.
-    return sizes, ((None, None) if recompute_scale_factor else scales)
+    return sizes, ((None,) * dims if recompute_scale_factor else scales)
 
 
 def _inverse_scale(in_size: int, out_size: int, scale: Optional[float],
@@ -75,84 +81,174 @@ def _inverse_scale(in_size: int, out_size: int, scale: Optional[float],
     return dtype(in_size) / dtype(out_size)
 
 
-def _nearest_index(in_size: int, out_size: int, scale: Optional[float]) -> np.ndarray:
-    """PyTorch's nearest_idx: src = min(floor(dst * scale), in - 1), in float32 arithmetic."""
+def _nearest_index(in_size: int, out_size: int, scale: Optional[float],
+                   shortcuts: bool) -> np.ndarray:
+    """PyTorch's nearest_idx: src = min(floor(dst * scale), in - 1), in float32 arithmetic.
+    Its 2-D kernel first takes out == in as a copy and out == 2 * in as dst // 2 even when
+    ``scale`` says otherwise; the 1-D and 3-D kernels do not (``shortcuts``)."""
     dst = np.arange(out_size)
-    if out_size == in_size:
+    if shortcuts and out_size == in_size:
         return dst
-    if out_size == 2 * in_size:
+    if shortcuts and out_size == 2 * in_size:
         return dst >> 1
     scale = _inverse_scale(in_size, out_size, scale, np.float32)
     src = np.floor(dst.astype(np.float32) * scale).astype(np.int64)
     return np.minimum(src, in_size - 1)
 
 
+def _nearest_exact_index(in_size: int, out_size: int, scale: Optional[float],
+                         shortcuts: bool) -> np.ndarray:
+    """PyTorch's nearest_exact_idx: src = min(floor((dst + 0.5) * scale), in - 1) (no
+    shortcuts in any rank)."""
+    scale = _inverse_scale(in_size, out_size, scale, np.float32)
+    dst = np.arange(out_size).astype(np.float32)
+    src = np.floor((dst + np.float32(0.5)) * scale).astype(np.int64)
+    return np.minimum(src, in_size - 1)
+
+
+def _source_coords(in_size: int, out_size: int, scale: Optional[float], align_corners: bool,
+                   cubic: bool, dtype: np.dtype) -> np.ndarray:
+    """PyTorch's area_pixel_compute_source_index for every output position; the linear
+    modes clamp the coordinate at 0, the cubic one does not."""
+    t = dtype.type
+    dst = np.arange(out_size).astype(dtype)
+    if align_corners:
+        ratio = t(in_size - 1) / t(out_size - 1) if out_size > 1 else t(0)
+        return ratio * dst
+    ratio = _inverse_scale(in_size, out_size, scale, t)
+    src = ratio * (dst + t(0.5)) - t(0.5)
+    return src if cubic else np.maximum(src, t(0))
+
+
+def _index_and_lambda(src: np.ndarray, in_size: int, dtype: np.dtype) -> tuple:
+    """PyTorch's guard_index_and_lambda: the floor index (at most in - 1) and the fraction
+    past it, clamped to [0, 1]."""
+    index = np.minimum(np.floor(src).astype(np.int64), in_size - 1)
+    lam = np.clip(src - index.astype(dtype), dtype.type(0), dtype.type(1)).astype(dtype)
+    return index, lam
+
+
 def _linear_matrix(in_size: int, out_size: int, scale: Optional[float], align_corners: bool,
                    dtype: np.dtype) -> np.ndarray:
-    """(out_size, in_size): row i holds PyTorch's two linear interpolation weights of output
-    i (area_pixel_compute_source_index, then guard_index_and_lambda) in the input's dtype."""
+    """(out_size, in_size): row i holds the two linear interpolation weights of output i."""
     matrix = np.zeros((out_size, in_size), dtype)
     dst = np.arange(out_size)
     if out_size == in_size:
         matrix[dst, dst] = 1
         return matrix
-    t = dtype.type
-    if align_corners:
-        ratio = t(in_size - 1) / t(out_size - 1) if out_size > 1 else t(0)
-        src = ratio * dst.astype(dtype)
-    else:
-        ratio = _inverse_scale(in_size, out_size, scale, t)
-        src = np.maximum(ratio * (dst.astype(dtype) + t(0.5)) - t(0.5), t(0))
-    index0 = np.minimum(np.floor(src).astype(np.int64), in_size - 1)
-    lambda1 = np.clip(src - index0.astype(dtype), t(0), t(1)).astype(dtype)
+    src = _source_coords(in_size, out_size, scale, align_corners, False, dtype)
+    index0, lambda1 = _index_and_lambda(src, in_size, dtype)
     index1 = index0 + (index0 < in_size - 1)
-    np.add.at(matrix, (dst, index0), t(1) - lambda1)
+    np.add.at(matrix, (dst, index0), dtype.type(1) - lambda1)
     np.add.at(matrix, (dst, index1), lambda1)
     return matrix
+
+
+def _cubic_weights(t: np.ndarray) -> List[np.ndarray]:
+    """PyTorch's get_cubic_upsample_coefficients: the weights of inputs index-1 .. index+2
+    for a fraction ``t`` past ``index`` (Keys' kernel with a = -0.75)."""
+    a = t.dtype.type(_CUBIC_A)
+
+    def near(x: np.ndarray) -> np.ndarray:  # |x| <= 1
+        return ((a + 2) * x - (a + 3)) * x * x + 1
+
+    def far(x: np.ndarray) -> np.ndarray:  # 1 < |x| < 2
+        return ((a * x - 5 * a) * x + 8 * a) * x - 4 * a
+
+    return [far(t + 1), near(t), near(1 - t), far(2 - t)]
+
+
+def _cubic_matrix(in_size: int, out_size: int, scale: Optional[float], align_corners: bool,
+                  dtype: np.dtype) -> np.ndarray:
+    """(out_size, in_size): row i holds the four cubic weights of output i; taps past an
+    edge read the edge value, so their weights add to it."""
+    matrix = np.zeros((out_size, in_size), dtype)
+    src = _source_coords(in_size, out_size, scale, align_corners, True, dtype)
+    index, t = _index_and_lambda(src, in_size, dtype)
+    dst = np.arange(out_size)
+    for k, weight in enumerate(_cubic_weights(t)):
+        np.add.at(matrix, (dst, np.clip(index - 1 + k, 0, in_size - 1)), weight)
+    return matrix
+
+
+def _area_matrix(in_size: int, out_size: int, scale: Optional[float], align_corners: bool,
+                 dtype: np.dtype) -> np.ndarray:
+    """(out_size, in_size): row i is the mean over adaptive_avg_pool's window
+    [floor(i * in / out), ceil((i + 1) * in / out))."""
+    matrix = np.zeros((out_size, in_size), dtype)
+    for i in range(out_size):
+        start, end = i * in_size // out_size, -(-(i + 1) * in_size // out_size)
+        matrix[i, start:end] = dtype.type(1) / dtype.type(end - start)
+    return matrix
+
+
+_MATRIX: dict = {"linear": _linear_matrix, "bilinear": _linear_matrix,
+                 "trilinear": _linear_matrix, "bicubic": _cubic_matrix, "area": _area_matrix}
+_NEAREST: dict = {"nearest": _nearest_index, "nearest-exact": _nearest_exact_index}
+
+
+def _resample(x: Tensor, matrices: List[np.ndarray]) -> Tensor:
+    """Apply ``matrices[d]`` along spatial dim ``d`` of (N, C, *spatial)."""
+    if len(matrices) == 1:
+        return x @ Tensor(np.ascontiguousarray(matrices[0].T))
+    y = _separable_pool(x, *matrices[-2:])
+    if len(matrices) == 2:
+        return y
+    # (N, C, D, OH, OW): the depth matrix acts on D with OH and OW flattened together.
+    n, c, d, oh, ow = y.shape
+    y = Tensor(matrices[0]) @ y.reshape(n, c, d, oh * ow)
+    return y.reshape(n, c, matrices[0].shape[0], oh, ow)
+
+
+def _check_mode_and_rank(input: Tensor, mode: str) -> None:
+    """PyTorch's errors for an unknown mode or a rank the mode does not take."""
+    rank = _MODE_RANK.get(mode)
+    if input.ndim in (3, 4, 5) and mode in _MODES and rank in (None, input.ndim):
+        return
+    if input.ndim in (3, 4, 5) and rank is not None and mode != "bicubic":
+        raise NotImplementedError(f"Got {input.ndim}D input, but {mode} mode needs {rank}D "
+                                  "input")
+    raise NotImplementedError(
+        f"Input Error: Only 3D, 4D and 5D input Tensors supported (got {input.ndim}D) for "
+        f"the modes: nearest | linear | bilinear | bicubic | trilinear | lanczos | area | "
+        f"nearest-exact (got {mode})")
 
 
 def interpolate(input: Tensor, size: Any = None, scale_factor: Any = None,
                 mode: str = "nearest", align_corners: Optional[bool] = None,
                 recompute_scale_factor: Optional[bool] = None,
                 antialias: bool = False) -> Tensor:
-    """Resize (N, C, H, W) to ``size`` or by ``scale_factor`` (output = floor(in * scale)),
-    with 'nearest' (src = floor(dst * in / out), or dst / scale_factor when given) or
-    'bilinear' (align_corners=True: the corner pixels' centres line up; False: the corners
-    of the image do, and the source coordinate is clamped at 0) as PyTorch."""
-    if mode not in _MODES:
-        raise NotImplementedError(
-            f"Input Error: Only 3D, 4D and 5D input Tensors supported (got {input.ndim}D) for "
-            f"the modes: nearest | linear | bilinear | bicubic | trilinear | lanczos | area | "
-            f"nearest-exact (got {mode})")
-    if mode not in _LINEAR_MODES:
-        if align_corners is not None:
-            raise ValueError("align_corners option can only be set with the interpolating "
-                             "modes: linear | bilinear | bicubic | trilinear")
-    elif align_corners is None:
-        align_corners = False
-    if mode not in ("nearest", "bilinear"):
-        raise NotImplementedError(f"interpolate: mode {mode!r} is not supported; only "
-                                  "'nearest' and 'bilinear' are")
-    if input.ndim != 4:
-        if mode == "bilinear":
-            raise NotImplementedError(f"Got {input.ndim}D input, but bilinear mode needs 4D "
-                                      "input")
-        raise NotImplementedError(f"interpolate: only 4D (N, C, H, W) input is supported, "
-                                  f"got input of size {list(input.shape)}")
+    """Resize (N, C, L), (N, C, H, W) or (N, C, D, H, W) to ``size`` or by ``scale_factor``
+    (output = floor(in * scale)) as PyTorch: 'nearest' (src = floor(dst * in / out), or
+    dst / scale_factor when given), 'nearest-exact' (the same at pixel centres), 'linear' /
+    'bilinear' / 'trilinear' and 'bicubic' (align_corners=True: the corner pixels' centres
+    line up; False: the corners of the image do) and 'area' (adaptive average pooling)."""
+    if mode in _MODES and mode not in _LINEAR_MODES and align_corners is not None:
+        raise ValueError("align_corners option can only be set with the interpolating "
+                         "modes: linear | bilinear | bicubic | trilinear")
+    if antialias and (mode not in ("bilinear", "bicubic") or input.ndim != 4):
+        raise ValueError("Anti-alias option is restricted to bilinear and bicubic modes and "
+                         "requires a 4-D tensor as input")
+    out_size, scales = _output_size(input, size, scale_factor, recompute_scale_factor)
+    _check_mode_and_rank(input, mode)
     if antialias:
         raise NotImplementedError("interpolate: antialias=True is not supported")
-    out_size, scales = _output_size(input, size, scale_factor, recompute_scale_factor)
     in_size = input.shape[2:]
     if min(out_size) <= 0 or min(in_size) <= 0:
         raise RuntimeError(f"Input and output sizes should be greater than 0, but got input "
-                           f"(H: {in_size[0]}, W: {in_size[1]}) output (H: {out_size[0]}, "
-                           f"W: {out_size[1]})")
-    if mode == "nearest":
+                           f"{_named_sizes(in_size)} output {_named_sizes(out_size)}")
+    if mode in _NEAREST:
         out = input
-        for dim, n_in, n_out, scale in zip((2, 3), in_size, out_size, scales):
-            out = index_select(out, dim, _nearest_index(n_in, n_out, scale))
+        for dim, (n_in, n_out, scale) in enumerate(zip(in_size, out_size, scales), start=2):
+            out = index_select(out, dim, _NEAREST[mode](n_in, n_out, scale, input.ndim == 4))
         return out
-    _check_float("upsample_bilinear2d", input)
-    rows, cols = (_linear_matrix(n_in, n_out, scale, align_corners, input.dtype)
-                  for n_in, n_out, scale in zip(in_size, out_size, scales))
-    return _separable_pool(input, rows, cols)
+    _check_float(f"upsample_{mode}{input.ndim - 2}d", input)
+    build: Callable[..., np.ndarray] = _MATRIX[mode]
+    return _resample(input, [build(n_in, n_out, scale, bool(align_corners), input.dtype)
+                             for n_in, n_out, scale in zip(in_size, out_size, scales)])
+
+
+def _named_sizes(sizes: tuple) -> str:
+    """'(H: 3, W: 4)' style, as PyTorch's messages name the spatial dims."""
+    names = ("D", "H", "W")[-len(sizes):]
+    return "(" + ", ".join(f"{name}: {n}" for name, n in zip(names, sizes)) + ")"

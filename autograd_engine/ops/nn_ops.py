@@ -1,6 +1,8 @@
-"""Layer ops: ``linear`` (one fused op), ``dropout``, ``dropout2d`` and ``embedding``."""
+"""Layer ops: ``linear`` (one fused op), ``dropout`` (with the channel-wise ``dropout1d``,
+``dropout2d``, ``dropout3d`` and SELU's ``alpha_dropout``) and ``embedding``."""
 from __future__ import annotations
 
+import math
 import warnings
 from typing import Any, Optional
 
@@ -95,20 +97,80 @@ def dropout(input: Tensor, p: float = 0.5, training: bool = True,
 
 def dropout2d(input: Tensor, p: float = 0.5, training: bool = True,
               inplace: bool = False) -> Tensor:
-    """Zero whole channels of (N, C, H, W) (or (N, C, L), as PyTorch for now) with
+    """Zero whole channels (dim 1) of (N, C, H, W) (or (N, C, L), as PyTorch for now) with
     probability p, scaling the rest by 1/(1-p)."""
-    if input.ndim not in (2, 3, 4):
-        raise RuntimeError(f"dropout2d: Expected a 2D, 3D or 4D input, got {input.ndim}D")
-    if input.ndim == 2:
-        warnings.warn("dropout2d: Received a 2-D input to dropout2d, which is deprecated and "
-                      "will result in an error in a future release. To retain the behavior "
-                      "and silence this warning, please use dropout instead.", UserWarning,
-                      stacklevel=2)
-    elif input.ndim == 3:
+    _warn_feature_rank("dropout2d", input.ndim, 2)
+    if input.ndim == 3:
         warnings.warn("dropout2d: Received a 3D input to dropout2d and assuming that "
                       "channel-wise 1D dropout behavior is desired - input is interpreted as "
                       "shape (N, C, L), where C is the channel dim.", UserWarning, stacklevel=2)
-    return _dropout(input, p, training, inplace, input.shape[:2] + (1,) * (input.ndim - 2))
+    return _feature_dropout(input, p, training, inplace, batched=True)
+
+
+def dropout1d(input: Tensor, p: float = 0.5, training: bool = True,
+              inplace: bool = False) -> Tensor:
+    """Zero whole channels of (N, C, L) or (C, L) with probability p, scaling the rest by
+    1/(1-p)."""
+    if input.ndim not in (2, 3):
+        raise RuntimeError(f"dropout1d: Expected 2D or 3D input, but received a {input.ndim}D "
+                           "input. Note that dropout1d exists to provide channel-wise dropout "
+                           "on inputs with 1 spatial dimension, a channel dimension, and an "
+                           "optional batch dimension (i.e. 2D or 3D inputs).")
+    return _feature_dropout(input, p, training, inplace, batched=input.ndim == 3)
+
+
+def dropout3d(input: Tensor, p: float = 0.5, training: bool = True,
+              inplace: bool = False) -> Tensor:
+    """Zero whole channels of (N, C, D, H, W) or (C, D, H, W) with probability p, scaling the
+    rest by 1/(1-p)."""
+    _warn_feature_rank("dropout3d", input.ndim, 3)
+    return _feature_dropout(input, p, training, inplace, batched=input.ndim == 5)
+
+
+def _warn_feature_rank(op: str, ndim: int, spatial: int) -> None:
+    """PyTorch's deprecation warning for a rank other than spatial + 1 or spatial + 2."""
+    if ndim not in (spatial + 1, spatial + 2):
+        warnings.warn(f"{op}: Received a {ndim}-D input to {op}, which is deprecated and will "
+                      "result in an error in a future release. To retain the behavior and "
+                      "silence this warning, please use dropout instead.", UserWarning,
+                      stacklevel=3)
+
+
+def _feature_dropout(input: Tensor, p: float, training: bool, inplace: bool,
+                     batched: bool) -> Tensor:
+    """One draw per channel: dim 1 of a batched input, dim 0 of an unbatched one."""
+    lead = 2 if batched else 1
+    if input.ndim + 1 - lead < 1:
+        raise RuntimeError(f"Feature dropout requires at least 2 dimensions in the input, got "
+                           f"shape {input.shape}")
+    return _dropout(input, p, training, inplace,
+                    input.shape[:lead] + (1,) * (input.ndim - lead))
+
+
+_SELU_ALPHA_PRIME = 1.7580993408473766  # -scale * alpha of SELU: the value dropped units take
+
+
+def alpha_dropout(input: Tensor, p: float = 0.5, training: bool = False,
+                  inplace: bool = False) -> Tensor:
+    """Dropout that keeps SELU's zero mean and unit variance: dropped units are set to
+    -alpha' and the result is a * y + b (PyTorch's affine correction)."""
+    if not 0.0 <= p <= 1.0:
+        raise ValueError(f"dropout probability has to be between 0 and 1, but got {p}")
+    if not training or p == 0.0 or input.data.size == 0:
+        return input
+    if p == 1.0:
+        return _dropout(input, p, training, inplace, input.shape)
+    if input.dtype.kind != "f":
+        raise RuntimeError(f"alpha_dropout: result type Float can't be cast to the desired "
+                           f"output type {dtype_name(input.dtype)}")
+    keep = (generator().random(input.shape) >= p).astype(input.dtype)
+    a = 1.0 / math.sqrt((_SELU_ALPHA_PRIME ** 2 * p + 1.0) * (1.0 - p))
+    scale = keep * input.dtype.type(a)
+    shift = ((keep - 1.0) * (_SELU_ALPHA_PRIME * a) + _SELU_ALPHA_PRIME * a * p).astype(
+        input.dtype)
+    if inplace:
+        return input.mul_(scale).add_(shift)
+    return input * Tensor(scale) + Tensor(shift)
 
 
 def _dropout(input: Tensor, p: float, training: bool, inplace: bool, mask_shape: tuple) -> Tensor:

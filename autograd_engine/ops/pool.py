@@ -13,7 +13,8 @@ from typing import Any, Optional
 import numpy as np
 
 from ..tensor import Tensor
-from .conv import IntPair, _check_float, _pair, _pool_out_size
+from .activation import require_float
+from .conv import IntPair, _check_float, _pair, _pool_out_size, pool_too_small
 
 
 def _window_matrix(starts: np.ndarray, ends: np.ndarray, size: int,
@@ -32,6 +33,8 @@ def _window_matrix(starts: np.ndarray, ends: np.ndarray, size: int,
 def _separable_pool(x: Tensor, rows: np.ndarray, cols: np.ndarray) -> Tensor:
     """``rows @ x @ cols^T`` over the last two dims: the columns as one GEMM over every image
     row, then the rows as a batched product (faster than transposing for one GEMM)."""
+    if not rows.size or not cols.size:  # an empty grid (matmul refuses empty operands)
+        return (x[..., :1, :1] * 0).expand(*x.shape[:-2], len(rows), len(cols))
     y = x @ Tensor(np.ascontiguousarray(cols.T))  # (..., H, OW)
     return Tensor(rows) @ y  # (..., OH, OW)
 
@@ -40,7 +43,8 @@ def _image_input(input: Tensor, op: str) -> None:
     if input.ndim not in (3, 4):
         raise RuntimeError(f"{op}: Expected 3D or 4D (batch mode) tensor for input, but got "
                            f"input of size: {list(input.shape)}")
-    _check_float(op, input)
+    if input.dtype != np.int64:  # PyTorch's only integer pooling kernel is int64's
+        require_float(op, input.data)
 
 
 def avg_pool2d(input: Tensor, kernel_size: IntPair, stride: Optional[IntPair] = None,
@@ -61,21 +65,37 @@ def avg_pool2d(input: Tensor, kernel_size: IntPair, stride: Optional[IntPair] = 
                                f"size, but got pad={p}, kernel_size={k} and dilation=1")
     if divisor_override == 0:
         raise RuntimeError("avg_pool2d: divisor must be not zero")
-    dtype = input.dtype
-    matrices = []
+    windows = []
     for size, k, s, p in zip(input.shape[-2:], kernel, stride, padding):
-        out = _pool_out_size(size, k, s, p, 1, ceil_mode)
-        starts = np.arange(out) * s - p
+        starts = np.arange(_pool_out_size(size, k, s, p, 1, ceil_mode)) * s - p
         ends = starts + k
-        if divisor_override is not None:
-            counts = None
-        elif count_include_pad:  # the window, cut at the padded input's far edge
+        if count_include_pad:  # the window, cut at the padded input's far edge
             counts = np.minimum(ends, size + p) - starts
         else:
             counts = np.minimum(ends, size) - np.maximum(starts, 0)
-        matrices.append(_window_matrix(starts, ends, size, counts, dtype))
-    out = _separable_pool(input, *matrices)
+        windows.append((starts, ends, size, counts))
+    out_size = (len(windows[0][0]), len(windows[1][0]))
+    if min(out_size) < 1:
+        pool_too_small("avg_pool2d", input.shape, out_size)
+    if input.dtype == np.int64:
+        return _int_avg_pool(input.data, windows, divisor_override)
+    if divisor_override is not None:
+        windows = [(starts, ends, size, None) for starts, ends, size, _ in windows]
+    out = _separable_pool(input, *(_window_matrix(*w, input.dtype) for w in windows))
     return out if divisor_override is None else out / float(divisor_override)
+
+
+def _int_avg_pool(x: np.ndarray, windows: list, divisor_override: Optional[int]) -> Tensor:
+    """PyTorch's int64 average: the exact window sum divided by the count, truncated towards
+    zero (no gradient: integer tensors do not require one)."""
+    rows, cols = (_window_matrix(starts, ends, size, None, np.int64)
+                  for starts, ends, size, _ in windows)
+    sums = rows @ x @ cols.T
+    if divisor_override is None:
+        divisors = np.outer(windows[0][3], windows[1][3])
+    else:
+        divisors = np.int64(divisor_override)
+    return Tensor(np.sign(sums) * (np.abs(sums) // divisors))
 
 
 def adaptive_avg_pool2d(input: Tensor, output_size: Any) -> Tensor:
@@ -91,9 +111,9 @@ def adaptive_avg_pool2d(input: Tensor, output_size: Any) -> Tensor:
     matrices = []
     for size, out in zip(input.shape[-2:], sizes):
         out = size if out is None else int(out)
-        if out <= 0:
+        if out < 0:  # 0 is allowed: an empty output, as PyTorch
             raise RuntimeError(f"adaptive_avg_pool2d: elements of output_size must be greater "
-                               f"than or equal to 1, got {output_size!r}")
+                               f"than or equal to 0, got {output_size!r}")
         index = np.arange(out)
         starts = index * size // out
         ends = -(-(index + 1) * size // out)  # ceil

@@ -1,106 +1,102 @@
-"""``TensorDataset`` and ``DataLoader``: mini-batches over in-memory tensors.
+"""``ae.utils.data``: PyTorch's data-loading API (datasets, samplers, collation and
+``DataLoader``) for map-style datasets.
 
-Shuffling draws from the library generator (``autograd_engine.random``), so
-``ae.manual_seed(s)`` makes the batch order reproducible.
+Shuffling draws from the library generator (``autograd_engine.random``) unless a
+``generator`` is given, so ``ae.manual_seed(s)`` makes the batch order reproducible.
 """
 from __future__ import annotations
 
-from typing import Any, Callable, Iterator, Optional, Sequence
+from typing import Any, Callable, Iterator, Optional
 
 import numpy as np
 
-from .. import random as _random
-from ..tensor import Tensor
+from ..ops.index import index_select
+from .collate import default_collate, default_convert
+from .dataset import ConcatDataset, Dataset, Subset, TensorDataset, random_split
+from .sampler import (BatchSampler, RandomSampler, Sampler, SequentialSampler,
+                      SubsetRandomSampler, WeightedRandomSampler)
 
-
-class Dataset:
-    """Anything with ``__len__`` and ``__getitem__(int)``; subclass for custom data."""
-
-    def __getitem__(self, index: int) -> Any:
-        raise NotImplementedError
-
-    def __len__(self) -> int:
-        raise NotImplementedError
-
-
-class TensorDataset(Dataset):
-    """Sample ``i`` is ``tuple(t[i] for t in tensors)``; all tensors share their first dim."""
-
-    def __init__(self, *tensors: Tensor) -> None:
-        if not tensors:
-            raise ValueError("TensorDataset: expected at least one tensor")
-        for t in tensors:
-            if not isinstance(t, Tensor):
-                raise TypeError(f"TensorDataset: expected Tensors, got {type(t).__name__}")
-            if t.ndim == 0 or t.shape[0] != tensors[0].shape[0]:
-                raise ValueError("TensorDataset: size mismatch between tensors: shapes "
-                                 f"{[tuple(x.shape) for x in tensors]} must share a first dim")
-        self.tensors = tensors
-
-    def __getitem__(self, index: Any) -> tuple:
-        return tuple(t[index] for t in self.tensors)
-
-    def __len__(self) -> int:
-        return self.tensors[0].shape[0]
-
-
-def default_collate(batch: Sequence[Any]) -> Any:
-    """Stack a list of samples: tensors/arrays along a new first dim, numbers into a tensor
-    (ints as int64, floats as float64), tuples/lists/dicts element-wise."""
-    first = batch[0]
-    if isinstance(first, Tensor):
-        return Tensor(np.stack([s.data for s in batch]))
-    if isinstance(first, np.ndarray):
-        return Tensor(np.stack(batch))
-    if isinstance(first, (bool, np.bool_)):
-        return Tensor(np.array(batch, dtype=np.bool_))
-    if isinstance(first, (int, np.integer)):
-        return Tensor(np.array(batch, dtype=np.int64))
-    if isinstance(first, (float, np.floating)):
-        return Tensor(np.array(batch, dtype=np.float64))
-    if isinstance(first, dict):
-        return {k: default_collate([s[k] for s in batch]) for k in first}
-    if isinstance(first, (tuple, list)):
-        if any(len(s) != len(first) for s in batch):
-            raise RuntimeError("default_collate: each sample in the batch must have the same "
-                               "number of elements")
-        return tuple(default_collate(list(column)) for column in zip(*batch))
-    return list(batch)
+__all__ = ["BatchSampler", "ConcatDataset", "DataLoader", "Dataset", "RandomSampler",
+           "Sampler", "SequentialSampler", "Subset", "SubsetRandomSampler", "TensorDataset",
+           "WeightedRandomSampler", "default_collate", "default_convert", "random_split"]
 
 
 class DataLoader:
     """Iterate over ``dataset`` in batches of ``batch_size`` samples (the last one smaller
-    unless ``drop_last``), reshuffled each epoch when ``shuffle``."""
+    unless ``drop_last``), reshuffled each epoch when ``shuffle``; ``sampler`` or
+    ``batch_sampler`` choose the indices instead, and ``batch_size=None`` yields single
+    samples (passed through ``default_convert``).
 
-    def __init__(self, dataset: Any, batch_size: int = 1, shuffle: bool = False,
-                 drop_last: bool = False,
-                 collate_fn: Optional[Callable[[list], Any]] = None) -> None:
-        if isinstance(batch_size, bool) or not isinstance(batch_size, (int, np.integer)) \
-                or batch_size <= 0:
-            raise ValueError("DataLoader: batch_size should be a positive integer value, but "
-                             f"got batch_size={batch_size}")
+    Loading always runs in the calling process: ``num_workers`` > 0 is accepted (so ported
+    code runs) but starts no workers, so ``worker_init_fn``, ``prefetch_factor``,
+    ``persistent_workers``, ``timeout`` and ``pin_memory`` are validated and stored only.
+    """
+
+    def __init__(self, dataset: Any, batch_size: Optional[int] = 1,
+                 shuffle: Optional[bool] = None, sampler: Any = None,
+                 batch_sampler: Any = None, num_workers: int = 0,
+                 collate_fn: Optional[Callable[[Any], Any]] = None, pin_memory: bool = False,
+                 drop_last: bool = False, timeout: float = 0,
+                 worker_init_fn: Optional[Callable[[int], None]] = None,
+                 multiprocessing_context: Any = None,
+                 generator: Optional[np.random.Generator] = None, *,
+                 prefetch_factor: Optional[int] = None, persistent_workers: bool = False,
+                 pin_memory_device: str = "", in_order: bool = True) -> None:
+        if num_workers < 0:
+            raise ValueError("num_workers option should be non-negative; use num_workers=0 "
+                             "to disable multiprocessing.")
+        if timeout < 0:
+            raise ValueError("timeout option should be non-negative")
+        if num_workers == 0 and prefetch_factor is not None:
+            raise ValueError("prefetch_factor option could only be specified in "
+                             "multiprocessing.let num_workers > 0 to enable multiprocessing, "
+                             "otherwise set prefetch_factor to None.")
+        if prefetch_factor is not None and prefetch_factor < 0:
+            raise ValueError("prefetch_factor option should be non-negative")
+        if persistent_workers and num_workers == 0:
+            raise ValueError("persistent_workers option needs num_workers > 0")
+        if sampler is not None and shuffle:
+            raise ValueError("sampler option is mutually exclusive with shuffle")
+        if batch_sampler is not None:
+            if batch_size != 1 or shuffle or sampler is not None or drop_last:
+                raise ValueError("batch_sampler option is mutually exclusive with batch_size, "
+                                 "shuffle, sampler, and drop_last")
+            batch_size, drop_last = None, False
+        elif batch_size is None and drop_last:
+            raise ValueError("batch_size=None option disables auto-batching and is mutually "
+                             "exclusive with drop_last")
+        if sampler is None:
+            sampler = (RandomSampler(dataset, generator=generator) if shuffle
+                       else SequentialSampler(dataset))
+        if batch_size is not None and batch_sampler is None:
+            batch_sampler = BatchSampler(sampler, batch_size, drop_last)
         self.dataset = dataset
-        self.batch_size = int(batch_size)
-        self.shuffle = bool(shuffle)
-        self.drop_last = bool(drop_last)
-        self.collate_fn = collate_fn
+        self.batch_size = batch_size
+        self.drop_last = drop_last
+        self.sampler = sampler
+        self.batch_sampler = batch_sampler
+        self.generator = generator
+        self.collate_fn = collate_fn or (default_collate if batch_sampler is not None
+                                         else default_convert)
+        self.num_workers, self.pin_memory, self.timeout = num_workers, pin_memory, timeout
+        self.worker_init_fn, self.multiprocessing_context = worker_init_fn, multiprocessing_context
+        self.prefetch_factor, self.persistent_workers = prefetch_factor, persistent_workers
+        self.pin_memory_device, self.in_order = pin_memory_device, in_order
 
     def __len__(self) -> int:
-        n = len(self.dataset)
-        return n // self.batch_size if self.drop_last else -(-n // self.batch_size)
-
-    def _batches(self) -> Iterator[np.ndarray]:
-        n = len(self.dataset)
-        order = _random.generator().permutation(n) if self.shuffle else np.arange(n)
-        stop = len(self) * self.batch_size
-        for start in range(0, stop, self.batch_size):
-            yield order[start:start + self.batch_size]
+        return len(self.batch_sampler if self.batch_sampler is not None else self.sampler)
 
     def __iter__(self) -> Iterator[Any]:
-        fast = isinstance(self.dataset, TensorDataset) and self.collate_fn is None
-        for indices in self._batches():
-            if fast:  # gather whole batches by fancy indexing instead of stacking samples
-                yield tuple(Tensor(t.data[indices]) for t in self.dataset.tensors)
+        if self.batch_sampler is None:
+            for index in self.sampler:
+                yield self.collate_fn(self.dataset[index])
+            return
+        # Whole TensorDataset batches by one differentiable gather per tensor: the same
+        # values and graph as stacking the samples, without a Python loop over them.
+        fast = isinstance(self.dataset, TensorDataset) and self.collate_fn is default_collate
+        for indices in self.batch_sampler:
+            if fast:
+                index = np.asarray(indices, dtype=np.int64)
+                yield [index_select(t, 0, index) for t in self.dataset.tensors]
             else:
-                collate = self.collate_fn or default_collate
-                yield collate([self.dataset[int(i)] for i in indices])
+                yield self.collate_fn([self.dataset[i] for i in indices])
