@@ -7,7 +7,8 @@ from .creation import (arange, as_tensor, bool, double, empty, empty_like, eye, 
                        randn, randn_like, tensor, zeros, zeros_like)
 from . import cuda  # noqa: F401
 from .devices import device  # noqa: F401
-from .grad_mode import enable_grad, is_grad_enabled, no_grad, set_grad_enabled
+from .grad_mode import (enable_grad, is_anomaly_enabled, is_grad_enabled, no_grad,
+                        set_grad_enabled)
 from .ops.activation import log_softmax, relu, sigmoid, softmax, tanh
 from .ops.elementwise import (abs, add, clamp, clone, cos, div, eq, exp, floor_divide, ge,
                               gt, le, log, logical_and, logical_not, logical_or, lt, maximum,

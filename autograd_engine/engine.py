@@ -13,23 +13,37 @@ import numpy as np
 
 from .function import _RELEASED, Node, edge_meta
 from .grad_mode import enable_grad, no_grad, state
-from .tensor import Tensor
+from .tensor import POST_ACCUMULATE_HOOKS, Tensor
 
 
 def backward(root: Tensor, gradient: Any, retain_graph: Optional[bool],
              create_graph: bool, inputs: Any = None) -> None:
     """``Tensor.backward``: accumulate into the ``.grad`` of leaves (or of ``inputs``)."""
-    if not root.requires_grad:
-        raise RuntimeError("backward: element 0 of tensors does not require grad and does "
-                           "not have a grad_fn")
-    grad = _root_gradient(root, gradient, "backward")
+    backward_all([root], [gradient], retain_graph, create_graph, inputs)
+
+
+def backward_all(tensors: Any, grad_tensors: Any = None, retain_graph: Optional[bool] = None,
+                 create_graph: bool = False, inputs: Any = None) -> None:
+    """``autograd.backward``: ``Tensor.backward`` from several roots at once."""
+    tensors = [tensors] if isinstance(tensors, Tensor) else list(tensors)
+    if grad_tensors is None or isinstance(grad_tensors, Tensor):
+        grad_tensors = [grad_tensors] * len(tensors)
+    grad_tensors = list(grad_tensors)
+    if len(grad_tensors) != len(tensors):
+        raise RuntimeError(f"backward: got {len(tensors)} tensors and {len(grad_tensors)} "
+                           "gradients")
+    for i, root in enumerate(tensors):
+        if not root.requires_grad:
+            raise RuntimeError(f"backward: element {i} of tensors does not require grad and "
+                               "does not have a grad_fn")
+    grads = [_root_gradient(r, g, "backward") for r, g in zip(tensors, grad_tensors)]
     if inputs is not None:
         inputs = [inputs] if isinstance(inputs, Tensor) else list(inputs)
         if not inputs:
             raise RuntimeError("backward: the inputs argument cannot be empty")
         for t in inputs:
             t.retain_grad()  # as PyTorch: a non-leaf input keeps its .grad from now on
-    run([root], [grad], retain_graph, create_graph, inputs, accumulate=True)
+    run(tensors, grads, retain_graph, create_graph, inputs, accumulate=True)
 
 
 def grad(outputs: Any, inputs: Any, grad_outputs: Any = None,
@@ -38,8 +52,14 @@ def grad(outputs: Any, inputs: Any, grad_outputs: Any = None,
     """Gradients of ``outputs`` with respect to ``inputs``, returned instead of stored."""
     outputs = [outputs] if isinstance(outputs, Tensor) else list(outputs)
     inputs = [inputs] if isinstance(inputs, Tensor) else list(inputs)
-    if grad_outputs is None or isinstance(grad_outputs, Tensor):
-        grad_outputs = [grad_outputs] * len(outputs)
+    if not inputs:
+        raise RuntimeError("grad: the `inputs` argument to `grad()` cannot be empty")
+    if isinstance(grad_outputs, Tensor):
+        if len(outputs) != 1:
+            raise RuntimeError(f"grad: got {len(outputs)} tensors and 1 gradients")
+        grad_outputs = [grad_outputs]
+    elif grad_outputs is None:
+        grad_outputs = [None] * len(outputs)
     grad_outputs = list(grad_outputs)
     if len(grad_outputs) != len(outputs):
         raise RuntimeError(f"grad: got {len(grad_outputs)} grad_outputs for {len(outputs)} "
@@ -64,6 +84,9 @@ def grad(outputs: Any, inputs: Any, grad_outputs: Any = None,
 
 
 def _root_gradient(root: Tensor, gradient: Any, op: str) -> Tensor:
+    if isinstance(gradient, (int, float, complex)):
+        raise TypeError(f"{op}: gradients can be either Tensors or None, but got "
+                        f"{type(gradient).__name__}")
     if gradient is None:
         if root.data.size != 1:
             raise RuntimeError(f"{op}: grad can be implicitly created only for scalar outputs "
@@ -142,7 +165,9 @@ def _walk(roots, root_grads, retain_graph, create_graph, inputs, accumulate, ano
                 _capture(node, g, captures, captured)  # before the node's hooks, as PyTorch
             if node.hooks is not None:
                 g = _output_hooks(node, g)
-            if node.n_outputs == 1:
+            if node.custom:
+                grads = node.op._run_backward(node, g)
+            elif node.n_outputs == 1:
                 grads = node.op.backward(node, g)
             else:
                 grads = node.op.backward(node, *_materialize(node, g))
@@ -190,6 +215,10 @@ def _walk(roots, root_grads, retain_graph, create_graph, inputs, accumulate, ano
     given = {id(g.data) for g in root_grads}
     for leaf, g in leaf_grads.items():
         _accumulate_grad(leaf, g, create_graph, given)
+    if POST_ACCUMULATE_HOOKS:
+        for leaf in leaf_grads:
+            for hook in list(POST_ACCUMULATE_HOOKS.get(id(leaf), ())):
+                hook(leaf)
     return []
 
 
@@ -389,11 +418,7 @@ def _validate(node: Node, i: int, g: Any, create_graph: bool, shape: tuple,
         g = _wrap_returned_array(node, i, g, create_graph)
     if g.data.shape != shape:
         g = sum_to(g, shape, node, i)
-    if g.data.dtype != dtype:
-        if g.data.dtype.kind != "f":
-            raise RuntimeError(
-                f"{node.op.__name__}.backward returned a gradient of dtype {g.dtype} for "
-                f"input {i}, expected a floating point gradient of dtype {dtype}")
+    if g.data.dtype != dtype:  # int and bool too, as PyTorch
         g = g.to(dtype)
     return g
 

@@ -56,6 +56,9 @@ class Node:
     non_differentiable = ()
     out_meta = ()  # multi-output ops: ((shape, dtype), ...) per output
     _needs_input_grad = None  # set by custom ops, which need it during forward
+    custom = False  # custom ops: the engine calls op._run_backward (PyTorch's checks)
+    dirty = ()
+    materialize_grads = True
 
     def __init__(self, op: type) -> None:
         self.op = op
@@ -75,9 +78,18 @@ class Node:
     def needs_input_grad(self, value: tuple) -> None:
         self._needs_input_grad = value
 
-    @property
     def name(self) -> str:
-        return self.op.__name__
+        """PyTorch's node name: "MulBackward0" for a built-in op, "SqBackward" for a custom
+        one."""
+        return f"{self.op.__name__}Backward{getattr(self.op, '_node_suffix', '0')}"
+
+    @property
+    def next_functions(self) -> tuple:
+        """(node, output number) per forward argument, as PyTorch: ``(None, 0)`` for one
+        that needs no gradient, an ``AccumulateGrad`` for a leaf."""
+        return tuple((None, 0) if e is None else (e, 0) if type(e) is Node
+                     else (e[0], e[1]) if type(e) is tuple else (AccumulateGrad(e), 0)
+                     for e in self.next)
 
     def __repr__(self) -> str:
         return f"<{self.op.__name__}Backward>"
@@ -89,6 +101,15 @@ class Node:
 
     def mark_non_differentiable(self, *outputs: Any) -> None:
         self.non_differentiable = outputs
+
+    def mark_dirty(self, *inputs: Any) -> None:
+        """Custom ops: these inputs were modified in place and are returned as outputs."""
+        self.dirty = inputs
+
+    def set_materialize_grads(self, value: bool) -> None:
+        """Custom ops: with False, backward gets None (not zeros) for an output that
+        received no gradient."""
+        self.materialize_grads = value
 
     @property
     def saved_tensors(self) -> tuple:
@@ -138,6 +159,20 @@ class Node:
 
 
 _RELEASED = object()
+
+
+class AccumulateGrad:
+    """``next_functions`` entry for a leaf: its gradient accumulates into ``variable.grad``."""
+
+    def __init__(self, variable: Tensor) -> None:
+        self.variable = variable
+        self.next_functions = ()
+
+    def name(self) -> str:
+        return "AccumulateGrad"
+
+    def __repr__(self) -> str:
+        return "<AccumulateGrad>"
 
 
 def _raise_stale(node: Node, what: str, shape: tuple, current: int, expected: int) -> None:
@@ -197,6 +232,8 @@ def resolve_saved(node: Node, args: tuple, raw_out: Any, out: Tensor) -> None:
 
 class Function:
     """Base of the built-in ops: ``forward`` on arrays, ``backward`` on Tensors."""
+
+    _node_suffix = "0"
 
     @staticmethod
     def forward(ctx: Node, *args: Any) -> np.ndarray:

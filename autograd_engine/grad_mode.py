@@ -105,3 +105,13 @@ class detect_anomaly(_SwitchContext):
 
     def __exit__(self, *exc: Any) -> None:
         state.anomaly = self.prev
+
+
+def set_detect_anomaly(mode: bool, check_nan: bool = True) -> None:
+    """Switch anomaly mode on or off for this thread (``detect_anomaly`` for a block)."""
+    state.anomaly = bool(mode) and check_nan
+
+
+def is_anomaly_enabled() -> bool:
+    """True when anomaly mode is on in this thread."""
+    return state.anomaly

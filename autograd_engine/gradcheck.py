@@ -20,6 +20,10 @@ def _as_tuple(x: Any) -> tuple:
 
 def _flat_outputs(fn: Callable, inputs: Sequence[Tensor]) -> list:
     outs = _as_tuple(fn(*inputs))
+    for o in outs:
+        if not isinstance(o, Tensor):  # PyTorch fails on it too; checking nothing would pass
+            raise TypeError(f"gradcheck: the function returned {type(o).__name__}; expected "
+                            "Tensors")
     return [o for o in outs if isinstance(o, Tensor) and o.dtype.kind == "f"]
 
 
@@ -27,8 +31,9 @@ def numerical_jacobian(fn: Callable, inputs: Sequence[Any], index: int,
                        eps: float) -> list:
     """d(outputs)/d(inputs[index]) by central differences, one matrix per output."""
     x = inputs[index]
-    if not x.data.flags.c_contiguous:
-        x.data = np.ascontiguousarray(x.data)
+    if not x.data.flags.c_contiguous:  # perturb a contiguous copy; the caller's x is untouched
+        x = Tensor(np.ascontiguousarray(x.data), x.requires_grad)
+        inputs = (*inputs[:index], x, *inputs[index + 1:])
     flat = x.data.reshape(-1)
     columns = []
     for j in range(flat.size):  # grad mode stays on: fn may itself differentiate (gradgrad)
@@ -82,12 +87,24 @@ def jacobian_mismatch(fn: Callable, inputs: Sequence[Any], index: int, eps: floa
     return worst, None
 
 
+def _require_differentiable(inputs: tuple) -> None:
+    if not any(isinstance(x, Tensor) and x.requires_grad for x in inputs):
+        raise ValueError("gradcheck expects at least one input tensor to require gradient, "
+                         "but none of them have requires_grad=True.")
+
+
 def gradcheck(fn: Callable, inputs: Any, eps: float = 1e-6, atol: float = 1e-5,
-              rtol: float = 1e-3, raise_exception: bool = True) -> bool:
+              rtol: float = 1e-3, raise_exception: bool = True, nondet_tol: float = 0.0,
+              fast_mode: bool = False) -> bool:
     """Compare the analytic Jacobian of ``fn`` with central differences for every input
     that requires grad. Returns True, or raises ``GradcheckError`` naming the input and the
-    worst element."""
+    worst element.
+
+    ``nondet_tol`` and ``fast_mode`` are accepted for PyTorch compatibility and do not
+    change the check: the full Jacobian is always compared, and no reentrancy check runs.
+    """
     inputs = _as_tuple(inputs)
+    _require_differentiable(inputs)
     for i, x in enumerate(inputs):
         if isinstance(x, Tensor) and x.requires_grad and x.dtype != np.float64:
             warnings.warn(f"gradcheck: input {i} is {x.dtype}, not float64; finite "
@@ -121,11 +138,14 @@ def _mismatch(a: np.ndarray, n: np.ndarray, atol: float, rtol: float) -> Optiona
 
 
 def gradgradcheck(fn: Callable, inputs: Any, grad_outputs: Any = None, eps: float = 1e-6,
-                  atol: float = 1e-5, rtol: float = 1e-3, seed: int = 0) -> bool:
+                  atol: float = 1e-5, rtol: float = 1e-3, seed: int = 0,
+                  raise_exception: bool = True, nondet_tol: float = 0.0,
+                  fast_mode: bool = False) -> bool:
     """gradcheck of the first derivatives (a vector-Jacobian product with fixed random
-    ``grad_outputs``), which exercises every op's backward under ``create_graph=True``."""
+    ``grad_outputs``), which exercises every op's backward under ``create_graph=True``.
+    ``nondet_tol`` and ``fast_mode`` are accepted and ignored, as in ``gradcheck``."""
     inputs = _as_tuple(inputs)
-    diff = [x for x in inputs if isinstance(x, Tensor) and x.requires_grad]
+    _require_differentiable(inputs)
     outputs = _flat_outputs(fn, inputs)
     if grad_outputs is None:
         rng = np.random.default_rng(seed)
@@ -143,6 +163,5 @@ def gradgradcheck(fn: Callable, inputs: Any, grad_outputs: Any = None, eps: floa
         return tuple(Tensor(np.zeros_like(x.data)) if g is None else g
                      for g, x in zip(grads, wrt))
 
-    if not diff:
-        return True
-    return gradcheck(first_derivatives, inputs, eps=eps, atol=atol, rtol=rtol)
+    return gradcheck(first_derivatives, inputs, eps=eps, atol=atol, rtol=rtol,
+                     raise_exception=raise_exception)

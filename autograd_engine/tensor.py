@@ -42,6 +42,11 @@ class _RetainGrad:
             tensor.grad = grad if tensor.grad is None else tensor.grad + grad
 
 
+# id(leaf) -> hooks of register_post_accumulate_grad_hook (rare, so not a slot of every
+# Tensor; not a WeakKeyDictionary, whose lookups compare keys with the elementwise ==)
+POST_ACCUMULATE_HOOKS: dict[int, list] = {}
+
+
 class Tensor:
     """A numpy array with reverse-mode autodiff. Build one with ``autograd_engine.tensor``."""
 
@@ -274,6 +279,22 @@ class Tensor:
             self._hooks = []
         self._hooks.append(hook)
         return _HookHandle(self._hooks, hook)
+
+    def register_post_accumulate_grad_hook(self, hook: Callable) -> _HookHandle:
+        """Call ``hook(self)`` after a backward has accumulated into ``self.grad`` (leaves
+        only; ``autograd.grad`` accumulates nothing, so it does not call it)."""
+        if self.grad_fn is not None:
+            raise RuntimeError("post accumulate grad hooks cannot be registered on non-leaf "
+                               "tensors")
+        if not self.requires_grad:
+            raise RuntimeError("register_post_accumulate_grad_hook: cannot register a hook "
+                               "on a tensor that doesn't require gradient")
+        hooks = POST_ACCUMULATE_HOOKS.get(id(self))
+        if hooks is None:
+            hooks = POST_ACCUMULATE_HOOKS[id(self)] = []
+            weakref.finalize(self, POST_ACCUMULATE_HOOKS.pop, id(self), None)
+        hooks.append(hook)
+        return _HookHandle(hooks, hook)
 
     # -- in place ------------------------------------------------------------------------
     def _check_inplace(self, op: str) -> None:
