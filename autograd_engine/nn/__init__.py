@@ -7,8 +7,9 @@ from .attention import MultiheadAttention  # noqa: F401
 from .activation import (CELU, GLU, SELU, Hardshrink, Hardsigmoid, Hardswish,  # noqa: F401
                          Hardtanh, LogSigmoid, Mish, PReLU, ReLU6, Softmin, Softshrink,
                          Softsign, Tanhshrink, Threshold)
-from .conv import (AdaptiveAvgPool2d, AvgPool2d, Conv2d, ConvTranspose2d, Fold,  # noqa: F401
-                   MaxPool2d, Unfold, Upsample, UpsamplingBilinear2d, UpsamplingNearest2d)
+from .conv import (AdaptiveAvgPool2d, AdaptiveMaxPool2d, AvgPool2d, Conv2d,  # noqa: F401
+                   ConvTranspose2d, Fold, MaxPool2d, MaxUnpool2d, Unfold, Upsample,
+                   UpsamplingBilinear2d, UpsamplingNearest2d)
 from .distance import CosineSimilarity, PairwiseDistance  # noqa: F401
 from .layers import (ELU, GELU, AlphaDropout, Dropout, Dropout1d, Dropout2d,  # noqa: F401
                      Dropout3d, Embedding, Flatten, Identity, LeakyReLU, Linear, LogSoftmax,

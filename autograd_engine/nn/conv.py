@@ -1,5 +1,5 @@
 """Convolution, pooling and resizing layers: ``Conv2d``, ``ConvTranspose2d``, ``MaxPool2d``,
-``AvgPool2d``, ``AdaptiveAvgPool2d`` and ``Upsample``."""
+``AvgPool2d``, ``AdaptiveAvgPool2d``, ``AdaptiveMaxPool2d``, ``MaxUnpool2d`` and ``Upsample``."""
 from __future__ import annotations
 
 import math
@@ -12,7 +12,7 @@ from ..ops.conv import (IntPair, _pair, conv2d, conv_transpose2d, max_pool2d,
 from ..ops.interpolate import interpolate
 from ..ops.shape import pad
 from ..ops.fold import fold, unfold
-from ..ops.pool import adaptive_avg_pool2d, avg_pool2d
+from ..ops.pool import adaptive_avg_pool2d, adaptive_max_pool2d, avg_pool2d, max_unpool2d
 from ..tensor import Tensor
 from . import init
 from .layers import _dtype
@@ -220,6 +220,40 @@ class AdaptiveAvgPool2d(Module):
 
     def extra_repr(self) -> str:
         return f"output_size={self.output_size}"
+
+
+class AdaptiveMaxPool2d(Module):
+    """Maximum over an output_size grid of windows covering the image."""
+
+    def __init__(self, output_size: Any, return_indices: bool = False) -> None:
+        super().__init__()
+        self.output_size = output_size
+        self.return_indices = return_indices
+
+    def forward(self, input: Tensor) -> Any:
+        return adaptive_max_pool2d(input, self.output_size, self.return_indices)
+
+    def extra_repr(self) -> str:
+        return f"output_size={self.output_size}"
+
+
+class MaxUnpool2d(Module):
+    """MaxPool2d's partial inverse: each value back at its pooling index, zeros elsewhere."""
+
+    def __init__(self, kernel_size: IntPair, stride: Optional[IntPair] = None,
+                 padding: IntPair = 0) -> None:
+        super().__init__()
+        self.kernel_size = _pair(kernel_size, "kernel_size", "MaxUnpool2d")
+        self.stride = self.kernel_size if stride is None else _pair(stride, "stride",
+                                                                    "MaxUnpool2d")
+        self.padding = _pair(padding, "padding", "MaxUnpool2d")
+
+    def forward(self, input: Tensor, indices: Tensor, output_size: Any = None) -> Tensor:
+        return max_unpool2d(input, indices, self.kernel_size, self.stride, self.padding,
+                            output_size)
+
+    def extra_repr(self) -> str:
+        return f"kernel_size={self.kernel_size}, stride={self.stride}, padding={self.padding}"
 
 
 class Upsample(Module):

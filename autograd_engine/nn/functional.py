@@ -9,7 +9,7 @@ from ..ops.attention import scaled_dot_product_attention
 from ..ops.composed_activation import (celu, glu, hardsigmoid, hardswish, hardtanh,
                                        hardshrink, logsigmoid, mish, prelu, relu6, selu,
                                        softmin, softshrink, softsign, tanhshrink, threshold)
-from ..ops.conv import conv2d, conv_transpose2d, max_pool2d
+from ..ops.conv import conv2d, conv_transpose2d, max_pool2d, max_pool2d_with_indices
 from ..ops.fold import fold, unfold
 from ..ops.interpolate import interpolate
 from ..ops.loss import (binary_cross_entropy, binary_cross_entropy_with_logits, cross_entropy,
@@ -18,7 +18,8 @@ from ..ops.distance import cosine_similarity, normalize, pairwise_distance
 from ..ops.nn_ops import (alpha_dropout, dropout, dropout1d, dropout2d, dropout3d, embedding,
                           linear)
 from ..ops.norm import batch_norm, group_norm, layer_norm
-from ..ops.pool import adaptive_avg_pool2d, avg_pool2d
+from ..ops.pool import (adaptive_avg_pool2d, adaptive_max_pool2d,
+                        adaptive_max_pool2d_with_indices, avg_pool2d, max_unpool2d)
 from ..ops.shape import pad
 from ..tensor import Tensor
 
@@ -31,7 +32,8 @@ __all__ = ["unfold", "fold", "relu", "leaky_relu", "sigmoid", "tanh", "gelu", "s
            "layer_norm", "group_norm", "dropout2d", "normalize", "cosine_similarity",
            "pairwise_distance", "scaled_dot_product_attention", "pad", "conv_transpose2d",
            "interpolate", "hardshrink", "softshrink", "threshold", "dropout1d", "dropout3d",
-           "alpha_dropout", "pixel_shuffle", "pixel_unshuffle"]
+           "alpha_dropout", "pixel_shuffle", "pixel_unshuffle", "adaptive_max_pool2d",
+           "adaptive_max_pool2d_with_indices", "max_pool2d_with_indices", "max_unpool2d"]
 
 
 def one_hot(tensor: Tensor, num_classes: int = -1) -> Tensor:

@@ -373,6 +373,14 @@ def max_pool2d(input: Tensor, kernel_size: IntPair, stride: Optional[IntPair] = 
     return (out, index) if return_indices else out
 
 
+def max_pool2d_with_indices(input: Tensor, kernel_size: IntPair,
+                            stride: Optional[IntPair] = None, padding: IntPair = 0,
+                            dilation: IntPair = 1, ceil_mode: bool = False) -> tuple:
+    """max_pool2d's (values, indices)."""
+    return max_pool2d(input, kernel_size, stride, padding, dilation, ceil_mode,
+                      return_indices=True)
+
+
 def _check_conv_transpose(x: Tensor, weight: Tensor, bias: Optional[Tensor],
                           geometry: Geometry, output_padding: tuple) -> tuple:
     """PyTorch's conv_transpose2d argument checks and messages; the output spatial size."""

@@ -1,4 +1,5 @@
-"""Average pooling: ``avg_pool2d`` and ``adaptive_avg_pool2d`` on (N, C, H, W) or (C, H, W).
+"""Pooling on (N, C, H, W) or (C, H, W): ``avg_pool2d``, ``adaptive_avg_pool2d``,
+``adaptive_max_pool2d`` and ``max_unpool2d`` (``max_pool2d`` is in conv.py).
 
 A window's average is separable: the sum over a rectangle of rows and columns, divided by a
 count that is the product of a row count and a column count (PyTorch's divisor, with or
@@ -8,6 +9,7 @@ of window ``i``. The products are the matmul op: gradients of every order come w
 """
 from __future__ import annotations
 
+import math
 from typing import Any, Optional
 
 import numpy as np
@@ -98,24 +100,137 @@ def _int_avg_pool(x: np.ndarray, windows: list, divisor_override: Optional[int])
     return Tensor(np.sign(sums) * (np.abs(sums) // divisors))
 
 
-def adaptive_avg_pool2d(input: Tensor, output_size: Any) -> Tensor:
-    """Mean over an (oH, oW) grid of windows covering the image: window i of a dim of size
-    n spans [floor(i n / o), ceil((i + 1) n / o)). ``None`` in output_size keeps that size."""
+def _adaptive_windows(input: Tensor, output_size: Any, op: str) -> list:
+    """(starts, ends) per spatial dim of an adaptive pooling: window i of a dim of size n
+    spans [floor(i n / o), ceil((i + 1) n / o)). ``None`` in output_size keeps that size."""
     if input.ndim not in (3, 4):
-        raise RuntimeError(f"adaptive_avg_pool2d(): Expected 3D or 4D tensor, but got "
-                           f"{list(input.shape)}")
-    _check_float("adaptive_avg_pool2d", input)
+        raise RuntimeError(f"{op}(): Expected 3D or 4D tensor, but got {list(input.shape)}")
+    _check_float(op, input)
     sizes = output_size if isinstance(output_size, (tuple, list)) else (output_size,) * 2
     if len(sizes) != 2:
-        raise RuntimeError(f"adaptive_avg_pool2d: output_size must be 2, got {output_size!r}")
-    matrices = []
+        raise RuntimeError(f"{op}: output_size must be 2, got {output_size!r}")
+    windows = []
     for size, out in zip(input.shape[-2:], sizes):
         out = size if out is None else int(out)
         if out < 0:  # 0 is allowed: an empty output, as PyTorch
-            raise RuntimeError(f"adaptive_avg_pool2d: elements of output_size must be greater "
-                               f"than or equal to 0, got {output_size!r}")
+            raise RuntimeError(f"{op}: elements of output_size must be greater than or equal "
+                               f"to 0, got {output_size!r}")
         index = np.arange(out)
-        starts = index * size // out
-        ends = -(-(index + 1) * size // out)  # ceil
-        matrices.append(_window_matrix(starts, ends, size, ends - starts, input.dtype))
-    return _separable_pool(input, *matrices)
+        windows.append((index * size // out, -(-(index + 1) * size // out)))  # floor, ceil
+    return windows
+
+
+def adaptive_avg_pool2d(input: Tensor, output_size: Any) -> Tensor:
+    """Mean over an (oH, oW) grid of windows covering the image (see _adaptive_windows)."""
+    windows = _adaptive_windows(input, output_size, "adaptive_avg_pool2d")
+    rows, cols = (_window_matrix(starts, ends, size, ends - starts, input.dtype)
+                  for (starts, ends), size in zip(windows, input.shape[-2:]))
+    return _separable_pool(input, rows, cols)
+
+
+# --- adaptive max pooling and max unpooling: numpy finds the positions, indexing moves the
+# values, so gradients of every order are GetItem / IndexBackward / SetItem's -----------------
+
+
+def _window_cells(starts: np.ndarray, ends: np.ndarray) -> tuple:
+    """(cells, valid), each (len(starts), longest window): row i lists window i's positions,
+    padded by repeating its last one, and which entries are real."""
+    cells = starts[:, None] + np.arange(int((ends - starts).max(initial=1)))
+    return np.minimum(cells, ends[:, None] - 1), cells < ends[:, None]
+
+
+def _window_argmax(values: np.ndarray) -> np.ndarray:
+    """Position of each window's maximum along the last axis: the first one, or the last NaN
+    (PyTorch's loop takes any NaN it meets, even after another)."""
+    nan = np.isnan(values)
+    last_nan = values.shape[-1] - 1 - np.argmax(nan[..., ::-1], axis=-1)
+    return np.where(nan.any(axis=-1), last_nan, np.argmax(values, axis=-1))
+
+
+def _nonempty_planes(input: Tensor, op: str) -> None:
+    """PyTorch's check that every dim but the batch one is non-empty."""
+    lead = input.ndim - 3
+    if 0 in input.shape[lead:]:
+        raise RuntimeError(f"{op}: Expected input to have non-zero size for non-batch "
+                           f"dimensions, but input has sizes {list(input.shape)} with "
+                           f"dimension {lead + input.shape[lead:].index(0)} being empty")
+
+
+def adaptive_max_pool2d(input: Tensor, output_size: Any, return_indices: bool = False) -> Any:
+    """Maximum over adaptive_avg_pool2d's grid of windows; with ``return_indices`` also its
+    flat position within each H*W plane (int64), as max_pool2d's (max_unpool2d's input)."""
+    windows = _adaptive_windows(input, output_size, "adaptive_max_pool2d")
+    _nonempty_planes(input, "adaptive_max_pool2d()")
+    (rows, row_ok), (cols, col_ok) = (_window_cells(*w) for w in windows)
+    height, width = input.shape[-2:]
+    out_size = (len(rows), len(cols))
+    # (oH, oW, cells): the plane positions of each window, row-major as PyTorch scans them
+    flat = (rows[:, None, :, None] * width + cols[None, :, None, :]).reshape(
+        *out_size, rows.shape[1] * cols.shape[1])
+    valid = (row_ok[:, None, :, None] & col_ok[None, :, None, :]).reshape(flat.shape)
+    planes = math.prod(input.shape[:-2])
+    values = np.where(valid, input.data.reshape(planes, height * width)[:, flat], -np.inf)
+    index = np.take_along_axis(flat[None], _window_argmax(values)[..., None], axis=-1)
+    index = index.reshape(planes, math.prod(out_size))
+    out = input.reshape(planes, height * width)[np.arange(planes)[:, None], index]
+    shape = input.shape[:-2] + out_size
+    out = out.reshape(*shape)
+    return (out, Tensor(index.reshape(shape))) if return_indices else out
+
+
+def adaptive_max_pool2d_with_indices(input: Tensor, output_size: Any) -> tuple:
+    """adaptive_max_pool2d's (values, indices)."""
+    return adaptive_max_pool2d(input, output_size, return_indices=True)
+
+
+def _unpool_size(in_size: tuple, kernel: tuple, stride: tuple, padding: tuple,
+                 output_size: Any) -> tuple:
+    """PyTorch's unpooled (H, W): ``(n - 1) * stride - 2 * padding + kernel`` per dim, or
+    ``output_size`` (its last two entries), which must lie within a stride of that."""
+    default = tuple((n - 1) * s - 2 * p + k
+                    for n, k, s, p in zip(in_size, kernel, stride, padding))
+    if output_size is None:
+        return default
+    size = tuple(output_size)
+    if len(size) == 4:
+        size = size[2:]
+    if len(size) != 2:
+        raise ValueError(f"output_size should be a sequence containing 2 or 4 elements, but "
+                         f"it has a length of '{len(size)}'")
+    for d, (n, base, s) in enumerate(zip(size, default, stride)):
+        if not base - s < n < base + s:
+            raise ValueError(f'invalid output_size "{size}" (dim {d} must be between '
+                             f'{base - s} and {base + s})')
+    return tuple(int(n) for n in size)
+
+
+def max_unpool2d(input: Tensor, indices: Tensor, kernel_size: IntPair,
+                 stride: Optional[IntPair] = None, padding: IntPair = 0,
+                 output_size: Any = None) -> Tensor:
+    """max_pool2d's partial inverse: a zero (N, C, H, W) or (C, H, W) output with each input
+    value at its flat position ``indices`` within its H*W plane (of a repeated position,
+    the last value stays; every one gets that position's gradient)."""
+    if input.ndim not in (3, 4):
+        raise RuntimeError(f"Input to max_unpooling2d should be a 3d or 4d Tensor, but got a "
+                           f"tensor with {input.ndim} dimensions.")
+    _check_float("max_unpool2d", input)
+    index = indices.data if isinstance(indices, Tensor) else np.asarray(indices)
+    if index.dtype != np.int64:
+        raise RuntimeError(f"elements in indices should be type int64 but got: {index.dtype}")
+    if index.shape != input.shape:
+        raise RuntimeError(f"Expected shape of indices to be same as that of the input tensor "
+                           f"({list(input.shape)}) but got indices tensor with shape: "
+                           f"{list(index.shape)}")
+    _nonempty_planes(input, "max_unpooling2d_forward_out_cpu()")
+    kernel = _pair(kernel_size, "kernel_size", "max_unpool2d")
+    stride = kernel if stride is None else _pair(stride, "stride", "max_unpool2d")
+    padding = _pair(padding, "padding", "max_unpool2d")
+    height, width = _unpool_size(input.shape[-2:], kernel, stride, padding, output_size)
+    bad = (index < 0) | (index >= height * width)
+    if bad.any():  # PyTorch names the last one
+        raise RuntimeError(f"Found an invalid max index: {index[bad][-1]} (output volumes are "
+                           f"of size {height}x{width})")
+    planes, cells = math.prod(input.shape[:-2]), math.prod(input.shape[-2:])
+    out = Tensor(np.zeros((planes, height * width), input.dtype))
+    out[np.arange(planes)[:, None], index.reshape(planes, cells)] = input.reshape(planes, cells)
+    return out.reshape(*input.shape[:-2], height, width)
