@@ -16,12 +16,29 @@ from .ops.elementwise import (abs, add, clamp, clone, cos, div, eq, exp, floor_d
                               where)
 from .ops.einsum import einsum
 from .ops.linalg import bmm, matmul, outer
+from .ops.linalg import (addbmm, addmm, addmv, baddbmm, cross, dot, inner, kron, mm, mv,
+                         tensordot, vdot)
+from . import linalg  # noqa: I001
 from .ops.index import gather, index_select, masked_fill
+from .ops.index import (argwhere, index_add, index_copy, index_fill, index_put, masked_scatter,
+                        masked_select, put, scatter, scatter_add, scatter_reduce, take,
+                        take_along_dim, unique, unique_consecutive)
+from .ops.shape import (broadcast_tensors, broadcast_to, concat, concatenate, dstack, hsplit,
+                        hstack, tensor_split, vsplit, vstack)
 from .ops.pointwise import (addcdiv, addcmul, ceil, expm1, floor, frac, lerp, log1p,
                             reciprocal, round, rsqrt, square, trunc)
+from .ops.pointwise import (acos, acosh, asin, asinh, atan, atan2, atanh, bitwise_and,
+                            bitwise_left_shift, bitwise_not, bitwise_or, bitwise_right_shift,
+                            bitwise_xor, clamp_max, clamp_min, cosh, erf, erfc, erfinv, exp2,
+                            hypot, isfinite, isinf, isnan, isneginf, isposinf, log2, log10,
+                            logaddexp, logical_xor, logit, nan_to_num, sinh, tan, xlogy)
 from .ops.reduce import (all, amax, amin, any, argmax, argmin, logsumexp, max, mean, min, norm,
                          prod, std, sum, var)
 from .ops.reorder import argsort, cumsum, flip, roll, sort, topk, tril, triu
+from .ops.reduce import (aminmax, count_nonzero, nanmean, nansum, std_mean,  # noqa: I001
+                         var_mean)
+from .ops.reorder import (cummax, cummin, cumprod, kthvalue, logcumsumexp, median, mode,
+                          nanmedian, nanquantile, quantile)
 from .ops.shape import (cat, chunk, expand, flatten, movedim, narrow, pad, permute, repeat,
                         reshape, split, squeeze, stack, transpose, unbind, unsqueeze, view)
 from .ops.structure import (allclose, diag, diff, isclose, meshgrid, nonzero, repeat_interleave,

@@ -470,32 +470,158 @@ class Tensor:
     def __ge__(self, other: Any) -> "Tensor":
         return _elementwise.ge(self, other)
 
-    def __eq__(self, other: Any) -> "Tensor":  # type: ignore[override]
-        return _elementwise.eq(self, other)
+    def __eq__(self, other: Any) -> Any:  # type: ignore[override]
+        return False if other is None else _elementwise.eq(self, other)
 
-    def __ne__(self, other: Any) -> "Tensor":  # type: ignore[override]
-        return _elementwise.ne(self, other)
+    def __ne__(self, other: Any) -> Any:  # type: ignore[override]
+        return True if other is None else _elementwise.ne(self, other)
 
     def __invert__(self) -> "Tensor":
-        return _elementwise.logical_not(self)
+        return _pointwise.bitwise_not(self)
 
     def __and__(self, other: Any) -> "Tensor":
-        return _elementwise.logical_and(self, other)
+        return _pointwise.bitwise_and(self, other)
 
     def __or__(self, other: Any) -> "Tensor":
-        return _elementwise.logical_or(self, other)
+        return _pointwise.bitwise_or(self, other)
+
+    def __xor__(self, other: Any) -> "Tensor":
+        return _pointwise.bitwise_xor(self, other)
 
     def __rand__(self, other: Any) -> "Tensor":
-        return _elementwise.logical_and(other, self)
+        return _pointwise.bitwise_and(other, self)
 
     def __ror__(self, other: Any) -> "Tensor":
-        return _elementwise.logical_or(other, self)
+        return _pointwise.bitwise_or(other, self)
+
+    def __rxor__(self, other: Any) -> "Tensor":
+        return _pointwise.bitwise_xor(other, self)
+
+    def __lshift__(self, other: Any) -> "Tensor":
+        return _pointwise.bitwise_left_shift(self, other)
+
+    def __rlshift__(self, other: Any) -> "Tensor":
+        return _pointwise.bitwise_left_shift(other, self)
+
+    def __rshift__(self, other: Any) -> "Tensor":
+        return _pointwise.bitwise_right_shift(self, other)
+
+    def __rrshift__(self, other: Any) -> "Tensor":
+        return _pointwise.bitwise_right_shift(other, self)
+
+    def __contains__(self, element: Any) -> bool:
+        return bool((self == element).any().item())
 
     def __getitem__(self, index: Any) -> "Tensor":
         return _index.getitem(self, index)
 
     def index_select(self, dim: int, index: Any) -> "Tensor":
         return _index.index_select(self, dim, index)
+
+    # -- scatter / index_* / put / take (ops/index.py); ``_`` forms write the result ------
+    def _write_op(self, op: str, fn: Callable, *args: Any, **kwargs: Any) -> "Tensor":
+        """In place: ``fn(self, *args)`` written into self. Like the other in-place ops, only
+        for tensors outside the graph: a source that needs a gradient is refused."""
+        if state.grad_enabled and any(isinstance(a, Tensor) and a.requires_grad
+                                      for a in args + tuple(kwargs.values())):
+            raise RuntimeError(f"{op}: an in-place write of a tensor that requires grad is not "
+                               f"recorded; use the out-of-place form")
+        self._check_inplace(op)
+        return self._write(op, fn(self.detach(), *args, **kwargs))
+
+    def scatter(self, dim: int, index: Any, src: Any = None, value: Any = None,
+                reduce: Any = None) -> "Tensor":
+        return _index.scatter(self, dim, index, src, value, reduce)
+
+    def scatter_(self, dim: int, index: Any, src: Any = None, value: Any = None,
+                 reduce: Any = None) -> "Tensor":
+        return self._write_op("scatter_", _index.scatter, dim, index, src, value, reduce)
+
+    def scatter_add(self, dim: int, index: Any, src: "Tensor") -> "Tensor":
+        return _index.scatter_add(self, dim, index, src)
+
+    def scatter_add_(self, dim: int, index: Any, src: "Tensor") -> "Tensor":
+        return self._write_op("scatter_add_", _index.scatter_add, dim, index, src)
+
+    def scatter_reduce(self, dim: int, index: Any, src: "Tensor", reduce: str,
+                       include_self: bool = True) -> "Tensor":
+        return _index.scatter_reduce(self, dim, index, src, reduce, include_self)
+
+    def scatter_reduce_(self, dim: int, index: Any, src: "Tensor", reduce: str,
+                        include_self: bool = True) -> "Tensor":
+        return self._write_op("scatter_reduce_", _index.scatter_reduce, dim, index, src,
+                              reduce, include_self)
+
+    def index_add(self, dim: int, index: Any, source: "Tensor", alpha: Any = 1) -> "Tensor":
+        return _index.index_add(self, dim, index, source, alpha)
+
+    def index_add_(self, dim: int, index: Any, source: "Tensor", alpha: Any = 1) -> "Tensor":
+        return self._write_op("index_add_", _index.index_add, dim, index, source, alpha)
+
+    def index_copy(self, dim: int, index: Any, source: "Tensor") -> "Tensor":
+        return _index.index_copy(self, dim, index, source)
+
+    def index_copy_(self, dim: int, index: Any, source: "Tensor") -> "Tensor":
+        return self._write_op("index_copy_", _index.index_copy, dim, index, source)
+
+    def index_fill(self, dim: int, index: Any, value: Any) -> "Tensor":
+        return _index.index_fill(self, dim, index, value)
+
+    def index_fill_(self, dim: int, index: Any, value: Any) -> "Tensor":
+        return self._write_op("index_fill_", _index.index_fill, dim, index, value)
+
+    def index_put(self, indices: Any, values: "Tensor", accumulate: bool = False) -> "Tensor":
+        return _index.index_put(self, indices, values, accumulate)
+
+    def index_put_(self, indices: Any, values: "Tensor", accumulate: bool = False) -> "Tensor":
+        return self._write_op("index_put_", _index.index_put, indices, values, accumulate)
+
+    def masked_fill_(self, mask: Any, value: Any) -> "Tensor":
+        return self._write_op("masked_fill_", _index.masked_fill, mask, value)
+
+    def masked_select(self, mask: Any) -> "Tensor":
+        return _index.masked_select(self, mask)
+
+    def masked_scatter(self, mask: Any, source: "Tensor") -> "Tensor":
+        return _index.masked_scatter(self, mask, source)
+
+    def masked_scatter_(self, mask: Any, source: "Tensor") -> "Tensor":
+        return self._write_op("masked_scatter_", _index.masked_scatter, mask, source)
+
+    def take(self, index: Any) -> "Tensor":
+        return _index.take(self, index)
+
+    def take_along_dim(self, indices: Any, dim: Any = None) -> "Tensor":
+        return _index.take_along_dim(self, indices, dim)
+
+    def put(self, index: Any, source: "Tensor", accumulate: bool = False) -> "Tensor":
+        return _index.put(self, index, source, accumulate)
+
+    def put_(self, index: Any, source: "Tensor", accumulate: bool = False) -> "Tensor":
+        return self._write_op("put_", _index.put, index, source, accumulate)
+
+    def unique(self, sorted: bool = True, return_inverse: bool = False,
+               return_counts: bool = False, dim: Any = None) -> Any:
+        return _index.unique(self, sorted, return_inverse, return_counts, dim)
+
+    def unique_consecutive(self, return_inverse: bool = False, return_counts: bool = False,
+                           dim: Any = None) -> Any:
+        return _index.unique_consecutive(self, return_inverse, return_counts, dim)
+
+    def argwhere(self) -> "Tensor":
+        return _index.argwhere(self)
+
+    def broadcast_to(self, shape: Any) -> "Tensor":
+        return _shape.broadcast_to(self, shape)
+
+    def tensor_split(self, indices_or_sections: Any, dim: int = 0) -> tuple:
+        return _shape.tensor_split(self, indices_or_sections, dim)
+
+    def hsplit(self, indices_or_sections: Any) -> tuple:
+        return _shape.hsplit(self, indices_or_sections)
+
+    def vsplit(self, indices_or_sections: Any) -> tuple:
+        return _shape.vsplit(self, indices_or_sections)
 
     def gather(self, dim: int, index: Any) -> "Tensor":
         return _index.gather(self, dim, index)
@@ -513,11 +639,128 @@ class Tensor:
     def mul(self, other: Any) -> "Tensor":
         return _elementwise.mul(self, other)
 
-    def div(self, other: Any) -> "Tensor":
-        return _elementwise.div(self, other)
+    def div(self, other: Any, rounding_mode: Any = None) -> "Tensor":
+        return _elementwise.div(self, other, rounding_mode)
 
     def pow(self, other: Any) -> "Tensor":
         return _elementwise.pow(self, other)
+
+    def isnan(self) -> "Tensor":
+        return _pointwise.isnan(self)
+
+    def isinf(self) -> "Tensor":
+        return _pointwise.isinf(self)
+
+    def isfinite(self) -> "Tensor":
+        return _pointwise.isfinite(self)
+
+    def isposinf(self) -> "Tensor":
+        return _pointwise.isposinf(self)
+
+    def isneginf(self) -> "Tensor":
+        return _pointwise.isneginf(self)
+
+    def erf(self) -> "Tensor":
+        return _pointwise.erf(self)
+
+    def erfc(self) -> "Tensor":
+        return _pointwise.erfc(self)
+
+    def erfinv(self) -> "Tensor":
+        return _pointwise.erfinv(self)
+
+    def log2(self) -> "Tensor":
+        return _pointwise.log2(self)
+
+    def log10(self) -> "Tensor":
+        return _pointwise.log10(self)
+
+    def exp2(self) -> "Tensor":
+        return _pointwise.exp2(self)
+
+    def tan(self) -> "Tensor":
+        return _pointwise.tan(self)
+
+    def atan(self) -> "Tensor":
+        return _pointwise.atan(self)
+
+    def asin(self) -> "Tensor":
+        return _pointwise.asin(self)
+
+    def acos(self) -> "Tensor":
+        return _pointwise.acos(self)
+
+    def sinh(self) -> "Tensor":
+        return _pointwise.sinh(self)
+
+    def cosh(self) -> "Tensor":
+        return _pointwise.cosh(self)
+
+    def asinh(self) -> "Tensor":
+        return _pointwise.asinh(self)
+
+    def acosh(self) -> "Tensor":
+        return _pointwise.acosh(self)
+
+    def atanh(self) -> "Tensor":
+        return _pointwise.atanh(self)
+
+    def logit(self, eps: Any = None) -> "Tensor":
+        return _pointwise.logit(self, eps)
+
+    def atan2(self, other: Any) -> "Tensor":
+        return _pointwise.atan2(self, other)
+
+    def hypot(self, other: Any) -> "Tensor":
+        return _pointwise.hypot(self, other)
+
+    def logaddexp(self, other: Any) -> "Tensor":
+        return _pointwise.logaddexp(self, other)
+
+    def xlogy(self, other: Any) -> "Tensor":
+        return _pointwise.xlogy(self, other)
+
+    def logical_xor(self, other: Any) -> "Tensor":
+        return _pointwise.logical_xor(self, other)
+
+    def bitwise_and(self, other: Any) -> "Tensor":
+        return _pointwise.bitwise_and(self, other)
+
+    def bitwise_or(self, other: Any) -> "Tensor":
+        return _pointwise.bitwise_or(self, other)
+
+    def bitwise_xor(self, other: Any) -> "Tensor":
+        return _pointwise.bitwise_xor(self, other)
+
+    def bitwise_left_shift(self, other: Any) -> "Tensor":
+        return _pointwise.bitwise_left_shift(self, other)
+
+    def bitwise_right_shift(self, other: Any) -> "Tensor":
+        return _pointwise.bitwise_right_shift(self, other)
+
+    def bitwise_not(self) -> "Tensor":
+        return _pointwise.bitwise_not(self)
+
+    def nan_to_num(self, nan: float = 0.0, posinf: Any = None, neginf: Any = None) -> "Tensor":
+        return _pointwise.nan_to_num(self, nan, posinf, neginf)
+
+    def clamp_min(self, min: Any) -> "Tensor":
+        return _pointwise.clamp_min(self, min)
+
+    def clamp_max(self, max: Any) -> "Tensor":
+        return _pointwise.clamp_max(self, max)
+
+    def where(self, condition: Any, other: Any) -> "Tensor":
+        return _elementwise.where(condition, self, other)
+
+    def logical_and(self, other: Any) -> "Tensor":
+        return _elementwise.logical_and(self, other)
+
+    def logical_or(self, other: Any) -> "Tensor":
+        return _elementwise.logical_or(self, other)
+
+    def logical_not(self) -> "Tensor":
+        return _elementwise.logical_not(self)
 
     def floor_divide(self, other: Any) -> "Tensor":
         return _elementwise.floor_divide(self, other)
@@ -527,6 +770,50 @@ class Tensor:
 
     def matmul(self, other: Any) -> "Tensor":
         return _linalg.matmul(self, other)
+
+    def mm(self, mat2: "Tensor") -> "Tensor":
+        return _linalg.mm(self, mat2)
+
+    def mv(self, vec: "Tensor") -> "Tensor":
+        return _linalg.mv(self, vec)
+
+    def dot(self, other: "Tensor") -> "Tensor":
+        return _linalg.dot(self, other)
+
+    def vdot(self, other: "Tensor") -> "Tensor":
+        return _linalg.vdot(self, other)
+
+    def addmm(self, mat1: "Tensor", mat2: "Tensor", *, beta: Any = 1, alpha: Any = 1) -> "Tensor":
+        return _linalg.addmm(self, mat1, mat2, beta=beta, alpha=alpha)
+
+    def addmv(self, mat: "Tensor", vec: "Tensor", *, beta: Any = 1, alpha: Any = 1) -> "Tensor":
+        return _linalg.addmv(self, mat, vec, beta=beta, alpha=alpha)
+
+    def baddbmm(self, batch1: "Tensor", batch2: "Tensor", *, beta: Any = 1,
+                alpha: Any = 1) -> "Tensor":
+        return _linalg.baddbmm(self, batch1, batch2, beta=beta, alpha=alpha)
+
+    def addbmm(self, batch1: "Tensor", batch2: "Tensor", *, beta: Any = 1,
+               alpha: Any = 1) -> "Tensor":
+        return _linalg.addbmm(self, batch1, batch2, beta=beta, alpha=alpha)
+
+    def kron(self, other: "Tensor") -> "Tensor":
+        return _linalg.kron(self, other)
+
+    def cross(self, other: "Tensor", dim: Any = None) -> "Tensor":
+        return _linalg.cross(self, other, dim)
+
+    def inner(self, other: "Tensor") -> "Tensor":
+        return _linalg.inner(self, other)
+
+    def det(self) -> "Tensor":
+        return _linalg.det(self)
+
+    def slogdet(self) -> tuple:
+        return _linalg.slogdet(self)
+
+    def inverse(self) -> "Tensor":
+        return _linalg.inv(self)
 
     def neg(self) -> "Tensor":
         return _elementwise.neg(self)
@@ -590,11 +877,11 @@ class Tensor:
     def relu(self) -> "Tensor":
         return _activation.relu(self)
 
-    def softmax(self, dim: int) -> "Tensor":
-        return _activation.softmax(self, dim)
+    def softmax(self, dim: int, dtype: Any = None) -> "Tensor":
+        return _activation.softmax(self, dim, dtype)
 
-    def log_softmax(self, dim: int) -> "Tensor":
-        return _activation.log_softmax(self, dim)
+    def log_softmax(self, dim: int, dtype: Any = None) -> "Tensor":
+        return _activation.log_softmax(self, dim, dtype)
 
     def sum(self, dim: Any = None, keepdim: Any = None, **kwargs: Any) -> "Tensor":
         return _reduce.sum(self, dim, keepdim, **kwargs)
@@ -740,8 +1027,52 @@ class Tensor:
     def roll(self, shifts: Any, dims: Any = None) -> "Tensor":
         return _reorder.roll(self, shifts, dims)
 
-    def cumsum(self, dim: int) -> "Tensor":
-        return _reorder.cumsum(self, dim)
+    def cumsum(self, dim: int, dtype: Any = None) -> "Tensor":
+        return _reorder.cumsum(self, dim, dtype)
+
+    # scans, order statistics and NaN-aware reductions (ops/reorder.py, ops/reduce.py)
+    def cumprod(self, dim: int, dtype: Any = None) -> "Tensor":
+        return _reorder.cumprod(self, dim, dtype)
+
+    def cummax(self, dim: int) -> Any:
+        return _reorder.cummax(self, dim)
+
+    def cummin(self, dim: int) -> Any:
+        return _reorder.cummin(self, dim)
+
+    def logcumsumexp(self, dim: int) -> "Tensor":
+        return _reorder.logcumsumexp(self, dim)
+
+    def median(self, dim: Any = None, keepdim: bool = False) -> Any:
+        return _reorder.median(self, dim, keepdim)
+
+    def nanmedian(self, dim: Any = None, keepdim: bool = False) -> Any:
+        return _reorder.nanmedian(self, dim, keepdim)
+
+    def mode(self, dim: int = -1, keepdim: bool = False) -> Any:
+        return _reorder.mode(self, dim, keepdim)
+
+    def kthvalue(self, k: int, dim: int = -1, keepdim: bool = False) -> Any:
+        return _reorder.kthvalue(self, k, dim, keepdim)
+
+    def quantile(self, q: Any, dim: Any = None, keepdim: bool = False, **kwargs: Any) -> "Tensor":
+        return _reorder.quantile(self, q, dim, keepdim, **kwargs)
+
+    def nanquantile(self, q: Any, dim: Any = None, keepdim: bool = False,
+                    **kwargs: Any) -> "Tensor":
+        return _reorder.nanquantile(self, q, dim, keepdim, **kwargs)
+
+    def nansum(self, dim: Any = None, keepdim: bool = False, **kwargs: Any) -> "Tensor":
+        return _reduce.nansum(self, dim, keepdim, **kwargs)
+
+    def nanmean(self, dim: Any = None, keepdim: bool = False, **kwargs: Any) -> "Tensor":
+        return _reduce.nanmean(self, dim, keepdim, **kwargs)
+
+    def count_nonzero(self, dim: Any = None) -> "Tensor":
+        return _reduce.count_nonzero(self, dim)
+
+    def aminmax(self, *, dim: Any = None, keepdim: bool = False) -> Any:
+        return _reduce.aminmax(self, dim=dim, keepdim=keepdim)
 
     def sort(self, dim: int = -1, descending: bool = False, stable: bool = False) -> Any:
         return _reorder.sort(self, dim, descending, stable)

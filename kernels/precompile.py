@@ -23,7 +23,8 @@ from typing import Callable, Optional, Sequence
 
 import numpy as np
 
-from . import activations, config, conv, losses, matmul, norm, optim, rnn, scatter, softmax, stats
+from . import (activations, config, conv, losses, matmul, norm, optim, rnn, scatter, softmax,
+               special, stats)
 
 DTYPES = (np.float32, np.float64)
 
@@ -96,6 +97,11 @@ def _scatter(dtype) -> None:
     scatter.scatter_add_rows(3, np.array([0, 2]), np.ones((2, 4), dtype))
 
 
+def _special(dtype) -> None:
+    special.erf(_grid(dtype, 3))
+    special.erfc(_grid(dtype, 3))
+
+
 def _rnn(dtype) -> None:
     c_prev = _grid(dtype, 2, 3)
     _, _, act, tanh_c = rnn.lstm_cell_fwd(_grid(dtype, 2, 12), c_prev)
@@ -112,7 +118,7 @@ def _matmul(dtype) -> None:
 # Largest first (cold compile seconds, measured): the pool hands them out in this order.
 MODULES: dict = {"matmul": _matmul, "activations": _activations, "optim": _optim,
                  "norm": _norm, "softmax": _softmax, "conv": _conv, "rnn": _rnn,
-                 "losses": _losses, "stats": _stats, "scatter": _scatter}
+                 "losses": _losses, "stats": _stats, "scatter": _scatter, "special": _special}
 
 
 def _compile_module(name: str) -> tuple:

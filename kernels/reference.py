@@ -93,6 +93,9 @@ def softplus_bwd(x, g, beta=1.0, threshold=20.0):
 def elu_fwd(x, alpha=1.0): return _map(lambda v: alpha * math.expm1(v) if v <= 0 else v, x)
 def elu_bwd(x, g, alpha=1.0): return _map(lambda v, d: d * alpha * math.exp(v) if v <= 0 else d, x, g)
 
+def erf(x): return _map(math.erf, x)
+def erfc(x): return _map(math.erfc, x)
+
 # --- softmax and losses ---------------------------------------------------------------
 
 

@@ -6,7 +6,7 @@ import math
 import numpy as np
 import pytest
 
-from autograd_engine.kernels import activations, losses, reference, scatter, softmax, threads
+from autograd_engine.kernels import activations, losses, reference, scatter, softmax, special, threads
 
 DTYPES = [np.float32, np.float64]
 TOLERANCE = {np.float32: dict(rtol=2e-5, atol=2e-6), np.float64: dict(rtol=1e-12, atol=1e-14)}
@@ -379,3 +379,16 @@ def test_threaded_activation_matches_serial(name, threaded):
     y_par = fwd(x, *constants)
     np.testing.assert_array_equal(y_par, y)
     np.testing.assert_array_equal(bwd(y_par if from_output else x, g, *constants), dx)
+
+
+@pytest.mark.parametrize("dtype", DTYPES)
+@pytest.mark.parametrize("name", ["erf", "erfc"])
+def test_special_functions_match_reference(name, dtype, threaded):
+    """libm in float64; float32 inputs may take libm's float32 erf (within 2 ulp)."""
+    x = np.concatenate([np.array(SPECIAL), np.linspace(-6, 6, 301)]).astype(dtype)
+    expected = getattr(reference, name)(x)
+    _close(getattr(special, name)(x), expected, rtol=1e-15 if dtype == np.float64 else 2.4e-7,
+           atol=0)
+    threaded()
+    _close(getattr(special, name)(x[::-1].reshape(2, -1)), expected[::-1].reshape(2, -1),
+           rtol=1e-15 if dtype == np.float64 else 2.4e-7, atol=0)

@@ -156,6 +156,21 @@ class DivFloor(Function):
 
 
 @register
+class DivTrunc(DivFloor):
+    """y = a / b rounded towards zero, for div(rounding_mode='trunc');  da = db = g * 0"""
+
+    @staticmethod
+    def forward(ctx, a, b):
+        a, b = _division_operands("div", a, b)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            if np.result_type(a, b).kind == "f":
+                return np.trunc(_broadcasting("div", np.true_divide, a, b))
+            quotient = _broadcasting("div", np.floor_divide, a, b)
+            inexact = (quotient * b != a) & ((a < 0) != (b < 0))
+            return quotient + inexact.astype(quotient.dtype)
+
+
+@register
 class Remainder(Function):
     """y = a - b * floor(a / b), which has the sign of b (Python's ``%``);
     da = g, db = -g * floor(a / b)"""
@@ -532,8 +547,16 @@ def mul(a: Any, b: Any) -> Tensor:
     return Mul.apply(a, b)
 
 
-def div(a: Any, b: Any) -> Tensor:
-    return Div.apply(a, b)
+def div(a: Any, b: Any, rounding_mode: Any = None) -> Tensor:
+    """a / b; rounding_mode 'trunc' or 'floor' rounds the quotient (gradient zero)."""
+    if rounding_mode is None:
+        return Div.apply(a, b)
+    if rounding_mode == "floor":
+        return DivFloor.apply(a, b)
+    if rounding_mode == "trunc":
+        return DivTrunc.apply(a, b)
+    raise RuntimeError(f"div expected rounding_mode to be one of None, 'trunc', or 'floor' but "
+                       f"found '{rounding_mode}'")
 
 
 def floor_divide(a: Any, b: Any) -> Tensor:
@@ -649,7 +672,7 @@ def logical_or(a: Any, b: Any) -> Tensor:
 
 def logical_not(a: Any) -> Tensor:
     data = a.data if isinstance(a, Tensor) else np.asarray(a)
-    return Tensor(np.logical_not(data) if data.dtype == np.bool_ else np.invert(data))
+    return Tensor(np.logical_not(data))
 
 
 @register

@@ -20,6 +20,8 @@ from .index import gather
 
 ValuesIndices = namedtuple("ValuesIndices", ["values", "indices"])
 ValuesIndices.__doc__ = "(values, indices) as returned by max/min with dim= (torch.return_types)"
+MinMax = namedtuple("MinMax", ["min", "max"])
+MinMax.__doc__ = "(min, max) as returned by aminmax (torch.return_types.aminmax)"
 
 
 # -- helpers ----------------------------------------------------------------------------------
@@ -100,6 +102,31 @@ def mean(a: Tensor, dim: Any = None, keepdim: Optional[bool] = None, *, axis: An
     dims = _dims(a, dim, "mean")
     count = _count(a.shape, dims)
     return Sum.apply(a, dims, keepdim) * (1.0 / count if count else float("nan"))
+
+
+def _isnan(a: Tensor) -> Tensor:
+    return Tensor(np.isnan(a.data) if a.dtype.kind == "f" else np.zeros(a.shape, np.bool_))
+
+
+def nansum(a: Tensor, dim: Any = None, keepdim: bool = False, *, dtype: Any = None) -> Tensor:
+    """``sum`` treating NaN as zero (no gradient flows to NaN elements)."""
+    if dtype is not None:
+        a = a.to(dtype)
+    return sum(where(_isnan(a), 0, a), dim, keepdim)
+
+
+def nanmean(a: Tensor, dim: Any = None, keepdim: bool = False, *, dtype: Any = None) -> Tensor:
+    """``mean`` of the non-NaN elements (NaN where there are none)."""
+    if dtype is not None:
+        a = a.to(dtype)
+    _require_float(a, "nanmean()", "expected input to have floating point dtype")
+    return nansum(a, dim, keepdim) / count_nonzero(~_isnan(a), dim, keepdim).to(a.dtype)
+
+
+def count_nonzero(a: Tensor, dim: Any = None, keepdim: bool = False) -> Tensor:
+    """int64 count of the nonzero elements over ``dim`` (int or tuple; all for None)."""
+    return Tensor(np.count_nonzero(a.data, axis=_dims(a, dim, "count_nonzero"),
+                                   keepdims=keepdim).astype(np.int64))
 
 
 @register
@@ -245,6 +272,24 @@ def std(a: Tensor, dim: Any = None, unbiased: Optional[bool] = None,
     return Std.apply(a, dims, keepdim, correction)
 
 
+def var_mean(a: Tensor, dim: Any = None, unbiased: Optional[bool] = None,
+             keepdim: Optional[bool] = None, *, correction: Any = None, axis: Any = None,
+             keepdims: Optional[bool] = None) -> tuple:
+    """(var, mean) over ``dim``; arguments as ``var``."""
+    dims, keepdim, correction = _var_args(a, "var_mean", dim, unbiased, keepdim, axis,
+                                          keepdims, correction)
+    return Var.apply(a, dims, keepdim, correction), mean(a, dims, keepdim)
+
+
+def std_mean(a: Tensor, dim: Any = None, unbiased: Optional[bool] = None,
+             keepdim: Optional[bool] = None, *, correction: Any = None, axis: Any = None,
+             keepdims: Optional[bool] = None) -> tuple:
+    """(std, mean) over ``dim``; arguments as ``var``."""
+    dims, keepdim, correction = _var_args(a, "std_mean", dim, unbiased, keepdim, axis,
+                                          keepdims, correction)
+    return Std.apply(a, dims, keepdim, correction), mean(a, dims, keepdim)
+
+
 # -- max, min, argmax, argmin ---------------------------------------------------------------
 @register
 class Extremum(Function):
@@ -325,6 +370,15 @@ def amax(a: Tensor, dim: Any = (), keepdim: bool = False) -> Tensor:
 def amin(a: Tensor, dim: Any = (), keepdim: bool = False) -> Tensor:
     """min over ``dim``; see ``amax``."""
     return Extremum.apply(a, _nonempty_dims(a, dim, "amin"), bool(keepdim), False)
+
+
+def aminmax(a: Tensor, *, dim: Any = None, keepdim: bool = False) -> MinMax:
+    """(amin, amax) over ``dim`` (an int, or all dims for None); ties share the gradient."""
+    if dim is None and a.data.size == 0:
+        raise RuntimeError("aminmax(): cannot compute aminmax over an empty dimension as the "
+                           "operation has no identity.")
+    dims = () if dim is None else normalize_dim(dim, a.ndim, "aminmax") if a.ndim else ()
+    return MinMax(amin(a, dims, keepdim), amax(a, dims, keepdim))
 
 
 def all(a: Tensor, dim: Any = None, keepdim: bool = False) -> Tensor:

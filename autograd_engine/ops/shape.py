@@ -548,3 +548,90 @@ def pad(a: Tensor, pad: Any, mode: str = "constant", value: Any = None) -> Tenso
     if mode == "constant":
         return Pad.apply(a, widths, np.asarray(fill).astype(a.dtype))
     return _pad_by_index(a, pairs, mode)
+
+
+# -- aliases and numpy-style joins and splits (compositions of the ops above) -----------------
+concat = concatenate = cat
+
+
+def broadcast_to(a: Tensor, shape: Any) -> Tensor:
+    """expand to ``shape``."""
+    return expand(a, *shape_args((shape,), "broadcast_to"))
+
+
+def broadcast_tensors(*tensors: Any) -> tuple:
+    """Each tensor expanded to the shape they broadcast to together."""
+    try:
+        shape = np.broadcast_shapes(*(t.shape for t in tensors))
+    except ValueError:
+        raise RuntimeError(f"broadcast_tensors(): shapes {[t.shape for t in tensors]} cannot "
+                           f"be broadcast together") from None
+    return tuple(t if t.shape == shape else expand(t, shape) for t in tensors)
+
+
+def _at_least(t: Tensor, n: int) -> Tensor:
+    """numpy's atleast_1d/2d/3d placement: 1-D (k,) becomes (1, k) and (1, k, 1)."""
+    if t.ndim >= n:
+        return t
+    if t.ndim == 0:
+        return reshape(t, (1,) * n)
+    if t.ndim == 1:
+        return reshape(t, (1, t.shape[0]) + (1,) * (n - 2))
+    return reshape(t, t.shape + (1,))  # 2-D to 3-D
+
+
+def hstack(tensors: Any) -> Tensor:
+    """cat along dim 1 (dim 0 for 1-D tensors)."""
+    tensors = [_at_least(t, 1) for t in _tensor_list(tensors, "hstack")]
+    return cat(tensors, 0 if tensors[0].ndim == 1 else 1)
+
+
+def vstack(tensors: Any) -> Tensor:
+    """cat along dim 0 of the tensors made at least 2-D."""
+    return cat([_at_least(t, 2) for t in _tensor_list(tensors, "vstack")], 0)
+
+
+def dstack(tensors: Any) -> Tensor:
+    """cat along dim 2 of the tensors made at least 3-D."""
+    return cat([_at_least(t, 3) for t in _tensor_list(tensors, "dstack")], 2)
+
+
+def tensor_split(a: Tensor, indices_or_sections: Any, dim: int = 0) -> tuple:
+    """Views along ``dim``: n near-equal sections (the first size % n one longer), or split
+    before each of the given indices."""
+    d = normalize_dim(dim, a.ndim, "tensor_split")
+    n = a.shape[d]
+    spec = indices_or_sections
+    if isinstance(spec, Tensor):
+        spec = spec.item() if spec.ndim == 0 else spec.tolist()
+    if isinstance(spec, (int, np.integer)):
+        if spec <= 0:
+            raise RuntimeError(f"tensor_split(): number of sections must be larger than 0, "
+                               f"got {spec}")
+        q, r = divmod(n, int(spec))
+        sizes = [q + 1] * r + [q] * (int(spec) - r)
+        bounds = np.cumsum([0] + sizes).tolist()
+    else:
+        bounds = [0] + [min(max(int(i) + n if i < 0 else int(i), 0), n) for i in spec] + [n]
+    return tuple(_narrow(a, d, s, max(e - s, 0)) for s, e in zip(bounds[:-1], bounds[1:]))
+
+
+def _numpy_split(a: Tensor, spec: Any, dim: int, op: str, min_dim: int) -> tuple:
+    if a.ndim < min_dim:
+        raise RuntimeError(f"torch.{op} requires a tensor with at least {min_dim} dimension, "
+                           f"but got a tensor with {a.ndim} dimensions!")
+    if isinstance(spec, (int, np.integer)) and (spec == 0 or a.shape[dim] % spec):
+        raise RuntimeError(f"torch.{op} attempted to split along dimension {dim}, but the "
+                           f"size of the dimension {a.shape[dim]} is not divisible by the "
+                           f"split_size {spec}!")
+    return tensor_split(a, spec, dim)
+
+
+def hsplit(a: Tensor, indices_or_sections: Any) -> tuple:
+    """tensor_split along dim 1 (dim 0 for 1-D); a section count must divide the size."""
+    return _numpy_split(a, indices_or_sections, 0 if a.ndim == 1 else 1, "hsplit", 1)
+
+
+def vsplit(a: Tensor, indices_or_sections: Any) -> tuple:
+    """tensor_split along dim 0 of an at least 2-D tensor."""
+    return _numpy_split(a, indices_or_sections, 0, "vsplit", 2)

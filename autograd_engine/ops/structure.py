@@ -82,7 +82,8 @@ def trace(a: Tensor) -> Tensor:
 
 def diff(a: Tensor, n: int = 1, dim: int = -1, prepend: Any = None,
          append: Any = None) -> Tensor:
-    """The ``n``-th forward difference along ``dim`` (after concatenating prepend/append)."""
+    """The ``n``-th forward difference along ``dim`` (after concatenating prepend/append);
+    xor for bool input."""
     if a.ndim == 0:
         raise RuntimeError("diff expects input to be at least one-dimensional")
     d = normalize_dim(dim, a.ndim, "diff")
@@ -91,7 +92,10 @@ def diff(a: Tensor, n: int = 1, dim: int = -1, prepend: Any = None,
               d) if len(parts) > 1 else a
     for _ in range(n):
         size = out.shape[d]
-        out = out.narrow(d, 1, size - 1) - out.narrow(d, 0, size - 1) if size else out
+        if size and out.dtype == np.bool_:  # bool: xor, as PyTorch
+            out = out.narrow(d, 1, size - 1) != out.narrow(d, 0, size - 1)
+        elif size:
+            out = out.narrow(d, 1, size - 1) - out.narrow(d, 0, size - 1)
     return out
 
 

@@ -1,5 +1,6 @@
 """Cases for ops/index.py: basic and advanced indexing (scatter-add backward), gather,
-index_select, masked_fill and max/min along a dim."""
+index_select, masked_fill, max/min along a dim, and the scatter / index_* / put / take
+compositions (SetItem and IndexBackward nodes)."""
 import numpy as np
 
 import autograd_engine as ae
@@ -7,6 +8,7 @@ import autograd_engine as ae
 from . import Case, rand
 
 _LONG = ae.tensor([2, 0, 2, 2])
+_PAIRS = ae.tensor([[0, 0], [2, 1]])  # (repeats along both dims)
 
 
 def _set(target, index, value):
@@ -49,6 +51,31 @@ CASES = {
              lambda: (rand(3), rand(seed=1)), label="mask, 0-d value"),
         Case(lambda x, v: _set(x * 1.0, (_LONG[:2], np.s_[1:]), v * v),
              lambda: (rand(3, 3), rand(1, 2, seed=1)), label="array + slice, squared value"),
+        Case(lambda x, s: ae.scatter(x, 1, ae.tensor([[2, 0], [1, 2]]), s),
+             lambda: (rand(2, 3), rand(2, 2, seed=1)),
+             label="scatter"),
+        Case(lambda x, s: ae.scatter_add(x, 0, _PAIRS, s * s),
+             lambda: (rand(3, 2), rand(2, 3, seed=1)), label="scatter_add repeated"),
+        Case(lambda x, s: ae.scatter_reduce(x, 1, _PAIRS, s, "mean", include_self=False),
+             lambda: (rand(2, 3), rand(2, 2, seed=1)), label="scatter_reduce mean"),
+        Case(lambda x, s: ae.index_add(x, 0, _LONG[:3], s, alpha=2.0),
+             lambda: (rand(3, 2), rand(3, 2, seed=1)), label="index_add repeated"),
+        Case(lambda x, s: ae.index_copy(x, 1, ae.tensor([2, 0]), s),
+             lambda: (rand(2, 3), rand(2, 2, seed=1)), label="index_copy"),
+        Case(lambda x, v: ae.index_fill(x, 1, ae.tensor([-1]), v), lambda: (rand(2, 3), rand()),
+             label="index_fill tensor value"),
+        Case(lambda x, v: x.index_put((_LONG,), v, accumulate=True),
+             lambda: (rand(3, 2), rand(2, seed=1)), label="index_put accumulate"),
+        Case(lambda x, s: x.masked_scatter(ae.tensor([True, False, True]), s),
+             lambda: (rand(2, 3), rand(5, seed=1)), label="masked_scatter"),
+        Case(lambda x, s: ae.put(x, ae.tensor([0, -1, 0]), s, accumulate=True),
+             lambda: (rand(2, 3), rand(3, seed=1)), label="put accumulate"),
+        Case(lambda x: ae.masked_select(x, ae.tensor([True, False, True])),
+             lambda: (rand(2, 3),), label="masked_select broadcast"),
+        Case(lambda x: ae.take(x, ae.tensor([[5, -1], [0, 5]])), lambda: (rand(2, 3),),
+             label="take"),
+        Case(lambda x: ae.take_along_dim(x, ae.tensor([[2], [0]]), 1), lambda: (rand(2, 3),),
+             label="take_along_dim"),
     ],
     "Where": [
         Case(lambda x: ae.masked_fill(x, x.detach() > 0, 0.5), lambda: (rand(3, 4),),
