@@ -26,12 +26,7 @@ def backward_all(tensors: Any, grad_tensors: Any = None, retain_graph: Optional[
                  create_graph: bool = False, inputs: Any = None) -> None:
     """``autograd.backward``: ``Tensor.backward`` from several roots at once."""
     tensors = [tensors] if isinstance(tensors, Tensor) else list(tensors)
-    if grad_tensors is None or isinstance(grad_tensors, Tensor):
-        grad_tensors = [grad_tensors] * len(tensors)
-    grad_tensors = list(grad_tensors)
-    if len(grad_tensors) != len(tensors):
-        raise RuntimeError(f"backward: got {len(tensors)} tensors and {len(grad_tensors)} "
-                           "gradients")
+    grad_tensors = _one_per_output("backward", tensors, grad_tensors)
     for i, root in enumerate(tensors):
         if not root.requires_grad:
             raise RuntimeError(f"backward: element {i} of tensors does not require grad and "
@@ -54,16 +49,7 @@ def grad(outputs: Any, inputs: Any, grad_outputs: Any = None,
     inputs = [inputs] if isinstance(inputs, Tensor) else list(inputs)
     if not inputs:
         raise RuntimeError("grad: the `inputs` argument to `grad()` cannot be empty")
-    if isinstance(grad_outputs, Tensor):
-        if len(outputs) != 1:
-            raise RuntimeError(f"grad: got {len(outputs)} tensors and 1 gradients")
-        grad_outputs = [grad_outputs]
-    elif grad_outputs is None:
-        grad_outputs = [None] * len(outputs)
-    grad_outputs = list(grad_outputs)
-    if len(grad_outputs) != len(outputs):
-        raise RuntimeError(f"grad: got {len(grad_outputs)} grad_outputs for {len(outputs)} "
-                           "outputs")
+    grad_outputs = _one_per_output("grad", outputs, grad_outputs)
     for i, t in enumerate(inputs):
         if not isinstance(t, Tensor) or not t.requires_grad:
             raise RuntimeError(f"grad: input {i} does not require grad")
@@ -81,6 +67,16 @@ def grad(outputs: Any, inputs: Any, grad_outputs: Any = None,
                                "to not have been used in the graph; set allow_unused=True "
                                "if this is the desired behavior")
     return tuple(captured)
+
+
+def _one_per_output(op: str, outputs: list, gradients: Any) -> list:
+    """A gradient (or None) per output; one Tensor only for one output (as PyTorch)."""
+    if gradients is None:
+        return [None] * len(outputs)
+    gradients = [gradients] if isinstance(gradients, Tensor) else list(gradients)
+    if len(gradients) != len(outputs):
+        raise RuntimeError(f"{op}: got {len(outputs)} tensors and {len(gradients)} gradients")
+    return gradients
 
 
 def _root_gradient(root: Tensor, gradient: Any, op: str) -> Tensor:
