@@ -531,85 +531,85 @@ class Tensor:
 
     def scatter(self, dim: int, index: Any, src: Any = None, value: Any = None,
                 reduce: Any = None) -> "Tensor":
-        return _index.scatter(self, dim, index, src, value, reduce)
+        return _indexed.scatter(self, dim, index, src, value, reduce)
 
     def scatter_(self, dim: int, index: Any, src: Any = None, value: Any = None,
                  reduce: Any = None) -> "Tensor":
-        return self._write_op("scatter_", _index.scatter, dim, index, src, value, reduce)
+        return self._write_op("scatter_", _indexed.scatter, dim, index, src, value, reduce)
 
     def scatter_add(self, dim: int, index: Any, src: "Tensor") -> "Tensor":
-        return _index.scatter_add(self, dim, index, src)
+        return _indexed.scatter_add(self, dim, index, src)
 
     def scatter_add_(self, dim: int, index: Any, src: "Tensor") -> "Tensor":
-        return self._write_op("scatter_add_", _index.scatter_add, dim, index, src)
+        return self._write_op("scatter_add_", _indexed.scatter_add, dim, index, src)
 
     def scatter_reduce(self, dim: int, index: Any, src: "Tensor", reduce: str,
                        include_self: bool = True) -> "Tensor":
-        return _index.scatter_reduce(self, dim, index, src, reduce, include_self)
+        return _indexed.scatter_reduce(self, dim, index, src, reduce, include_self)
 
     def scatter_reduce_(self, dim: int, index: Any, src: "Tensor", reduce: str,
                         include_self: bool = True) -> "Tensor":
-        return self._write_op("scatter_reduce_", _index.scatter_reduce, dim, index, src,
+        return self._write_op("scatter_reduce_", _indexed.scatter_reduce, dim, index, src,
                               reduce, include_self)
 
     def index_add(self, dim: int, index: Any, source: "Tensor", alpha: Any = 1) -> "Tensor":
-        return _index.index_add(self, dim, index, source, alpha)
+        return _indexed.index_add(self, dim, index, source, alpha)
 
     def index_add_(self, dim: int, index: Any, source: "Tensor", alpha: Any = 1) -> "Tensor":
-        return self._write_op("index_add_", _index.index_add, dim, index, source, alpha)
+        return self._write_op("index_add_", _indexed.index_add, dim, index, source, alpha)
 
     def index_copy(self, dim: int, index: Any, source: "Tensor") -> "Tensor":
-        return _index.index_copy(self, dim, index, source)
+        return _indexed.index_copy(self, dim, index, source)
 
     def index_copy_(self, dim: int, index: Any, source: "Tensor") -> "Tensor":
-        return self._write_op("index_copy_", _index.index_copy, dim, index, source)
+        return self._write_op("index_copy_", _indexed.index_copy, dim, index, source)
 
     def index_fill(self, dim: int, index: Any, value: Any) -> "Tensor":
-        return _index.index_fill(self, dim, index, value)
+        return _indexed.index_fill(self, dim, index, value)
 
     def index_fill_(self, dim: int, index: Any, value: Any) -> "Tensor":
-        return self._write_op("index_fill_", _index.index_fill, dim, index, value)
+        return self._write_op("index_fill_", _indexed.index_fill, dim, index, value)
 
     def index_put(self, indices: Any, values: "Tensor", accumulate: bool = False) -> "Tensor":
-        return _index.index_put(self, indices, values, accumulate)
+        return _indexed.index_put(self, indices, values, accumulate)
 
     def index_put_(self, indices: Any, values: "Tensor", accumulate: bool = False) -> "Tensor":
-        return self._write_op("index_put_", _index.index_put, indices, values, accumulate)
+        return self._write_op("index_put_", _indexed.index_put, indices, values, accumulate)
 
     def masked_fill_(self, mask: Any, value: Any) -> "Tensor":
         return self._write_op("masked_fill_", _index.masked_fill, mask, value)
 
     def masked_select(self, mask: Any) -> "Tensor":
-        return _index.masked_select(self, mask)
+        return _indexed.masked_select(self, mask)
 
     def masked_scatter(self, mask: Any, source: "Tensor") -> "Tensor":
-        return _index.masked_scatter(self, mask, source)
+        return _indexed.masked_scatter(self, mask, source)
 
     def masked_scatter_(self, mask: Any, source: "Tensor") -> "Tensor":
-        return self._write_op("masked_scatter_", _index.masked_scatter, mask, source)
+        return self._write_op("masked_scatter_", _indexed.masked_scatter, mask, source)
 
     def take(self, index: Any) -> "Tensor":
-        return _index.take(self, index)
+        return _indexed.take(self, index)
 
     def take_along_dim(self, indices: Any, dim: Any = None) -> "Tensor":
-        return _index.take_along_dim(self, indices, dim)
+        return _indexed.take_along_dim(self, indices, dim)
 
     def put(self, index: Any, source: "Tensor", accumulate: bool = False) -> "Tensor":
-        return _index.put(self, index, source, accumulate)
+        return _indexed.put(self, index, source, accumulate)
 
     def put_(self, index: Any, source: "Tensor", accumulate: bool = False) -> "Tensor":
-        return self._write_op("put_", _index.put, index, source, accumulate)
+        return self._write_op("put_", _indexed.put, index, source, accumulate)
 
     def unique(self, sorted: bool = True, return_inverse: bool = False,
                return_counts: bool = False, dim: Any = None) -> Any:
-        return _index.unique(self, sorted, return_inverse, return_counts, dim)
+        return _indexed.unique(self, sorted, return_inverse, return_counts, dim)
 
     def unique_consecutive(self, return_inverse: bool = False, return_counts: bool = False,
                            dim: Any = None) -> Any:
-        return _index.unique_consecutive(self, return_inverse, return_counts, dim)
+        return _indexed.unique_consecutive(self, return_inverse, return_counts, dim)
 
     def argwhere(self) -> "Tensor":
-        return _index.argwhere(self)
+        return _indexed.argwhere(self)
 
     def broadcast_to(self, shape: Any) -> "Tensor":
         return _shape.broadcast_to(self, shape)
@@ -1202,6 +1202,7 @@ from .ops import _util  # noqa: E402
 from .ops import activation as _activation  # noqa: E402
 from .ops import elementwise as _elementwise  # noqa: E402
 from .ops import index as _index  # noqa: E402
+from .ops import indexed as _indexed  # noqa: E402
 from .ops import linalg as _linalg  # noqa: E402
 from .ops import pointwise as _pointwise  # noqa: E402
 from .ops import reduce as _reduce  # noqa: E402
