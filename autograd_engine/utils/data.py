@@ -1,24 +1,34 @@
 """``ae.utils.data``: PyTorch's data-loading API (datasets, samplers, collation and
-``DataLoader``) for map-style datasets.
+``DataLoader``) for map-style and iterable-style datasets.
 
 Shuffling draws from the library generator (``autograd_engine.random``) unless a
 ``generator`` is given, so ``ae.manual_seed(s)`` makes the batch order reproducible.
 """
 from __future__ import annotations
 
+import itertools
+import math
 from typing import Any, Callable, Iterator, Optional
 
 import numpy as np
 
 from ..ops.index import index_select
 from .collate import default_collate, default_convert
-from .dataset import ConcatDataset, Dataset, Subset, TensorDataset, random_split
+from .dataset import (ChainDataset, ConcatDataset, Dataset, IterableDataset, Subset,
+                      TensorDataset, random_split)
 from .sampler import (BatchSampler, RandomSampler, Sampler, SequentialSampler,
                       SubsetRandomSampler, WeightedRandomSampler)
 
-__all__ = ["BatchSampler", "ConcatDataset", "DataLoader", "Dataset", "RandomSampler",
-           "Sampler", "SequentialSampler", "Subset", "SubsetRandomSampler", "TensorDataset",
-           "WeightedRandomSampler", "default_collate", "default_convert", "random_split"]
+__all__ = ["BatchSampler", "ChainDataset", "ConcatDataset", "DataLoader", "Dataset",
+           "IterableDataset", "RandomSampler", "Sampler", "SequentialSampler", "Subset",
+           "SubsetRandomSampler", "TensorDataset", "WeightedRandomSampler", "default_collate",
+           "default_convert", "get_worker_info", "random_split"]
+
+
+def get_worker_info() -> None:
+    """Always ``None``: loading runs in the calling process, as in PyTorch's main process,
+    so an ``IterableDataset.__iter__`` that splits work by worker reads the whole stream."""
+    return None
 
 
 class DataLoader:
@@ -26,6 +36,10 @@ class DataLoader:
     unless ``drop_last``), reshuffled each epoch when ``shuffle``; ``sampler`` or
     ``batch_sampler`` choose the indices instead, and ``batch_size=None`` yields single
     samples (passed through ``default_convert``).
+
+    An ``IterableDataset`` is batched from its iterator in order; it takes no ``shuffle``,
+    ``sampler`` or ``batch_sampler`` (``sampler`` and ``batch_sampler`` stay ``None``), and
+    ``len(loader)`` needs ``len(dataset)``.
 
     Loading always runs in the calling process: ``num_workers`` > 0 is accepted (so ported
     code runs) but starts no workers, so ``worker_init_fn``, ``prefetch_factor``,
@@ -55,6 +69,14 @@ class DataLoader:
             raise ValueError("prefetch_factor option should be non-negative")
         if persistent_workers and num_workers == 0:
             raise ValueError("persistent_workers option needs num_workers > 0")
+        iterable = isinstance(dataset, IterableDataset)
+        if iterable:
+            for name, value, unset in (("shuffle", shuffle, shuffle in (None, False)),
+                                       ("sampler", sampler, sampler is None),
+                                       ("batch_sampler", batch_sampler, batch_sampler is None)):
+                if not unset:
+                    raise ValueError("DataLoader with IterableDataset: expected unspecified "
+                                     f"{name} option, but got {name}={value}")
         if sampler is not None and shuffle:
             raise ValueError("sampler option is mutually exclusive with shuffle")
         if batch_sampler is not None:
@@ -65,28 +87,49 @@ class DataLoader:
         elif batch_size is None and drop_last:
             raise ValueError("batch_size=None option disables auto-batching and is mutually "
                              "exclusive with drop_last")
-        if sampler is None:
-            sampler = (RandomSampler(dataset, generator=generator) if shuffle
-                       else SequentialSampler(dataset))
-        if batch_size is not None and batch_sampler is None:
-            batch_sampler = BatchSampler(sampler, batch_size, drop_last)
+        if not iterable:
+            if sampler is None:
+                sampler = (RandomSampler(dataset, generator=generator) if shuffle
+                           else SequentialSampler(dataset))
+            if batch_size is not None and batch_sampler is None:
+                batch_sampler = BatchSampler(sampler, batch_size, drop_last)
+        batched = batch_size is not None if iterable else batch_sampler is not None
         self.dataset = dataset
         self.batch_size = batch_size
         self.drop_last = drop_last
         self.sampler = sampler
         self.batch_sampler = batch_sampler
         self.generator = generator
-        self.collate_fn = collate_fn or (default_collate if batch_sampler is not None
-                                         else default_convert)
+        self.collate_fn = collate_fn or (default_collate if batched else default_convert)
         self.num_workers, self.pin_memory, self.timeout = num_workers, pin_memory, timeout
         self.worker_init_fn, self.multiprocessing_context = worker_init_fn, multiprocessing_context
         self.prefetch_factor, self.persistent_workers = prefetch_factor, persistent_workers
         self.pin_memory_device, self.in_order = pin_memory_device, in_order
 
     def __len__(self) -> int:
+        if isinstance(self.dataset, IterableDataset):
+            n = len(self.dataset)
+            if self.batch_size is None:
+                return n
+            return n // self.batch_size if self.drop_last else math.ceil(n / self.batch_size)
         return len(self.batch_sampler if self.batch_sampler is not None else self.sampler)
 
+    def _iter_stream(self) -> Iterator[Any]:
+        """Batches of consecutive samples from an ``IterableDataset``'s iterator."""
+        stream = iter(self.dataset)
+        if self.batch_size is None:
+            for sample in stream:
+                yield self.collate_fn(sample)
+            return
+        while batch := list(itertools.islice(stream, self.batch_size)):
+            if self.drop_last and len(batch) < self.batch_size:
+                return
+            yield self.collate_fn(batch)
+
     def __iter__(self) -> Iterator[Any]:
+        if isinstance(self.dataset, IterableDataset):
+            yield from self._iter_stream()
+            return
         if self.batch_sampler is None:
             for index in self.sampler:
                 yield self.collate_fn(self.dataset[index])
