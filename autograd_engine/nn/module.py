@@ -565,7 +565,6 @@ class _BackwardHookState:
         self.n_outputs = 0
         self.grad_positions = []  # the outputs that require grad
         self.grad_output = None  # set while a backward pass is between outputs and inputs
-        self.arrived = set()  # output positions whose gradient came in this backward pass
 
     def wrap_inputs(self, args: tuple) -> tuple:
         self.input_mask = tuple(isinstance(a, Tensor) and a.requires_grad for a in args)
@@ -599,15 +598,11 @@ class _BackwardHookState:
         outs = list(outs)
         for i, t in zip(positions, wrapped):
             outs[i] = t
-            # The engine hands a multi-output op zeros for the outputs that got no gradient;
-            # this hook (not run for those) tells them apart so the hooks see None, as PyTorch's.
-            t.register_hook(lambda grad, i=i: self.arrived.add(i))
         return outs[0] if single else tuple(outs)
 
     def on_grad_output(self, grads: tuple) -> tuple:
         """Gradients w.r.t. the outputs arrive: run pre hooks (which may replace them)."""
-        arrived, self.arrived = self.arrived, set()
-        by_position = {i: g for i, g in zip(self.grad_positions, grads) if i in arrived}
+        by_position = dict(zip(self.grad_positions, grads))
         grad_output = tuple(by_position.get(i) for i in range(self.n_outputs))
         for hook in list(self.module._backward_pre_hooks.values()):
             result = hook(self.module, grad_output)
@@ -663,6 +658,8 @@ class _BackwardHookFunction(Function):
     def forward(ctx, state, side, *tensors):
         ctx.state = state
         ctx.side = side
+        if side == "output":  # an output that got no gradient reaches the hooks as None
+            ctx.set_materialize_grads(False)
         return tensors if len(tensors) > 1 else tensors[0]
 
     @staticmethod
