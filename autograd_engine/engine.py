@@ -11,7 +11,7 @@ from typing import Any, Optional, Sequence
 
 import numpy as np
 
-from .function import _RELEASED, Node, edge_meta
+from .function import _RELEASED, Node, edge_meta, refresh_if_stale
 from .grad_mode import enable_grad, no_grad, state
 from .tensor import POST_ACCUMULATE_HOOKS, Tensor
 
@@ -108,6 +108,8 @@ def run(roots: Sequence[Tensor], root_grads: Sequence[Tensor],
     """
     if retain_graph is None:
         retain_graph = create_graph
+    for t in (*roots, *(inputs or ())):
+        refresh_if_stale(t)
     mode = enable_grad() if create_graph else no_grad()
     anomaly = state.anomaly
     state.anomaly = False  # the engine checks each node's gradients instead of their ops
@@ -354,7 +356,7 @@ def _check_hook_result(hook: Any, g: Tensor, result: Any) -> None:
 
 
 def _accumulate_grad(leaf: Tensor, g: Tensor, create_graph: bool, given: set) -> None:
-    """``leaf.grad += g`` (out of place).
+    """``leaf.grad += g``: in place, or out of place with ``create_graph`` (PyTorch's rule).
 
     A first gradient is stored without a copy when its buffer is fresh (PyTorch steals it
     too); buffers that something else may see are copied, so an in-place write to one
@@ -372,8 +374,14 @@ def _accumulate_grad(leaf: Tensor, g: Tensor, create_graph: bool, given: set) ->
         leaf.grad = g
         return
     array = g.data
-    if leaf.grad is not None:
-        leaf.grad = Tensor(leaf.grad.data + array)
+    grad = leaf.grad
+    if grad is not None:
+        held = grad.data
+        if held.flags.writeable and held.shape == array.shape and held.dtype == array.dtype:
+            held += array  # in place, as PyTorch: a reference to ``.grad`` sees the sum
+            grad._bump_version()
+        else:
+            leaf.grad = Tensor(held + array)
         return
     if (not _is_fresh(array) or id(array) in given
             or not array.flags.c_contiguous and leaf.data.flags.c_contiguous):

@@ -114,6 +114,15 @@ class Node:
     @property
     def saved_tensors(self) -> tuple:
         """The saved values as Tensors; raises if the graph was freed or a value changed."""
+        return tuple([self._unpack(value, version) for value, version in self._saved()])
+
+    def saved_tensor(self, i: int) -> Any:
+        """Saved value ``i`` alone: an op whose backward needs only some of its saved values
+        (mul needs ``a`` only for b's gradient) checks only those, as PyTorch saves only
+        them: a later in-place write into the others is no error."""
+        return self._unpack(*self._saved()[i])
+
+    def _saved(self) -> tuple:
         saved = self.saved
         if saved is None:
             return ()
@@ -122,25 +131,24 @@ class Node:
                 f"{self.op.__name__}: trying to backward through the graph a second time "
                 "(or to access saved tensors after they were freed). Saved values are freed "
                 "by backward(); pass retain_graph=True to the first backward to keep them.")
-        out = []
-        for value, version in saved:
-            if type(value) is tuple:  # (array, version box, output index): the op's output
-                array, box, index = value
-                if box[0] != version:
-                    _raise_stale(self, f"output {index}", array.shape, box[0], version)
-                t = Tensor(array, self.out_requires_grad(), self, index)
-                t._vc = box
-                out.append(t)
-            elif isinstance(value, Tensor):  # Tensor or a subclass (nn.Parameter)
-                current = value._vc[0] if value._vc is not None else 0
-                if current != version:
-                    _raise_stale(self, "an input", value.shape, current, version)
-                out.append(value)
-            elif type(value) is np.ndarray:
-                out.append(Tensor(value))
-            else:  # a Python number or None, as the forward passed it
-                out.append(value)
-        return tuple(out)
+        return saved
+
+    def _unpack(self, value: Any, version: int) -> Any:
+        if type(value) is tuple:  # (array, version box, output index): the op's output
+            array, box, index = value
+            if box[0] != version:
+                _raise_stale(self, f"output {index}", array.shape, box[0], version)
+            t = Tensor(array, self.out_requires_grad(), self, index)
+            t._vc = box
+            return t
+        if isinstance(value, Tensor):  # Tensor or a subclass (nn.Parameter)
+            current = value._vc[0] if value._vc is not None else 0
+            if current != version:
+                _raise_stale(self, "an input", value.shape, current, version)
+            return value
+        if type(value) is np.ndarray:
+            return Tensor(value)
+        return value  # a Python number or None, as the forward passed it
 
     def out_requires_grad(self) -> bool:
         return any(e is not None for e in self.next)
@@ -193,10 +201,21 @@ def edge_meta(target: Any) -> tuple:
 
 def edge(t: Tensor) -> Any:
     """Where a gradient for ``t`` goes: the leaf itself, its node, or (node, output index)."""
+    if t._view is not None:
+        refresh_if_stale(t)
     fn = t.grad_fn
     if fn is None:
         return t
     return fn if fn.n_outputs == 1 else (fn, t._output_nr)
+
+
+def refresh_if_stale(t: Tensor) -> None:
+    """A view written in place (through itself or its base) since its graph was recorded
+    gets its graph rebuilt from its base (ops/inplace.py)."""
+    view = t._view
+    if view is not None and view[1] != t._vc[0]:
+        from .ops.inplace import refresh_view
+        refresh_view(t)
 
 
 def _version_of(t: Tensor) -> int:

@@ -9,7 +9,6 @@ from typing import Any, Callable, Optional
 
 import numpy as np
 
-from .grad_mode import state
 
 _KIND_RANK = {"b": 0, "u": 1, "i": 1, "f": 2}  # in-place ops may not write a higher kind
 
@@ -51,7 +50,7 @@ class Tensor:
     """A numpy array with reverse-mode autodiff. Build one with ``autograd_engine.tensor``."""
 
     __slots__ = ("data", "grad", "requires_grad", "grad_fn", "_output_nr", "_vc", "_hooks",
-                 "__weakref__")
+                 "_view", "__weakref__")
     __array_ufunc__ = None  # numpy defers to our reflected operators: ndarray + Tensor -> Tensor
     __hash__ = object.__hash__  # == is elementwise; identity hashing keeps tensors usable as keys
 
@@ -64,6 +63,7 @@ class Tensor:
         self._output_nr = _output_nr
         self._vc = None  # version counter box [int], shared with views; created on demand
         self._hooks = None
+        self._view = None  # a view: (the tensor owning its memory, version of its graph)
 
     # -- metadata ------------------------------------------------------------------------
     @property
@@ -296,14 +296,7 @@ class Tensor:
         hooks.append(hook)
         return _HookHandle(hooks, hook)
 
-    # -- in place ------------------------------------------------------------------------
-    def _check_inplace(self, op: str) -> None:
-        if self.requires_grad and state.grad_enabled:
-            kind = "a leaf Variable that requires grad" if self.grad_fn is None else \
-                "a tensor that requires grad"
-            raise RuntimeError(f"{op}: a view of {kind} is being used in an in-place "
-                               "operation; wrap it in no_grad() or use the out-of-place op")
-
+    # -- in place (recorded in the graph when a gradient is needed: ops/inplace.py) --------
     def _check_writeable(self, op: str) -> None:
         # numpy marks expand's broadcast views read-only; making them writeable would also
         # expose the expanded gradients the engine hands out, which may share one buffer
@@ -321,9 +314,16 @@ class Tensor:
         else:
             self._vc[0] += 1
 
+    def _inplace(self, op: str, compute: Callable, *sources: Any,
+                 keeps_input: bool = True) -> "Tensor":
+        """``self = compute(self)`` in place. ``sources``: the other arguments that may
+        require grad; ``keeps_input``: the op may save self's old value for its backward."""
+        if _inplace.needs_graph(self, sources):
+            return _inplace.write(self, op, compute, keeps_input)
+        return self._write_result(op, compute(self.detach()).data)
+
     def _write(self, op: str, value: Any) -> "Tensor":
-        """Assign ``value`` (array-like, broadcast) into all of self in place."""
-        self._check_inplace(op)
+        """Assign ``value`` (array-like, broadcast) into all of self in place, unrecorded."""
         self._check_writeable(op)
         value = value.data if isinstance(value, Tensor) else value
         try:
@@ -335,7 +335,7 @@ class Tensor:
         return self
 
     def _write_result(self, op: str, result: Any) -> "Tensor":
-        """Write an arithmetic op's result (a numpy array or scalar) in place.
+        """Write an arithmetic op's result (a numpy array or scalar) in place, unrecorded.
 
         As PyTorch, a result of a higher kind than self (float into an integer tensor,
         anything but bool into a bool one) raises instead of being cast."""
@@ -345,33 +345,50 @@ class Tensor:
                                f"desired output type {self.dtype}")
         return self._write(op, result)
 
+    # add_ ... clamp_ compute on arrays when nothing is recorded (optimizer loops use them)
     def add_(self, other: Any, alpha: Any = 1) -> "Tensor":
+        if _inplace.needs_graph(self, (other,)):
+            return _inplace.write(self, "add_", lambda t: t.add(other, alpha=alpha), False)
         other = other.data if isinstance(other, Tensor) else other
         return self._write_result("add_", self.data + (other * alpha if alpha != 1 else other))
 
     def sub_(self, other: Any, alpha: Any = 1) -> "Tensor":
+        if _inplace.needs_graph(self, (other,)):
+            return _inplace.write(self, "sub_", lambda t: t.sub(other, alpha=alpha), False)
         other = other.data if isinstance(other, Tensor) else other
         return self._write_result("sub_", self.data - (other * alpha if alpha != 1 else other))
 
     def mul_(self, other: Any) -> "Tensor":
+        if _inplace.needs_graph(self, (other,)):
+            return _inplace.write(self, "mul_", lambda t: t * other, True)
         return self._write_result("mul_", self.data * (other.data if isinstance(other, Tensor)
                                                        else other))
 
     def div_(self, other: Any) -> "Tensor":
+        if _inplace.needs_graph(self, (other,)):
+            return _inplace.write(self, "div_", lambda t: t / other, True)
         return self._write_result("div_", self.data / (other.data if isinstance(other, Tensor)
                                                        else other))
 
     def clamp_(self, min: Any = None, max: Any = None) -> "Tensor":
+        if _inplace.needs_graph(self, (min, max)):
+            return _inplace.write(self, "clamp_", lambda t: t.clamp(min, max), True)
         min, max = (b.data if isinstance(b, Tensor) else b for b in (min, max))
         return self._write_result("clamp_", np.clip(self.data, min, max))
 
     def zero_(self) -> "Tensor":
-        return self._write("zero_", 0)
+        return self.fill_(0)
 
     def fill_(self, value: Any) -> "Tensor":
+        if _inplace.needs_graph(self, (value,)):
+            self[...] = value
+            return self
         return self._write("fill_", value)
 
     def copy_(self, src: Any) -> "Tensor":
+        if _inplace.needs_graph(self, (src,)):
+            self[...] = src
+            return self
         return self._write("copy_", src)
 
     def __iadd__(self, other: Any) -> "Tensor":
@@ -386,12 +403,66 @@ class Tensor:
     def __itruediv__(self, other: Any) -> "Tensor":
         return self.div_(other)
 
+    def __ifloordiv__(self, other: Any) -> "Tensor":
+        return self._inplace("floor_divide_", lambda t: _elementwise.floor_divide(t, other),
+                             other)
+
+    def __imod__(self, other: Any) -> "Tensor":
+        return self._inplace("remainder_", lambda t: _elementwise.remainder(t, other), other)
+
     def __setitem__(self, index: Any, value: Any) -> None:
-        if self.grad_fn is None:  # a non-leaf joins the graph instead (ops/index.py: SetItem)
-            self._check_inplace("setitem")
-        self._check_writeable("setitem")
-        _index.setitem(self, index, value)
-        self._bump_version()
+        _inplace.setitem(self, index, value)
+
+    # pointwise in-place forms
+    def pow_(self, exponent: Any) -> "Tensor":
+        return self._inplace("pow_", lambda t: t ** exponent, exponent)
+
+    def neg_(self) -> "Tensor":
+        return self._inplace("neg_", Tensor.neg, keeps_input=False)
+
+    def abs_(self) -> "Tensor":
+        return self._inplace("abs_", Tensor.abs)
+
+    def exp_(self) -> "Tensor":
+        return self._inplace("exp_", Tensor.exp)
+
+    def log_(self) -> "Tensor":
+        return self._inplace("log_", Tensor.log)
+
+    def sqrt_(self) -> "Tensor":
+        return self._inplace("sqrt_", Tensor.sqrt)
+
+    def square_(self) -> "Tensor":
+        return self._inplace("square_", Tensor.square)
+
+    def reciprocal_(self) -> "Tensor":
+        return self._inplace("reciprocal_", Tensor.reciprocal)
+
+    def relu_(self) -> "Tensor":
+        return self._inplace("relu_", Tensor.relu)
+
+    def sigmoid_(self) -> "Tensor":
+        return self._inplace("sigmoid_", Tensor.sigmoid)
+
+    def tanh_(self) -> "Tensor":
+        return self._inplace("tanh_", Tensor.tanh)
+
+    def clamp_min_(self, min: Any) -> "Tensor":
+        return self._inplace("clamp_min_", lambda t: t.clamp_min(min), min)
+
+    def clamp_max_(self, max: Any) -> "Tensor":
+        return self._inplace("clamp_max_", lambda t: t.clamp_max(max), max)
+
+    def lerp_(self, end: Any, weight: Any) -> "Tensor":
+        return self._inplace("lerp_", lambda t: t.lerp(end, weight), end, weight)
+
+    def addcmul_(self, tensor1: Any, tensor2: Any, *, value: Any = 1) -> "Tensor":
+        return self._inplace("addcmul_", lambda t: t.addcmul(tensor1, tensor2, value=value),
+                             tensor1, tensor2, keeps_input=False)
+
+    def addcdiv_(self, tensor1: Any, tensor2: Any, *, value: Any = 1) -> "Tensor":
+        return self._inplace("addcdiv_", lambda t: t.addcdiv(tensor1, tensor2, value=value),
+                             tensor1, tensor2, keeps_input=False)
 
     # -- arithmetic ----------------------------------------------------------------------
     def __add__(self, other: Any) -> "Tensor":
@@ -430,18 +501,11 @@ class Tensor:
     def __rfloordiv__(self, other: Any) -> "Tensor":
         return _elementwise.floor_divide(other, self)
 
-    def __ifloordiv__(self, other: Any) -> "Tensor":
-        return self._write_result("floor_divide_",
-                                  _elementwise.floor_divide(self.data, other).data)
-
     def __mod__(self, other: Any) -> "Tensor":
         return _elementwise.remainder(self, other)
 
     def __rmod__(self, other: Any) -> "Tensor":
         return _elementwise.remainder(other, self)
-
-    def __imod__(self, other: Any) -> "Tensor":
-        return self._write_result("remainder_", _elementwise.remainder(self.data, other).data)
 
     def __matmul__(self, other: Any) -> "Tensor":
         return _linalg.matmul(self, other)
@@ -520,14 +584,8 @@ class Tensor:
 
     # -- scatter / index_* / put / take (ops/index.py); ``_`` forms write the result ------
     def _write_op(self, op: str, fn: Callable, *args: Any, **kwargs: Any) -> "Tensor":
-        """In place: ``fn(self, *args)`` written into self. Like the other in-place ops, only
-        for tensors outside the graph: a source that needs a gradient is refused."""
-        if state.grad_enabled and any(isinstance(a, Tensor) and a.requires_grad
-                                      for a in args + tuple(kwargs.values())):
-            raise RuntimeError(f"{op}: an in-place write of a tensor that requires grad is not "
-                               f"recorded; use the out-of-place form")
-        self._check_inplace(op)
-        return self._write(op, fn(self.detach(), *args, **kwargs))
+        """In place: ``fn(self, *args, **kwargs)`` written into self."""
+        return self._inplace(op, lambda t: fn(t, *args, **kwargs), *args, *kwargs.values())
 
     def scatter(self, dim: int, index: Any, src: Any = None, value: Any = None,
                 reduce: Any = None) -> "Tensor":
@@ -1202,6 +1260,7 @@ from .ops import _util  # noqa: E402
 from .ops import activation as _activation  # noqa: E402
 from .ops import elementwise as _elementwise  # noqa: E402
 from .ops import index as _index  # noqa: E402
+from .ops import inplace as _inplace  # noqa: E402
 from .ops import indexed as _indexed  # noqa: E402
 from .ops import linalg as _linalg  # noqa: E402
 from .ops import pointwise as _pointwise  # noqa: E402

@@ -83,12 +83,15 @@ def test_in_place_forms():
     assert x.tolist() == [[3, 7, 3], [1, 8, 1]]
 
 
-def test_in_place_refuses_grad():
+def test_in_place_forms_refuse_a_leaf_and_record_a_source():
     w = ae.ones(2, 3, requires_grad=True)
-    with pytest.raises(RuntimeError):
+    with pytest.raises(RuntimeError, match="leaf Variable that requires grad"):
         w.scatter_(1, ae.tensor([[0]]), 2.0)
-    with pytest.raises(RuntimeError):
-        ae.zeros(3).index_add_(0, ae.tensor([0]), ae.ones(1, requires_grad=True))
+    source = ae.ones(1, requires_grad=True)
+    z = ae.zeros(3).index_add_(0, ae.tensor([0]), source, alpha=3.0)
+    assert z.tolist() == [3.0, 0.0, 0.0] and z.requires_grad
+    (z * z).sum().backward()
+    assert source.grad.tolist() == [18.0]
 
 
 @pytest.mark.parametrize("call,exc", [

@@ -292,10 +292,11 @@ def test_inplace():
     leaf = ae.tensor([-1.0, 2.0], requires_grad=True)
     with pytest.raises(RuntimeError, match="in-place"):
         F.relu(leaf, inplace=True)
-    hidden = leaf * 2.0  # in the graph: the result is returned, hidden keeps its value
+    hidden = leaf * 2.0  # in the graph: hidden becomes elu's output, as in PyTorch
     out = F.elu(hidden, inplace=True)
+    assert out is hidden and hidden.grad_fn.name() == "EluBackward0"
     out.sum().backward()
-    assert hidden.tolist() == [-2.0, 4.0]
+    np.testing.assert_allclose(hidden.data, [np.expm1(-2.0), 4.0])
     np.testing.assert_allclose(leaf.grad.data, [2 * np.exp(-2.0), 2.0])
 
 

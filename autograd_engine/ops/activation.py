@@ -10,7 +10,6 @@ from typing import Any, Callable
 import numpy as np
 
 from ..function import Function, register
-from ..grad_mode import is_grad_enabled
 from ..kernels import activations as _act
 from ..kernels import softmax as _soft
 from ..tensor import Tensor
@@ -473,12 +472,16 @@ class LogSoftmaxBackward(Function):
 # -- public functions -----------------------------------------------------------------------
 def relu(x: Tensor, inplace: bool = False) -> Tensor:
     """max(x, 0)"""
-    return _maybe_inplace(x, Relu.apply(x), inplace)
+    if inplace:
+        return x._inplace("relu_", relu)
+    return Relu.apply(x)
 
 
 def leaky_relu(x: Tensor, negative_slope: float = 0.01, inplace: bool = False) -> Tensor:
     """x if x > 0 else negative_slope * x"""
-    return _maybe_inplace(x, LeakyRelu.apply(x, float(negative_slope)), inplace)
+    if inplace:
+        return x._inplace("leaky_relu_", lambda t: leaky_relu(t, negative_slope))
+    return LeakyRelu.apply(x, float(negative_slope))
 
 
 def sigmoid(x: Tensor) -> Tensor:
@@ -502,7 +505,9 @@ def gelu(x: Tensor, approximate: str = "none") -> Tensor:
 
 def silu(x: Tensor, inplace: bool = False) -> Tensor:
     """x * sigmoid(x)"""
-    return _maybe_inplace(x, Silu.apply(x), inplace)
+    if inplace:
+        return x._inplace("silu_", silu)
+    return Silu.apply(x)
 
 
 def softplus(x: Tensor, beta: float = 1.0, threshold: float = 20.0) -> Tensor:
@@ -512,7 +517,9 @@ def softplus(x: Tensor, beta: float = 1.0, threshold: float = 20.0) -> Tensor:
 
 def elu(x: Tensor, alpha: float = 1.0, inplace: bool = False) -> Tensor:
     """x if x > 0 else alpha (exp(x) - 1)"""
-    return _maybe_inplace(x, Elu.apply(x, float(alpha)), inplace)
+    if inplace:
+        return x._inplace("elu_", lambda t: elu(t, alpha))
+    return Elu.apply(x, float(alpha))
 
 
 def softmax(x: Tensor, dim: Any = None, dtype: Any = None) -> Tensor:
@@ -533,12 +540,3 @@ def _softmax_dim(x: Tensor, dim: Any, op: str) -> int:
                       "call to include dim=X as an argument.", UserWarning, stacklevel=3)
         dim = 0 if x.ndim in (0, 1, 3) else 1
     return normalize_dim(dim, x.ndim, op)
-
-
-def _maybe_inplace(x: Tensor, out: Tensor, inplace: bool) -> Tensor:
-    """``inplace=True`` writes the result into x. The engine has no in-place autograd, so a
-    non-leaf x in the graph keeps its value and the (equal) result is returned instead; a
-    leaf that requires grad is an error, as in PyTorch."""
-    if not inplace or (x.grad_fn is not None and x.requires_grad and is_grad_enabled()):
-        return out
-    return x.copy_(out)

@@ -14,8 +14,7 @@ import numpy as np
 
 from ..function import Function, register
 from ..tensor import Tensor
-from .activation import (_maybe_inplace, dtype_name, elu, require_float, sigmoid, softmax,
-                         softplus, tanh)
+from .activation import dtype_name, elu, require_float, sigmoid, softmax, softplus, tanh
 from .elementwise import abs, clamp, where
 from .pointwise import expm1
 
@@ -25,10 +24,12 @@ def hardtanh(x: Tensor, min_val: float = -1.0, max_val: float = 1.0,
     """x clipped to [min_val, max_val]; gradient 1 strictly inside, 0 elsewhere."""
     if min_val > max_val:
         raise ValueError("hardtanh: min_val cannot be greater than max_val")
+    if inplace:
+        return x._inplace("hardtanh_", lambda t: hardtanh(t, min_val, max_val))
     if x.dtype.kind != "f":
-        return _maybe_inplace(x, _hardtanh_integer(x, min_val, max_val), inplace)
+        return _hardtanh_integer(x, min_val, max_val)
     inside = (x > min_val) & (x < max_val)
-    return _maybe_inplace(x, where(inside, x, clamp(x, min_val, max_val).detach()), inplace)
+    return where(inside, x, clamp(x, min_val, max_val).detach())
 
 
 def _hardtanh_integer(x: Tensor, min_val: float, max_val: float) -> Tensor:
@@ -47,10 +48,11 @@ def hardsigmoid(x: Tensor, inplace: bool = False) -> Tensor:
     """relu6(x + 3) / 6: 0 below -3, 1 above 3, linear between; gradient 1/6 strictly
     between -3 and 3."""
     require_float("hardsigmoid", x.data)
+    if inplace:
+        return x._inplace("hardsigmoid_", hardsigmoid)
     # the range test is on x, not on x + 3, which rounds to 6 just below x = 3 in float32
     inside = (x > -3.0) & (x < 3.0)
-    y = where(inside, (x + 3.0) / 6.0, (relu6(x + 3.0) / 6.0).detach())
-    return _maybe_inplace(x, y, inplace)
+    return where(inside, (x + 3.0) / 6.0, (relu6(x + 3.0) / 6.0).detach())
 
 
 @register
@@ -72,13 +74,17 @@ class Hardswish(Function):
 
 def hardswish(x: Tensor, inplace: bool = False) -> Tensor:
     """x * relu6(x + 3) / 6, with PyTorch's derivative at -3 and 3."""
-    return _maybe_inplace(x, Hardswish.apply(x), inplace)
+    if inplace:
+        return x._inplace("hardswish_", hardswish)
+    return Hardswish.apply(x)
 
 
 def mish(x: Tensor, inplace: bool = False) -> Tensor:
     """x * tanh(softplus(x))."""
     require_float("mish", x.data)
-    return _maybe_inplace(x, x * tanh(softplus(x)), inplace)
+    if inplace:
+        return x._inplace("mish_", mish)
+    return x * tanh(softplus(x))
 
 
 def softsign(x: Tensor) -> Tensor:
@@ -146,7 +152,9 @@ _SELU_SCALE = 1.0507009873554804934193349852946
 def selu(x: Tensor, inplace: bool = False) -> Tensor:
     """scale * elu(x, alpha) with the self-normalising constants."""
     require_float("selu", x.data)
-    return _maybe_inplace(x, elu(x, _SELU_ALPHA) * _SELU_SCALE, inplace)
+    if inplace:
+        return x._inplace("selu_", selu)
+    return elu(x, _SELU_ALPHA) * _SELU_SCALE
 
 
 def celu(x: Tensor, alpha: float = 1.0, inplace: bool = False) -> Tensor:
@@ -154,10 +162,12 @@ def celu(x: Tensor, alpha: float = 1.0, inplace: bool = False) -> Tensor:
     if alpha == 0:
         raise RuntimeError("ZeroDivisionError: alpha cannot be 0 for CELU")
     require_float("celu", x.data)
+    if inplace:
+        return x._inplace("celu_", lambda t: celu(t, alpha))
     # the clamp keeps exp finite in the branch where() drops (its zero gradient times inf
     # would be NaN); inclusive at 0, so x == 0 gets PyTorch's slope exp(0) = 1
     negative = expm1(clamp(x, max=0.0) / alpha) * alpha
-    return _maybe_inplace(x, where(x > 0, x, negative), inplace)
+    return where(x > 0, x, negative)
 
 
 def softmin(x: Tensor, dim: Any = None, dtype: Any = None) -> Tensor:
@@ -187,4 +197,6 @@ def softshrink(x: Tensor, lambd: float = 0.5) -> Tensor:
 
 def threshold(x: Tensor, threshold: float, value: float, inplace: bool = False) -> Tensor:
     """x where x > threshold, else value."""
-    return _maybe_inplace(x, where(x > threshold, x, value), inplace)
+    def compute(t: Tensor) -> Tensor:
+        return where(t > threshold, t, value)
+    return x._inplace("threshold_", compute) if inplace else compute(x)

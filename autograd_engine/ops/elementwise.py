@@ -97,9 +97,9 @@ class Mul(Function):
 
     @staticmethod
     def backward(ctx, g):
-        a, b = ctx.saved_tensors
         da, db = ctx.needs_input_grad
-        return (g * b if da else None), (g * a if db else None)
+        return ((g * ctx.saved_tensor(1) if da else None),
+                (g * ctx.saved_tensor(0) if db else None))
 
 
 @register
@@ -119,9 +119,9 @@ class Div(Function):
 
     @staticmethod
     def backward(ctx, g):
-        a, b = ctx.saved_tensors
         da, db = ctx.needs_input_grad
-        return (g / b if da else None), (-g * a / (b * b) if db else None)
+        b = ctx.saved_tensor(1)
+        return (g / b if da else None), (-g * ctx.saved_tensor(0) / (b * b) if db else None)
 
 
 class FloorDivide(Function):

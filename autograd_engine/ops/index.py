@@ -1,6 +1,6 @@
-"""Indexing: ``t[idx]`` with ints, slices, None, ..., integer arrays and bool masks, and
-in-place ``t[idx] = v`` (recorded, as PyTorch's CopySlices, when a gradient is needed). The
-backward of an advanced index scatter-adds, so repeated indices accumulate."""
+"""Indexing: ``t[idx]`` with ints, slices, None, ..., integer arrays and bool masks, and the
+``SetItem`` op behind ``t[idx] = v`` (ops/inplace.py records the write). The backward of an
+advanced index scatter-adds, so repeated indices accumulate."""
 from __future__ import annotations
 
 import math
@@ -10,8 +10,7 @@ import numpy as np
 
 from ..function import Function, register
 from ..kernels.scatter import scatter_add_flat, scatter_add_rows
-from ..grad_mode import is_grad_enabled
-from ..tensor import Tensor, _RetainGrad
+from ..tensor import Tensor
 from ._util import normalize_dim
 from .elementwise import where
 from .shape import _share_version, c_contiguous
@@ -67,6 +66,8 @@ class GetItem(Function):
     @staticmethod
     def forward(ctx, a, index, advanced):
         ctx.meta = (a.shape, index, advanced)
+        if not advanced and not any(item is Ellipsis for item in index):
+            index += (Ellipsis,)  # all ints: numpy gives a view (0-d), not a scalar copy
         try:
             out = a[index]
         except IndexError as exc:
@@ -153,7 +154,7 @@ class SetItem(Function):
     def forward(ctx, a, value, index, advanced):
         ctx.meta = (index, advanced, np.ndim(value))
         out = a.copy()
-        _assign(out, index, value)
+        assign(out, index, value)
         return out
 
     @staticmethod
@@ -173,41 +174,7 @@ def getitem(a: Tensor, index: Any) -> Tensor:
     return out if advanced else _share_version(out, a)
 
 
-def setitem(a: Tensor, index: Any, value: Any) -> None:
-    """In-place ``a[index] = value`` (the caller refuses leaves that require grad and bumps
-    the version).
-
-    A write that needs a gradient (grad mode on, a float ``a``, and ``a`` or ``value``
-    requiring grad) puts ``a`` in the graph as PyTorch's CopySlices does: ``a`` becomes the
-    output of a ``SetItem`` node fed by its previous value and ``value``. The values still
-    land in a's own array, so views taken earlier see them, though not their gradient. ``a``
-    may not be a view itself (RuntimeError), since the tensor it views would change without
-    joining the graph; a tensor whose array is a numpy view of a dead temporary (e.g.
-    ``zeros(6).reshape(2, 3)``) is refused too: clone() it first."""
-    index, advanced = normalize_index(index)
-    if _writes_a_gradient(a, value):
-        _refuse_views(a)
-        # (SetItem raises on a bad index or shape before anything changes)
-        _rebind(a, SetItem.apply(a, value, index, advanced))
-    _assign(a.data, index, value.data if isinstance(value, Tensor) else value)
-
-
-def _writes_a_gradient(a: Tensor, value: Any) -> bool:
-    return ((a.requires_grad or isinstance(value, Tensor) and value.requires_grad)
-            and is_grad_enabled() and a.data.dtype.kind == "f")
-
-
-def _refuse_views(a: Tensor) -> None:
-    # ae's views are numpy views, but a view does not know the Tensor it views
-    if a.data.base is not None:
-        raise RuntimeError(
-            f"setitem: a write that needs a gradient (the tensor or the value requires grad) "
-            f"into a view of another tensor (this one has shape {a.shape}) is not supported: "
-            f"the viewed tensor would change without joining the graph. Index the base tensor "
-            f"in one step (base[i, j] = v, not base[i][j] = v), or write into a clone()")
-
-
-def _assign(target: np.ndarray, index: tuple, value: Any) -> None:
+def assign(target: np.ndarray, index: tuple, value: Any) -> None:
     """``target[index] = value`` with PyTorch's exception types."""
     try:
         target[index] = value
@@ -217,17 +184,6 @@ def _assign(target: np.ndarray, index: tuple, value: Any) -> None:
         raise RuntimeError(f"setitem: cannot assign a value of shape {np.shape(value)} to "
                            f"index {index!r} of a tensor of shape {target.shape}: {exc}"
                            ) from None
-
-
-def _rebind(a: Tensor, out: Tensor) -> None:
-    """Make ``a`` the output of ``out``'s node. A retain_grad hook moves along: as
-    PyTorch's, ``a.grad`` is then the gradient of the newest value."""
-    hooks = a.grad_fn.hooks if a.grad_fn is not None else None
-    retained = hooks.get(a._output_nr) if hooks else None
-    # add_hook keeps retain_grad's hook last
-    if retained and isinstance(retained[-1], _RetainGrad) and retained[-1].ref() is a:
-        out.grad_fn.add_hook(0, retained.pop())
-    a.grad_fn, a._output_nr, a.requires_grad = out.grad_fn, 0, True
 
 
 def _int_index(index: Any, op: str) -> np.ndarray:

@@ -13,10 +13,14 @@ from ._util import normalize_dim, result_type, shape_args
 
 
 def _share_version(out: Tensor, base: Tensor) -> Tensor:
-    """A view shares its base's version counter (in-place writes through either count)."""
+    """A view shares its base's version counter (in-place writes through either count) and,
+    when it shares its memory, knows the tensor that owns that memory and the version its
+    graph was recorded at (in-place writes through views: ops/inplace.py)."""
     if base._vc is None:
         base._vc = [0]
     out._vc = base._vc
+    if out.data.base is not None and np.may_share_memory(out.data, base.data):
+        out._view = (base if base._view is None else base._view[0], base._vc[0])
     return out
 
 
@@ -356,7 +360,7 @@ def unbind(a: Tensor, dim: int = 0) -> tuple:
     d = normalize_dim(dim, a.ndim, "unbind")
     if a.shape[d] == 0:
         return ()
-    return _Unbind.apply(movedim(a, d, 0) if d else a)
+    return tuple(_share_version(t, a) for t in _Unbind.apply(movedim(a, d, 0) if d else a))
 
 
 def movedim(a: Tensor, source: Any, destination: Any) -> Tensor:
