@@ -345,3 +345,8 @@ def test_in_place_floor_divide_and_remainder():
         t = ae.tensor([7.0, -7.0])
         t %= ae.tensor([2.0, 0.0])
         _check(t, [1, np.nan], np.float32)
+
+
+def test_sign_of_nan_is_zero():
+    out = ae.sign(ae.tensor([float("nan"), -2.0, 0.0, 3.0]))
+    assert out.tolist() == [0.0, -1.0, 0.0, 1.0] and out.dtype == ae.float32

@@ -504,13 +504,16 @@ def _bool_condition(cond: np.ndarray) -> np.ndarray:
 
 @register
 class Sign(Function):
-    """y = sign(a) (a bool tensor is returned as is, as PyTorch);  da = 0"""
+    """y = sign(a) (a bool tensor is returned as is, sign(NaN) = 0, as PyTorch);  da = 0"""
 
     @staticmethod
     def forward(ctx, a):
         if a.dtype is _BOOL:
             return a.copy()
-        return np.sign(a)
+        out = np.sign(a)
+        if out.dtype.kind == "f":
+            np.copyto(out, 0, where=np.isnan(out))
+        return out
 
     @staticmethod
     def backward(ctx, g):
