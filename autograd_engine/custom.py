@@ -2,10 +2,12 @@
 
 ``forward(ctx, *args)`` receives Tensors (run under ``no_grad``) and returns a Tensor or a
 tuple of them (Python numbers among them stay numbers); ``backward(ctx, *grads)`` returns one
-gradient per forward argument. Keyword arguments passed to ``apply`` are bound to
-``forward``'s parameters and count as positional inputs (as PyTorch 2.13). A backward written
-with Tensor ops supports ``create_graph=True``; one that returns numpy arrays is
-differentiable once, and a double backward through it raises.
+gradient per forward argument. Or, as PyTorch >= 2.0 allows, ``forward(*args)`` takes no ctx
+and a ``setup_context(ctx, inputs, output)`` override fills the ctx after it. Keyword
+arguments passed to ``apply`` are bound to ``forward``'s parameters and count as positional
+inputs (as PyTorch 2.13). A backward written with Tensor ops supports ``create_graph=True``;
+one that returns numpy arrays is differentiable once, and a double backward through it
+raises.
 """
 from __future__ import annotations
 
@@ -23,7 +25,9 @@ from .tensor import Tensor
 
 
 class Function(function.Function):
-    """Subclass with static ``forward(ctx, ...)`` and ``backward(ctx, ...)``; call ``apply``."""
+    """Subclass with static ``forward(ctx, ...)`` and ``backward(ctx, ...)``, or (PyTorch's
+    other style) ``forward(...)`` without ctx plus ``setup_context(ctx, inputs, output)``;
+    call ``apply``. ``vjp`` is another name for ``backward`` (define one of them)."""
 
     _node_suffix = ""  # PyTorch names a custom op's node "SqBackward" (no "0")
 
@@ -32,10 +36,32 @@ class Function(function.Function):
             "Legacy autograd function with non-static forward method is deprecated: call "
             f"the static method instead, {type(self).__name__}.apply(...)")
 
+    @staticmethod
+    def forward(*args: Any, **kwargs: Any) -> Any:
+        raise NotImplementedError(
+            "You must implement the forward function for custom autograd.Function.")
+
+    @staticmethod
+    def setup_context(ctx: Node, inputs: tuple, output: Any) -> Any:
+        """Override (with a ``forward`` that takes no ctx) to save what ``backward`` needs
+        from the forward's ``inputs`` and ``output``; runs under ``no_grad`` after it."""
+        raise NotImplementedError("setup_context is not implemented.")
+
+    @staticmethod
+    def backward(ctx: Node, *grad_outputs: Any) -> Any:
+        raise NotImplementedError(
+            "You must implement either the backward or vjp method for your custom "
+            "autograd.Function to use it with backward mode AD.")
+
+    vjp = backward
+
     @classmethod
     def apply(cls, *args: Any, **kwargs: Any) -> Any:
-        if kwargs:
-            args = _bind(cls.forward, args, kwargs)
+        setup = cls.setup_context is not Function.setup_context
+        if setup:  # as PyTorch: inputs are bound to forward's signature, defaults included
+            args = _bind(cls.forward, args, kwargs, ctx=False)
+        elif kwargs:
+            args = _bind(cls.forward, args, kwargs, ctx=True)
         tensors = [a if isinstance(a, Tensor) else None for a in args]
         ctx = Node(cls)
         ctx.needs_input_grad = tuple(t is not None and t.requires_grad for t in tensors)
@@ -43,7 +69,11 @@ class Function(function.Function):
         state.anomaly = False  # inner ops are not reported; this op's outputs are, below
         try:
             with no_grad():
-                outputs = cls.forward(ctx, *args)
+                if setup:
+                    outputs = cls.forward(*args)
+                    cls.setup_context(ctx, args, outputs)
+                else:
+                    outputs = cls.forward(ctx, *args)
         finally:
             state.anomaly = anomaly
         single = not isinstance(outputs, tuple)
@@ -60,19 +90,33 @@ class Function(function.Function):
     @classmethod
     def _run_backward(cls, node: Node, g: Any) -> tuple:
         """The engine's call of a custom node: PyTorch's rules for what goes in and out."""
-        grads = cls.backward(node, *_backward_args(node, g))
+        grads = _user_backward(cls)(node, *_backward_args(node, g))
         return _check_returned(node, grads)
 
 
-def _bind(forward: Callable, args: tuple, kwargs: dict) -> tuple:
-    """Keyword arguments become positional inputs in ``forward``'s parameter order
-    (defaults are not added); one that cannot be placed so is a TypeError, as PyTorch."""
-    bound = inspect.signature(forward).bind(None, *args, **kwargs)
+def _user_backward(cls: type) -> Callable:
+    """The class's ``vjp`` if it overrides that name, else its ``backward``; not both."""
+    overrides_vjp = cls.vjp is not Function.vjp
+    if overrides_vjp and cls.backward is not Function.backward:
+        raise RuntimeError("Implementing both 'backward' and 'vjp' for a custom Function is "
+                           "not allowed. You should only implement one of them.")
+    return cls.vjp if overrides_vjp else cls.backward
+
+
+def _bind(forward: Callable, args: tuple, kwargs: dict, ctx: bool) -> tuple:
+    """The positional inputs: keyword arguments go to their place in ``forward``'s
+    parameters (a forward that takes ``ctx`` gets no defaults added, one used with
+    ``setup_context`` gets all of them, as PyTorch); one that cannot be placed so is a
+    TypeError, as PyTorch."""
+    signature = inspect.signature(forward)
+    bound = signature.bind(None, *args, **kwargs) if ctx else signature.bind(*args, **kwargs)
+    if not ctx:
+        bound.apply_defaults()
     if bound.kwargs:
         raise TypeError(f"forward() got keyword arguments {sorted(bound.kwargs)} that cannot "
                         "be passed positionally (an earlier argument is missing, or they "
                         "are keyword-only)")
-    return bound.args[1:]
+    return bound.args[1:] if ctx else bound.args
 
 
 def _alias(t: Tensor) -> Tensor:
