@@ -350,3 +350,4 @@ def test_in_place_floor_divide_and_remainder():
 def test_sign_of_nan_is_zero():
     out = ae.sign(ae.tensor([float("nan"), -2.0, 0.0, 3.0]))
     assert out.tolist() == [0.0, -1.0, 0.0, 1.0] and out.dtype == ae.float32
+    assert ae.sign(ae.tensor(float("nan"))).item() == 0.0  # 0-d too

@@ -510,7 +510,7 @@ class Sign(Function):
     def forward(ctx, a):
         if a.dtype is _BOOL:
             return a.copy()
-        out = np.sign(a)
+        out = np.asarray(np.sign(a))  # (np.sign gives a numpy scalar for a 0-d a)
         if out.dtype.kind == "f":
             np.copyto(out, 0, where=np.isnan(out))
         return out
