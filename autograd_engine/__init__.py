@@ -21,8 +21,9 @@ from .ops.linalg import (addbmm, addmm, addmv, baddbmm, cross, dot, inner, kron,
 from . import linalg  # noqa: I001
 from .ops.index import gather, index_select, masked_fill
 from .ops.indexed import (argwhere, index_add, index_copy, index_fill, index_put,
-                          masked_scatter, masked_select, put, scatter, scatter_add,
-                          scatter_reduce, take, take_along_dim, unique, unique_consecutive)
+                          index_reduce, masked_scatter, masked_select, put, scatter,
+                          scatter_add, scatter_reduce, take, take_along_dim, unique,
+                          unique_consecutive)
 from .ops.shape import (broadcast_tensors, broadcast_to, concat, concatenate, dstack, hsplit,
                         hstack, tensor_split, vsplit, vstack)
 from .ops.pointwise import (addcdiv, addcmul, ceil, expm1, floor, frac, lerp, log1p,

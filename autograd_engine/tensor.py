@@ -610,6 +610,15 @@ class Tensor:
         return self._write_op("scatter_reduce_", _indexed.scatter_reduce, dim, index, src,
                               reduce, include_self)
 
+    def index_reduce(self, dim: int, index: Any, source: "Tensor", reduce: str, *,
+                     include_self: bool = True) -> "Tensor":
+        return _indexed.index_reduce(self, dim, index, source, reduce, include_self)
+
+    def index_reduce_(self, dim: int, index: Any, source: "Tensor", reduce: str, *,
+                      include_self: bool = True) -> "Tensor":
+        return self._write_op("index_reduce_", _indexed.index_reduce, dim, index, source,
+                              reduce, include_self)
+
     def index_add(self, dim: int, index: Any, source: "Tensor", alpha: Any = 1) -> "Tensor":
         return _indexed.index_add(self, dim, index, source, alpha)
 
