@@ -5,8 +5,15 @@ from typing import Any, Iterable, Optional, Union
 
 import numpy as np
 
+from ..tensor import Tensor
+
 _CATEGORY = {"b": 0, "u": 1, "i": 1, "f": 2}
 _SCALAR_DTYPE = {0: np.dtype(np.bool_), 1: np.dtype(np.int64), 2: np.dtype(np.float32)}
+
+
+def array_of(value: Any) -> Any:
+    """A Tensor's numpy array; anything else as it is."""
+    return value.data if isinstance(value, Tensor) else value
 
 
 def _describe(x: Any) -> tuple:

@@ -1,0 +1,1 @@
+"""The op methods of ``Tensor``, one mixin class per op family."""

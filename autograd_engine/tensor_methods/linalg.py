@@ -1,0 +1,75 @@
+"""Tensor methods: products and matrix functions
+(ops/linalg.py).
+
+Each delegates to its op; ``ops`` is resolved at call time, since the ops import Tensor."""
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from .. import ops
+
+if TYPE_CHECKING:
+    from ..tensor import Tensor
+
+
+class LinalgMethods:
+    __slots__ = ()
+
+    def __matmul__(self, other: Any) -> "Tensor":
+        return ops.linalg.matmul(self, other)
+
+    def __rmatmul__(self, other: Any) -> "Tensor":
+        return ops.linalg.matmul(other, self)
+
+    def matmul(self, other: Any) -> "Tensor":
+        return ops.linalg.matmul(self, other)
+
+    def mm(self, mat2: "Tensor") -> "Tensor":
+        return ops.linalg.mm(self, mat2)
+
+    def mv(self, vec: "Tensor") -> "Tensor":
+        return ops.linalg.mv(self, vec)
+
+    def dot(self, other: "Tensor") -> "Tensor":
+        return ops.linalg.dot(self, other)
+
+    def vdot(self, other: "Tensor") -> "Tensor":
+        return ops.linalg.vdot(self, other)
+
+    def addmm(self, mat1: "Tensor", mat2: "Tensor", *, beta: Any = 1, alpha: Any = 1) -> "Tensor":
+        return ops.linalg.addmm(self, mat1, mat2, beta=beta, alpha=alpha)
+
+    def addmv(self, mat: "Tensor", vec: "Tensor", *, beta: Any = 1, alpha: Any = 1) -> "Tensor":
+        return ops.linalg.addmv(self, mat, vec, beta=beta, alpha=alpha)
+
+    def baddbmm(self, batch1: "Tensor", batch2: "Tensor", *, beta: Any = 1,
+                alpha: Any = 1) -> "Tensor":
+        return ops.linalg.baddbmm(self, batch1, batch2, beta=beta, alpha=alpha)
+
+    def addbmm(self, batch1: "Tensor", batch2: "Tensor", *, beta: Any = 1,
+               alpha: Any = 1) -> "Tensor":
+        return ops.linalg.addbmm(self, batch1, batch2, beta=beta, alpha=alpha)
+
+    def kron(self, other: "Tensor") -> "Tensor":
+        return ops.linalg.kron(self, other)
+
+    def cross(self, other: "Tensor", dim: Any = None) -> "Tensor":
+        return ops.linalg.cross(self, other, dim)
+
+    def inner(self, other: "Tensor") -> "Tensor":
+        return ops.linalg.inner(self, other)
+
+    def det(self) -> "Tensor":
+        return ops.linalg.det(self)
+
+    def slogdet(self) -> tuple:
+        return ops.linalg.slogdet(self)
+
+    def inverse(self) -> "Tensor":
+        return ops.linalg.inv(self)
+
+    def outer(self, vec2: "Tensor") -> "Tensor":
+        return ops.linalg.outer(self, vec2)
+
+    def bmm(self, mat2: "Tensor") -> "Tensor":
+        return ops.linalg.bmm(self, mat2)

@@ -1,0 +1,166 @@
+"""Tensor methods: elementwise math and activations
+(ops/elementwise.py, ops/pointwise.py, ops/activation.py).
+
+Each delegates to its op; ``ops`` is resolved at call time, since the ops import Tensor."""
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from .. import ops
+
+if TYPE_CHECKING:
+    from ..tensor import Tensor
+
+
+class PointwiseMethods:
+    __slots__ = ()
+
+    def isnan(self) -> "Tensor":
+        return ops.pointwise.isnan(self)
+
+    def isinf(self) -> "Tensor":
+        return ops.pointwise.isinf(self)
+
+    def isfinite(self) -> "Tensor":
+        return ops.pointwise.isfinite(self)
+
+    def isposinf(self) -> "Tensor":
+        return ops.pointwise.isposinf(self)
+
+    def isneginf(self) -> "Tensor":
+        return ops.pointwise.isneginf(self)
+
+    def erf(self) -> "Tensor":
+        return ops.pointwise.erf(self)
+
+    def erfc(self) -> "Tensor":
+        return ops.pointwise.erfc(self)
+
+    def erfinv(self) -> "Tensor":
+        return ops.pointwise.erfinv(self)
+
+    def log2(self) -> "Tensor":
+        return ops.pointwise.log2(self)
+
+    def log10(self) -> "Tensor":
+        return ops.pointwise.log10(self)
+
+    def exp2(self) -> "Tensor":
+        return ops.pointwise.exp2(self)
+
+    def tan(self) -> "Tensor":
+        return ops.pointwise.tan(self)
+
+    def atan(self) -> "Tensor":
+        return ops.pointwise.atan(self)
+
+    def asin(self) -> "Tensor":
+        return ops.pointwise.asin(self)
+
+    def acos(self) -> "Tensor":
+        return ops.pointwise.acos(self)
+
+    def sinh(self) -> "Tensor":
+        return ops.pointwise.sinh(self)
+
+    def cosh(self) -> "Tensor":
+        return ops.pointwise.cosh(self)
+
+    def asinh(self) -> "Tensor":
+        return ops.pointwise.asinh(self)
+
+    def acosh(self) -> "Tensor":
+        return ops.pointwise.acosh(self)
+
+    def atanh(self) -> "Tensor":
+        return ops.pointwise.atanh(self)
+
+    def logit(self, eps: Any = None) -> "Tensor":
+        return ops.pointwise.logit(self, eps)
+
+    def atan2(self, other: Any) -> "Tensor":
+        return ops.pointwise.atan2(self, other)
+
+    def hypot(self, other: Any) -> "Tensor":
+        return ops.pointwise.hypot(self, other)
+
+    def logaddexp(self, other: Any) -> "Tensor":
+        return ops.pointwise.logaddexp(self, other)
+
+    def xlogy(self, other: Any) -> "Tensor":
+        return ops.pointwise.xlogy(self, other)
+
+    def nan_to_num(self, nan: float = 0.0, posinf: Any = None, neginf: Any = None) -> "Tensor":
+        return ops.pointwise.nan_to_num(self, nan, posinf, neginf)
+
+    def exp(self) -> "Tensor":
+        return ops.elementwise.exp(self)
+
+    def log(self) -> "Tensor":
+        return ops.elementwise.log(self)
+
+    def sqrt(self) -> "Tensor":
+        return ops.elementwise.sqrt(self)
+
+    def sin(self) -> "Tensor":
+        return ops.elementwise.sin(self)
+
+    def cos(self) -> "Tensor":
+        return ops.elementwise.cos(self)
+
+    def sign(self) -> "Tensor":
+        return ops.elementwise.sign(self)
+
+    def tanh(self) -> "Tensor":
+        return ops.activation.tanh(self)
+
+    def sigmoid(self) -> "Tensor":
+        return ops.activation.sigmoid(self)
+
+    def relu(self) -> "Tensor":
+        return ops.activation.relu(self)
+
+    def softmax(self, dim: int, dtype: Any = None) -> "Tensor":
+        return ops.activation.softmax(self, dim, dtype)
+
+    def log_softmax(self, dim: int, dtype: Any = None) -> "Tensor":
+        return ops.activation.log_softmax(self, dim, dtype)
+
+    def log1p(self) -> "Tensor":
+        return ops.pointwise.log1p(self)
+
+    def expm1(self) -> "Tensor":
+        return ops.pointwise.expm1(self)
+
+    def floor(self) -> "Tensor":
+        return ops.pointwise.floor(self)
+
+    def ceil(self) -> "Tensor":
+        return ops.pointwise.ceil(self)
+
+    def trunc(self) -> "Tensor":
+        return ops.pointwise.trunc(self)
+
+    def round(self, decimals: int = 0) -> "Tensor":
+        return ops.pointwise.round(self, decimals)
+
+    def frac(self) -> "Tensor":
+        return ops.pointwise.frac(self)
+
+    def reciprocal(self) -> "Tensor":
+        return ops.pointwise.reciprocal(self)
+
+    def rsqrt(self) -> "Tensor":
+        return ops.pointwise.rsqrt(self)
+
+    def square(self) -> "Tensor":
+        return ops.pointwise.square(self)
+
+    def lerp(self, end: Any, weight: Any) -> "Tensor":
+        return ops.pointwise.lerp(self, end, weight)
+
+    def addcmul(self, tensor1: Any, tensor2: Any, *, value: Any = 1) -> "Tensor":
+        return ops.pointwise.addcmul(self, tensor1, tensor2, value=value)
+
+    def addcdiv(self, tensor1: Any, tensor2: Any, *, value: Any = 1) -> "Tensor":
+        return ops.pointwise.addcdiv(self, tensor1, tensor2, value=value)
