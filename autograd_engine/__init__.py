@@ -19,6 +19,8 @@ from .ops.linalg import bmm, matmul, outer
 from .ops.linalg import (addbmm, addmm, addmv, baddbmm, cross, dot, inner, kron, mm, mv,
                          tensordot, vdot)
 from . import linalg  # noqa: I001
+from .ops.decomp import legacy_cholesky as cholesky, legacy_qr as qr, legacy_svd as svd
+from .ops.matrix_functions import matrix_exp, matrix_power, pinverse
 from .ops.index import gather, index_select, masked_fill
 from .ops.indexed import (argwhere, index_add, index_copy, index_fill, index_put,
                           index_reduce, masked_scatter, masked_select, put, scatter,

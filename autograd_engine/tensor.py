@@ -395,6 +395,6 @@ from .ops import _util  # noqa: E402
 from .ops import elementwise as _elementwise  # noqa: E402
 from .ops import inplace as _inplace  # noqa: E402
 # the other families, which the methods of tensor_methods/ reach as ``ops.<family>``
-for _family in ("activation", "index", "indexed", "linalg", "pointwise", "reduce", "reorder",
-                "shape", "structure"):
+for _family in ("activation", "decomp", "index", "indexed", "linalg", "matrix_functions",
+                "pointwise", "reduce", "reorder", "shape", "structure"):
     importlib.import_module(f"{__package__}.ops.{_family}")

@@ -277,15 +277,34 @@ class LinAlgError(RuntimeError):
     """A linear-algebra routine failed on its input (torch.linalg.LinAlgError)."""
 
 
-def _check_square(a: np.ndarray, name: str) -> None:
-    if a.dtype.kind != "f":
-        raise RuntimeError(f"{name}: Expected a floating point or complex tensor as input. "
-                           f"Got {_TORCH_NAMES.get(a.dtype, a.dtype).capitalize()}")
+def torch_type_name(dtype: np.dtype) -> str:
+    """PyTorch's capitalised scalar type name: Float, Double, Long, Bool, ..."""
+    return str(_TORCH_NAMES.get(np.dtype(dtype), dtype)).capitalize()
+
+
+def kernel_error(kernel: str, dtype: np.dtype) -> NotImplementedError:
+    """The error of a torch CPU kernel that has no version for ``dtype``."""
+    return NotImplementedError(f'"{kernel}" not implemented for \'{torch_type_name(dtype)}\'')
+
+
+def check_matrix(a: np.ndarray, name: str, square: bool = True, kernel: str = "",
+                 dispatch_ints: bool = False, low_precision: bool = False) -> None:
+    """torch's checks of a linalg input, in its order: at least 2-D, square (if ``square``),
+    a float dtype. float16 is refused as "Low precision" (``low_precision``) or reaches
+    torch's ``kernel``, which raises NotImplementedError, as (with ``dispatch_ints``) every
+    non-float dtype does."""
     if a.ndim < 2:
         raise RuntimeError(f"{name}: The input tensor A must have at least 2 dimensions.")
-    if a.shape[-1] != a.shape[-2]:
+    if square and a.shape[-1] != a.shape[-2]:
         raise RuntimeError(f"{name}: A must be batches of square matrices, but they are "
                            f"{a.shape[-2]} by {a.shape[-1]} matrices")
+    if a.dtype.kind != "f" and not dispatch_ints:
+        raise RuntimeError(f"{name}: Expected a floating point or complex tensor as input. "
+                           f"Got {torch_type_name(a.dtype)}")
+    if low_precision and a.dtype == np.float16:
+        raise RuntimeError(f"{name}: Low precision dtypes not supported. Got Half")
+    if kernel and a.dtype not in _GEMM_DTYPES:
+        raise kernel_error(kernel, a.dtype)
 
 
 def _inv_array(a: np.ndarray, name: str = "linalg.inv") -> np.ndarray:
@@ -302,7 +321,7 @@ class Inv(Function):
 
     @staticmethod
     def forward(ctx, a):
-        _check_square(a, "linalg.inv")
+        check_matrix(a, "linalg.inv", low_precision=True)
         ctx.save_for_backward(a)
         return _inv_array(a)
 
@@ -315,19 +334,19 @@ class Inv(Function):
 
 @register
 class Det(Function):
-    """y = det(A);  dA = g * y * A^-T  (raises LinAlgError in backward for singular A)"""
+    """y = det(A);  dA = g * y * A^-T, torch's formula at singular A too (ops/decomp.py)"""
 
     @staticmethod
     def forward(ctx, a):
-        _check_square(a, "linalg.det")
+        check_matrix(a, "linalg.det", kernel="lu_cpu")
         ctx.save_for_backward(a)
         return np.asarray(np.linalg.det(a), dtype=a.dtype)
 
     @staticmethod
     def backward(ctx, g):
         (a,) = ctx.saved_tensors
-        scale = (g * Det.apply(a)).unsqueeze(-1).unsqueeze(-1)
-        return scale * Inv.apply(a).mT
+        from .decomp import det_backward  # decomp builds on this module
+        return det_backward(g, a)
 
 
 @register
@@ -336,7 +355,7 @@ class LogAbsDet(Function):
 
     @staticmethod
     def forward(ctx, a):
-        _check_square(a, "linalg.slogdet")
+        check_matrix(a, "linalg.slogdet", low_precision=True)
         ctx.save_for_backward(a)
         return np.asarray(np.linalg.slogdet(a)[1], dtype=a.dtype)
 
@@ -388,7 +407,7 @@ def solve(a: Tensor, b: Tensor, *, left: bool = True) -> Tensor:
     """X with A X = B; B is a vector (batch) when b.ndim == 1 or b.shape == A.shape[:-1]."""
     if not left:
         return solve(a.mT, b.mT).mT
-    _check_square(a.data, "linalg.solve")
+    check_matrix(a.data, "linalg.solve")
     if b.dtype != a.dtype:
         raise RuntimeError(f"linalg.solve: Expected A and B to have the same dtype, but found "
                            f"A of type {_TORCH_NAMES.get(a.dtype, a.dtype).capitalize()} and B "

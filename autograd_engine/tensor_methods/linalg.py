@@ -73,3 +73,21 @@ class LinalgMethods:
 
     def bmm(self, mat2: "Tensor") -> "Tensor":
         return ops.linalg.bmm(self, mat2)
+
+    def svd(self, some: bool = True, compute_uv: bool = True) -> tuple:
+        return ops.decomp.legacy_svd(self, some, compute_uv)
+
+    def cholesky(self, upper: bool = False) -> "Tensor":
+        return ops.decomp.legacy_cholesky(self, upper)
+
+    def qr(self, some: bool = True) -> tuple:
+        return ops.decomp.legacy_qr(self, some)
+
+    def pinverse(self, rcond: float = 1e-15) -> "Tensor":
+        return ops.matrix_functions.pinverse(self, rcond)
+
+    def matrix_power(self, n: int) -> "Tensor":
+        return ops.matrix_functions.matrix_power(self, n)
+
+    def matrix_exp(self) -> "Tensor":
+        return ops.matrix_functions.matrix_exp(self)
