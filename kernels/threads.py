@@ -45,6 +45,13 @@ def _usable_cores() -> int:
 _count = config.THREADS if config.THREADS > 0 else _usable_cores()
 
 
+def set_count(threads: int) -> None:
+    """Use ``threads`` threads per parallel call from now on (a ``DataLoader`` worker process
+    uses 1, as PyTorch's workers call ``torch.set_num_threads(1)``)."""
+    global _count
+    _count = max(1, int(threads))
+
+
 class _Pool:
     """Worker threads, started on first use; one call at a time."""
 
