@@ -66,7 +66,7 @@ class GetItem(Function):
     @staticmethod
     def forward(ctx, a, index, advanced):
         ctx.meta = (a.shape, index, advanced)
-        if not advanced and not any(item is Ellipsis for item in index):
+        if not advanced and Ellipsis not in index:  # (no arrays in index: == is safe)
             index += (Ellipsis,)  # all ints: numpy gives a view (0-d), not a scalar copy
         try:
             out = a[index]

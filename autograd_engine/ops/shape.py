@@ -19,7 +19,12 @@ def _share_version(out: Tensor, base: Tensor) -> Tensor:
     if base._vc is None:
         base._vc = [0]
     out._vc = base._vc
-    if out.data.base is not None and np.may_share_memory(out.data, base.data):
+    # numpy points a view's base at the array owning the memory; a reshape that copied
+    # points it at its copy, which the (slower) memory test tells apart
+    owner = out.data.base
+    if owner is not None and (owner is (base.data.base if base.data.base is not None
+                                        else base.data)
+                              or np.may_share_memory(out.data, base.data)):
         out._view = (base if base._view is None else base._view[0], base._vc[0])
     return out
 
