@@ -6,7 +6,9 @@ only delegate to the ops in ``ops/``; the math lives there.
 """
 from __future__ import annotations
 
+import copy
 import importlib
+import warnings
 import weakref
 from typing import Any, Callable, Optional
 
@@ -54,6 +56,13 @@ class _RetainGrad:
 # id(leaf) -> hooks of register_post_accumulate_grad_hook (rare, so not a slot of every
 # Tensor; not a WeakKeyDictionary, whose lookups compare keys with the elementwise ==)
 POST_ACCUMULATE_HOOKS: dict[int, list] = {}
+
+
+def rebuild(cls: type, data: np.ndarray, requires_grad: bool) -> "Tensor":
+    """The unpickled tensor: a leaf of type ``cls`` holding ``data``."""
+    tensor = cls.__new__(cls)
+    Tensor.__init__(tensor, data, requires_grad)
+    return tensor
 
 
 class Tensor(ArithmeticMethods, PointwiseMethods, ReductionMethods, ShapeMethods,
@@ -162,7 +171,7 @@ class Tensor(ArithmeticMethods, PointwiseMethods, ReductionMethods, ShapeMethods
         if self.dtype not in (np.float32, np.int64, np.bool_):
             extra += f", dtype={self.dtype}"
         if self.grad_fn is not None:
-            extra += f", grad_fn=<{self.grad_fn.op.__name__}Backward>"
+            extra += f", grad_fn=<{self.grad_fn.name()}>"
         elif self.requires_grad:
             extra += ", requires_grad=True"
         return f"tensor({body}{extra})"
@@ -224,6 +233,26 @@ class Tensor(ArithmeticMethods, PointwiseMethods, ReductionMethods, ShapeMethods
 
     def type_as(self, other: "Tensor") -> "Tensor":
         return self.to(other.dtype)
+
+    # -- pickling and copying (PyTorch's rules) --------------------------------------------
+    def __reduce_ex__(self, protocol: int) -> tuple:
+        """Pickle (and ``copy.copy``) the data and ``requires_grad`` only: no ``.grad``, graph
+        or hooks; a non-leaf arrives as a leaf."""
+        if self._hooks:
+            warnings.warn(f"backward hook {self._hooks[0]} on tensor will not be serialized.",
+                          UserWarning, stacklevel=2)
+        return rebuild, (type(self), self.data, self.requires_grad)
+
+    def __deepcopy__(self, memo: dict) -> "Tensor":
+        """A leaf with copies of the data and ``.grad``; a non-leaf raises, as PyTorch."""
+        if self.grad_fn is not None:
+            raise RuntimeError("Only Tensors created explicitly by the user (graph leaves) "
+                               "support the deepcopy protocol at the moment.")
+        new = rebuild(type(self), self.data.copy(), self.requires_grad)
+        memo[id(self)] = new
+        if self.grad is not None:
+            new.grad = copy.deepcopy(self.grad, memo)
+        return new
 
     # -- autograd ------------------------------------------------------------------------
     def backward(self, gradient: Any = None, retain_graph: Optional[bool] = None,

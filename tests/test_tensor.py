@@ -85,7 +85,7 @@ def test_item():
 def test_repr_shows_values_and_grad_fn():
     t = ae.tensor([1.0, 2.0], requires_grad=True)
     assert repr(t) == "tensor([1., 2.], requires_grad=True)"
-    assert "grad_fn=<MulBackward>" in repr(t * 2)
+    assert "grad_fn=<MulBackward0>" in repr(t * 2)
     assert "dtype=float64" in repr(ae.tensor([1.0], dtype=ae.float64))
 
 

@@ -43,6 +43,12 @@ class Parameter(Tensor):
     def __repr__(self) -> str:
         return "Parameter containing:\n" + super().__repr__()
 
+    def __deepcopy__(self, memo: dict) -> "Parameter":
+        """A new Parameter with a copy of the data; as PyTorch's, without ``.grad``."""
+        new = type(self)(self.data.copy(), self.requires_grad)
+        memo[id(self)] = new
+        return new
+
 
 class _IncompatibleKeys(namedtuple("_IncompatibleKeys", ["missing_keys", "unexpected_keys"])):
     """What ``load_state_dict`` returns."""

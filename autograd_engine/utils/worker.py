@@ -134,22 +134,16 @@ _NON_LEAF_ERROR = ("Cowardly refusing to serialize non-leaf tensor which require
                    "(e.g., putting it on the queue).")
 
 
-def _rebuild_tensor(cls: type, data: np.ndarray, requires_grad: bool) -> Tensor:
-    tensor = cls.__new__(cls)
-    Tensor.__init__(tensor, data, requires_grad)
-    return tensor
-
-
 class _BatchPickler(pickle.Pickler):
-    """Sends a tensor as its array, type and ``requires_grad`` (a leaf on arrival), and
-    refuses a non-leaf that requires grad, as PyTorch's multiprocessing does."""
+    """Refuses a non-leaf that requires grad, as PyTorch's multiprocessing does (any other
+    tensor pickles as its array, type and ``requires_grad``: a leaf on arrival)."""
 
     def reducer_override(self, obj: Any) -> Any:
         if not isinstance(obj, Tensor):
             return NotImplemented
         if obj.requires_grad and obj.grad_fn is not None:
             raise RuntimeError(_NON_LEAF_ERROR)
-        return _rebuild_tensor, (type(obj), obj.data, obj.requires_grad)
+        return NotImplemented  # Tensor.__reduce_ex__: its array, type and requires_grad
 
 
 def encode(batch: Any) -> bytes:
