@@ -47,7 +47,7 @@ from .ops.shape import (cat, chunk, expand, flatten, movedim, narrow, pad, permu
 from .ops.structure import (allclose, diag, diff, isclose, meshgrid, nonzero, repeat_interleave,
                             tile, trace)
 from .random import manual_seed
-from . import diagnostics, memory, nn, optim, utils
+from . import diagnostics, func, memory, nn, optim, utils
 from .serialization import load, save
 
 clip = clamp
