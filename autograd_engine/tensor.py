@@ -166,15 +166,18 @@ class Tensor(ArithmeticMethods, PointwiseMethods, ReductionMethods, ShapeMethods
         return int(self.item())
 
     def __repr__(self) -> str:
-        body = np.array2string(self.data, separator=", ", precision=4, prefix="tensor(")
-        extra = ""
-        if self.dtype not in (np.float32, np.int64, np.bool_):
-            extra += f", dtype={self.dtype}"
+        suffixes = []
+        if self.data.size == 0 and self.ndim != 1:
+            suffixes.append(f"size={self.shape}")
+        # an empty tensor shows any dtype but float32: no element tells an int64 apart
+        if self.dtype != np.float32 and (self.data.size == 0 or self.dtype not in (np.int64,
+                                                                                   np.bool_)):
+            suffixes.append(f"dtype={self.dtype}")
         if self.grad_fn is not None:
-            extra += f", grad_fn=<{self.grad_fn.name()}>"
+            suffixes.append(f"grad_fn=<{self.grad_fn.name()}>")
         elif self.requires_grad:
-            extra += ", requires_grad=True"
-        return f"tensor({body}{extra})"
+            suffixes.append("requires_grad=True")
+        return printing.tensor_repr(self.data, suffixes)
 
     def to(self, *args: Any, dtype: Any = None, device: Any = None, copy: bool = False,
            non_blocking: bool = False) -> "Tensor":
@@ -419,6 +422,7 @@ class Tensor(ArithmeticMethods, PointwiseMethods, ReductionMethods, ShapeMethods
 
 
 from . import devices as _devices  # noqa: E402
+from . import printing  # noqa: E402
 from . import engine as _engine  # noqa: E402  (ops import Tensor, so they come after it)
 from .ops import _util  # noqa: E402
 from .ops import elementwise as _elementwise  # noqa: E402
