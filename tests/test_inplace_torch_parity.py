@@ -100,6 +100,23 @@ def _mask_mul_saves_only_the_mask(lib):
     return [x.grad]
 
 
+def _matmul_saves_only_what_its_backward_needs(lib):
+    x = _t(lib, [[1.0, -2.0], [3.0, 0.5]], True)
+    y = x * 1
+    z = y @ _t(lib, [[1.0, 2.0], [3.0, 4.0]])  # a constant weight: y's value is not needed
+    y.add_(1)
+    z.sum().backward()
+    return [x.grad]
+
+
+def _matmul_input_overwritten(lib):
+    w = _t(lib, [[1.0, 2.0], [3.0, 4.0]], True)
+    y = _t(lib, [[1.0, -2.0], [3.0, 0.5]], True) * 1
+    z = y @ w
+    y.add_(1)
+    z.sum().backward()
+
+
 def _saved_output_overwritten(lib):
     x = _t(lib, [1.0, -2.0, 3.0], True)
     y = x.exp()
@@ -272,7 +289,8 @@ def _write_into_an_expanded_view(lib):
 CASES = [_mul_own_input, _chain_of_writes, _row_of_matrix, _view_taken_before_the_write,
          _view_backward_directly, _augmented_index_assignment, _scalar_element_of_a_vector,
          _leaf, _view_of_leaf, _scalar_mul_saves_nothing, _mask_mul_saves_only_the_mask,
-         _saved_output_overwritten, _saved_input_overwritten, _copy_into_a_buffer,
+         _saved_output_overwritten, _saved_input_overwritten,
+         _matmul_saves_only_what_its_backward_needs, _matmul_input_overwritten, _copy_into_a_buffer,
          _transposed_view, _view_of_a_reshape, _retain_grad_follows_the_newest_value,
          _hook_sees_the_old_value_gradient, _zero_and_fill, _fill_with_a_tensor, _clamp,
          _divide_by_own_input, _functional_inplace_activations, _pointwise_inplace_methods,

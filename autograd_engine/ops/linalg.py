@@ -75,27 +75,28 @@ class MatMul(Function):
     def forward(ctx, a, b):
         _check_matmul(a, b)
         ctx.save_for_backward(a, b)
+        ctx.meta = (a.ndim, b.ndim)
         return matmul_arrays(a, b)
 
     @staticmethod
     def backward(ctx, g):
-        a, b = ctx.saved_tensors
+        a_ndim, b_ndim = ctx.meta
         da, db = ctx.needs_input_grad
-        a2 = a.reshape((1,) + a.shape) if a.ndim == 1 else a
-        b2 = b.reshape(b.shape + (1,)) if b.ndim == 1 else b
         g2 = g
-        if b.ndim == 1:
+        if b_ndim == 1:
             g2 = g2.unsqueeze(-1)
-        if a.ndim == 1:
+        if a_ndim == 1:
             g2 = g2.unsqueeze(-2)
         ga = gb = None
-        if da:
-            ga = g2 @ b2.mT
-            if a.ndim == 1:
+        if da:  # needs b only (so only b's later in-place writes are errors, as PyTorch)
+            b = ctx.saved_tensor(1)
+            ga = g2 @ (b.unsqueeze(-1) if b_ndim == 1 else b).mT
+            if a_ndim == 1:
                 ga = ga.squeeze(-2)
         if db:
-            gb = a2.mT @ g2
-            if b.ndim == 1:
+            a = ctx.saved_tensor(0)
+            gb = (a.unsqueeze(0) if a_ndim == 1 else a).mT @ g2
+            if b_ndim == 1:
                 gb = gb.squeeze(-1)
         return ga, gb
 
