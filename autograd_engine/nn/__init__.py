@@ -7,9 +7,13 @@ from .attention import MultiheadAttention  # noqa: F401
 from .activation import (CELU, GLU, SELU, Hardshrink, Hardsigmoid, Hardswish,  # noqa: F401
                          Hardtanh, LogSigmoid, Mish, PReLU, ReLU6, Softmin, Softshrink,
                          Softsign, Tanhshrink, Threshold)
-from .conv import (AdaptiveAvgPool2d, AdaptiveMaxPool2d, AvgPool2d, Conv2d,  # noqa: F401
-                   ConvTranspose2d, Fold, MaxPool2d, MaxUnpool2d, Unfold, Upsample,
-                   UpsamplingBilinear2d, UpsamplingNearest2d)
+from .conv import (Conv1d, Conv2d, Conv3d, ConvTranspose1d, ConvTranspose2d,  # noqa: F401
+                   ConvTranspose3d, Fold, Unfold, Upsample, UpsamplingBilinear2d,
+                   UpsamplingNearest2d)
+from .pooling import (AdaptiveAvgPool1d, AdaptiveAvgPool2d, AdaptiveAvgPool3d,  # noqa: F401
+                      AdaptiveMaxPool1d, AdaptiveMaxPool2d, AdaptiveMaxPool3d, AvgPool1d,
+                      AvgPool2d, AvgPool3d, LPPool1d, LPPool2d, LPPool3d, MaxPool1d,
+                      MaxPool2d, MaxPool3d, MaxUnpool1d, MaxUnpool2d, MaxUnpool3d)
 from .distance import CosineSimilarity, PairwiseDistance  # noqa: F401
 from .layers import (ELU, GELU, AlphaDropout, Dropout, Dropout1d, Dropout2d,  # noqa: F401
                      Dropout3d, Embedding, Flatten, Identity, LeakyReLU, Linear, LogSoftmax,

@@ -1,18 +1,20 @@
-"""Convolution, pooling and resizing layers: ``Conv2d``, ``ConvTranspose2d``, ``MaxPool2d``,
-``AvgPool2d``, ``AdaptiveAvgPool2d``, ``AdaptiveMaxPool2d``, ``MaxUnpool2d`` and ``Upsample``."""
+"""Convolution and resizing layers: ``Conv1d Conv2d Conv3d``, ``ConvTranspose1d
+ConvTranspose2d ConvTranspose3d``, ``Upsample``, ``Unfold`` and ``Fold`` (pooling layers are
+in pooling.py)."""
 from __future__ import annotations
 
 import math
-from typing import Any, Optional, Union
+from typing import Any, Callable, Optional, Union
 
 import numpy as np
 
-from ..ops.conv import (IntPair, _pair, conv2d, conv_transpose2d, max_pool2d,
-                        padding_string_error, same_padding)
+from ..ops.conv import (IntPair, conv2d, conv_transpose2d, padding_string_error,
+                        same_padding)
+from ..ops.conv_nd import (IntTuple, as_tuple, conv1d, conv3d, conv_transpose1d,
+                           conv_transpose3d)
 from ..ops.interpolate import interpolate
 from ..ops.shape import pad
 from ..ops.fold import fold, unfold
-from ..ops.pool import adaptive_avg_pool2d, adaptive_max_pool2d, avg_pool2d, max_unpool2d
 from ..tensor import Tensor
 from . import init
 from .layers import _dtype
@@ -23,15 +25,19 @@ _PADDING_MODES = ("zeros", "reflect", "replicate", "circular")
 
 
 class _ConvNd(Module):
-    """Shared by ``Conv2d`` and ``ConvTranspose2d``: argument checks, the weight of shape
-    ``weight_channels + kernel_size``, PyTorch's default init and repr."""
+    """Shared by the convolutions and their transposes: argument checks, the weight of shape
+    ``weight_channels + kernel_size``, PyTorch's default init and repr. A subclass names its
+    spatial rank (``_dims``) and its functional form (``_function``)."""
 
-    output_padding: tuple = (0, 0)
+    _dims: int
+    _function: Callable
 
-    def __init__(self, op: str, in_channels: int, out_channels: int, kernel_size: IntPair,
-                 stride: IntPair, padding: Union[IntPair, str], dilation: IntPair, groups: int,
-                 bias: bool, padding_mode: str, transposed: bool, dtype: Any) -> None:
+    def __init__(self, in_channels: int, out_channels: int, kernel_size: IntTuple,
+                 stride: IntTuple, padding: Union[IntTuple, str], dilation: IntTuple,
+                 groups: int, bias: bool, padding_mode: str, transposed: bool,
+                 output_padding: IntTuple, dtype: Any) -> None:
         super().__init__()
+        op, n = type(self).__name__, self._dims
         if groups <= 0:
             raise ValueError("groups must be a positive integer")
         if in_channels % groups:
@@ -40,8 +46,8 @@ class _ConvNd(Module):
             raise ValueError("out_channels must be divisible by groups")
         self.in_channels = in_channels
         self.out_channels = out_channels
-        self.kernel_size = _pair(kernel_size, "kernel_size", op)
-        self.stride = _pair(stride, "stride", op)
+        self.kernel_size = as_tuple(kernel_size, n, "kernel_size", op)
+        self.stride = as_tuple(stride, n, "stride", op)
         if isinstance(padding, str):
             error = padding_string_error(padding, self.stride)
             if error:
@@ -49,8 +55,10 @@ class _ConvNd(Module):
         if padding_mode not in _PADDING_MODES:
             raise ValueError(f"padding_mode must be one of {{'zeros', 'reflect', 'replicate', "
                              f"'circular'}}, but got padding_mode={padding_mode!r}")
-        self.padding = padding if isinstance(padding, str) else _pair(padding, "padding", op)
-        self.dilation = _pair(dilation, "dilation", op)
+        self.padding = padding if isinstance(padding, str) else as_tuple(padding, n, "padding",
+                                                                          op)
+        self.dilation = as_tuple(dilation, n, "dilation", op)
+        self.output_padding = as_tuple(output_padding, n, "output_padding", op)
         self.groups = groups
         self.padding_mode = padding_mode
         channels = ((in_channels, out_channels // groups) if transposed
@@ -71,13 +79,14 @@ class _ConvNd(Module):
 
     def extra_repr(self) -> str:
         """PyTorch's format: non-default settings only."""
+        n = self._dims
         s = (f"{self.in_channels}, {self.out_channels}, kernel_size={self.kernel_size}, "
              f"stride={self.stride}")
-        if self.padding != (0, 0):
+        if self.padding != (0,) * n:
             s += f", padding={self.padding}"
-        if self.dilation != (1, 1):
+        if self.dilation != (1,) * n:
             s += f", dilation={self.dilation}"
-        if self.output_padding != (0, 0):
+        if self.output_padding != (0,) * n:
             s += f", output_padding={self.output_padding}"
         if self.groups != 1:
             s += f", groups={self.groups}"
@@ -88,172 +97,115 @@ class _ConvNd(Module):
         return s
 
 
-class Conv2d(_ConvNd):
-    """y = conv2d(x, W, b); W (out, in / groups, kH, kW). A padding_mode other than 'zeros'
+class _Conv(_ConvNd):
+    """y = conv(x, W, b); W (out, in / groups, *kernel). A padding_mode other than 'zeros'
     pads x by ``padding`` with ``F.pad(mode=padding_mode)``, then convolves unpadded."""
 
-    def __init__(self, in_channels: int, out_channels: int, kernel_size: IntPair,
-                 stride: IntPair = 1, padding: Union[IntPair, str] = 0, dilation: IntPair = 1,
+    def __init__(self, in_channels: int, out_channels: int, kernel_size: IntTuple,
+                 stride: IntTuple = 1, padding: Union[IntTuple, str] = 0, dilation: IntTuple = 1,
                  groups: int = 1, bias: bool = True, padding_mode: str = "zeros",
                  device: Any = None, dtype: Any = None) -> None:
-        super().__init__("Conv2d", in_channels, out_channels, kernel_size, stride, padding,
-                         dilation, groups, bias, padding_mode, False, dtype)
+        super().__init__(in_channels, out_channels, kernel_size, stride, padding, dilation,
+                         groups, bias, padding_mode, False, 0, dtype)
 
     def _pad_widths(self) -> tuple:
         """``F.pad``'s widths for the padding: PyTorch's ``_reversed_padding_repeated_twice``."""
         if self.padding == "valid":
-            pairs: tuple = ((0, 0), (0, 0))
+            pairs: tuple = ((0, 0),) * self._dims
         elif self.padding == "same":
             pairs = same_padding(self.kernel_size, self.dilation)
         else:
             pairs = tuple((p, p) for p in self.padding)
-        (top, bottom), (left, right) = pairs
-        return left, right, top, bottom
+        return tuple(w for pair in reversed(pairs) for w in pair)
 
     def forward(self, input: Tensor) -> Tensor:
+        function = type(self)._function
         if self.padding_mode == "zeros":
-            return conv2d(input, self.weight, self.bias, self.stride, self.padding,
-                          self.dilation, self.groups)
+            return function(input, self.weight, self.bias, self.stride, self.padding,
+                            self.dilation, self.groups)
         padded = pad(input, self._pad_widths(), mode=self.padding_mode)
-        return conv2d(padded, self.weight, self.bias, self.stride, 0, self.dilation,
-                      self.groups)
+        return function(padded, self.weight, self.bias, self.stride, 0, self.dilation,
+                        self.groups)
 
 
-class ConvTranspose2d(_ConvNd):
-    """y = conv_transpose2d(x, W, b); W (in, out / groups, kH, kW)."""
+class Conv1d(_Conv):
+    """y = conv1d(x, W, b); W (out, in / groups, k)."""
 
-    def __init__(self, in_channels: int, out_channels: int, kernel_size: IntPair,
-                 stride: IntPair = 1, padding: IntPair = 0, output_padding: IntPair = 0,
-                 groups: int = 1, bias: bool = True, dilation: IntPair = 1,
+    _dims, _function = 1, staticmethod(conv1d)
+
+
+class Conv2d(_Conv):
+    """y = conv2d(x, W, b); W (out, in / groups, kH, kW)."""
+
+    _dims, _function = 2, staticmethod(conv2d)
+
+
+class Conv3d(_Conv):
+    """y = conv3d(x, W, b); W (out, in / groups, kD, kH, kW)."""
+
+    _dims, _function = 3, staticmethod(conv3d)
+
+
+class _ConvTranspose(_ConvNd):
+    """y = conv_transpose(x, W, b); W (in, out / groups, *kernel)."""
+
+    def __init__(self, in_channels: int, out_channels: int, kernel_size: IntTuple,
+                 stride: IntTuple = 1, padding: IntTuple = 0, output_padding: IntTuple = 0,
+                 groups: int = 1, bias: bool = True, dilation: IntTuple = 1,
                  padding_mode: str = "zeros", device: Any = None, dtype: Any = None) -> None:
         if padding_mode != "zeros":  # checked first, as PyTorch
-            raise ValueError('Only "zeros" padding mode is supported for ConvTranspose2d')
-        self.output_padding = _pair(output_padding, "output_padding", "ConvTranspose2d")
-        super().__init__("ConvTranspose2d", in_channels, out_channels, kernel_size, stride,
-                         _pair(padding, "padding", "ConvTranspose2d"), dilation, groups, bias,
-                         padding_mode, True, dtype)
+            raise ValueError(f'Only "zeros" padding mode is supported for '
+                             f'{type(self).__name__}')
+        super().__init__(in_channels, out_channels, kernel_size, stride,
+                         as_tuple(padding, self._dims, "padding", type(self).__name__),
+                         dilation, groups, bias, padding_mode, True, output_padding, dtype)
 
     def _output_padding(self, input: Tensor, output_size: Any) -> tuple:
         """The output_padding giving ``output_size`` (PyTorch's checks and messages)."""
         if output_size is None:
             return self.output_padding
+        n = self._dims
         output_size = list(output_size.tolist() if isinstance(output_size, Tensor)
                            else output_size)
-        batched = input.ndim == 4
-        non_spatial = 2 if batched else 1
-        if len(output_size) == non_spatial + 2:
+        non_spatial = 2 if input.ndim == n + 2 else 1
+        if len(output_size) == non_spatial + n:
             output_size = output_size[non_spatial:]
-        if len(output_size) != 2:
-            raise ValueError(f"ConvTranspose2D: for {input.ndim}D input, output_size must have "
-                             f"2 or {non_spatial + 2} elements (got {len(output_size)})")
-        min_sizes = [(n - 1) * s - 2 * p + d * (k - 1) + 1 for n, s, p, d, k in zip(
-            input.shape[-2:], self.stride, self.padding, self.dilation, self.kernel_size)]
+        if len(output_size) != n:
+            raise ValueError(f"ConvTranspose{n}D: for {input.ndim}D input, output_size must "
+                             f"have {n} or {non_spatial + n} elements (got "
+                             f"{len(output_size)})")
+        min_sizes = [(s_in - 1) * s - 2 * p + d * (k - 1) + 1 for s_in, s, p, d, k in zip(
+            input.shape[-n:], self.stride, self.padding, self.dilation, self.kernel_size)]
         max_sizes = [m + s - 1 for m, s in zip(min_sizes, self.stride)]
         if any(not lo <= size <= hi for size, lo, hi in zip(output_size, min_sizes,
                                                                max_sizes)):
             raise ValueError(f"requested an output size of {output_size}, but valid sizes "
                              f"range from {min_sizes} to {max_sizes} (for an input of "
-                             f"{tuple(input.shape[-2:])})")
+                             f"{tuple(input.shape[-n:])})")
         return tuple(int(size - lo) for size, lo in zip(output_size, min_sizes))
 
     def forward(self, input: Tensor, output_size: Optional[Any] = None) -> Tensor:
-        return conv_transpose2d(input, self.weight, self.bias, self.stride, self.padding,
-                                self._output_padding(input, output_size), self.groups,
-                                self.dilation)
+        return type(self)._function(input, self.weight, self.bias, self.stride, self.padding,
+                                    self._output_padding(input, output_size), self.groups,
+                                    self.dilation)
 
 
-class MaxPool2d(Module):
-    """Maximum over kernel_size windows (stride defaults to kernel_size)."""
+class ConvTranspose1d(_ConvTranspose):
+    """y = conv_transpose1d(x, W, b); W (in, out / groups, k)."""
 
-    def __init__(self, kernel_size: IntPair, stride: Optional[IntPair] = None,
-                 padding: IntPair = 0, dilation: IntPair = 1, return_indices: bool = False,
-                 ceil_mode: bool = False) -> None:
-        super().__init__()
-        self.kernel_size = kernel_size
-        self.stride = stride if stride is not None else kernel_size
-        self.padding = padding
-        self.dilation = dilation
-        self.return_indices = return_indices
-        self.ceil_mode = ceil_mode
-
-    def forward(self, input: Tensor) -> Any:
-        return max_pool2d(input, self.kernel_size, self.stride, self.padding, self.dilation,
-                          ceil_mode=self.ceil_mode, return_indices=self.return_indices)
-
-    def extra_repr(self) -> str:
-        return (f"kernel_size={self.kernel_size}, stride={self.stride}, padding={self.padding}"
-                f", dilation={self.dilation}, ceil_mode={self.ceil_mode}")
+    _dims, _function = 1, staticmethod(conv_transpose1d)
 
 
-class AvgPool2d(Module):
-    """Mean over kernel_size windows (stride defaults to kernel_size)."""
+class ConvTranspose2d(_ConvTranspose):
+    """y = conv_transpose2d(x, W, b); W (in, out / groups, kH, kW)."""
 
-    def __init__(self, kernel_size: IntPair, stride: Optional[IntPair] = None,
-                 padding: IntPair = 0, ceil_mode: bool = False, count_include_pad: bool = True,
-                 divisor_override: Optional[int] = None) -> None:
-        super().__init__()
-        self.kernel_size = kernel_size
-        self.stride = stride if stride is not None else kernel_size
-        self.padding = padding
-        self.ceil_mode = ceil_mode
-        self.count_include_pad = count_include_pad
-        self.divisor_override = divisor_override
-
-    def forward(self, input: Tensor) -> Tensor:
-        return avg_pool2d(input, self.kernel_size, self.stride, self.padding, self.ceil_mode,
-                          self.count_include_pad, self.divisor_override)
-
-    def extra_repr(self) -> str:
-        return f"kernel_size={self.kernel_size}, stride={self.stride}, padding={self.padding}"
+    _dims, _function = 2, staticmethod(conv_transpose2d)
 
 
-class AdaptiveAvgPool2d(Module):
-    """Mean over an output_size grid of windows covering the image (``(1, 1)``: global
-    average pooling)."""
+class ConvTranspose3d(_ConvTranspose):
+    """y = conv_transpose3d(x, W, b); W (in, out / groups, kD, kH, kW)."""
 
-    def __init__(self, output_size: Any) -> None:
-        super().__init__()
-        self.output_size = output_size
-
-    def forward(self, input: Tensor) -> Tensor:
-        return adaptive_avg_pool2d(input, self.output_size)
-
-    def extra_repr(self) -> str:
-        return f"output_size={self.output_size}"
-
-
-class AdaptiveMaxPool2d(Module):
-    """Maximum over an output_size grid of windows covering the image."""
-
-    def __init__(self, output_size: Any, return_indices: bool = False) -> None:
-        super().__init__()
-        self.output_size = output_size
-        self.return_indices = return_indices
-
-    def forward(self, input: Tensor) -> Any:
-        return adaptive_max_pool2d(input, self.output_size, self.return_indices)
-
-    def extra_repr(self) -> str:
-        return f"output_size={self.output_size}"
-
-
-class MaxUnpool2d(Module):
-    """MaxPool2d's partial inverse: each value back at its pooling index, zeros elsewhere."""
-
-    def __init__(self, kernel_size: IntPair, stride: Optional[IntPair] = None,
-                 padding: IntPair = 0) -> None:
-        super().__init__()
-        self.kernel_size = _pair(kernel_size, "kernel_size", "MaxUnpool2d")
-        self.stride = self.kernel_size if stride is None else _pair(stride, "stride",
-                                                                    "MaxUnpool2d")
-        self.padding = _pair(padding, "padding", "MaxUnpool2d")
-
-    def forward(self, input: Tensor, indices: Tensor, output_size: Any = None) -> Tensor:
-        return max_unpool2d(input, indices, self.kernel_size, self.stride, self.padding,
-                            output_size)
-
-    def extra_repr(self) -> str:
-        return f"kernel_size={self.kernel_size}, stride={self.stride}, padding={self.padding}"
+    _dims, _function = 3, staticmethod(conv_transpose3d)
 
 
 class Upsample(Module):

@@ -10,6 +10,12 @@ from ..ops.composed_activation import (celu, glu, hardsigmoid, hardswish, hardta
                                        hardshrink, logsigmoid, mish, prelu, relu6, selu,
                                        softmin, softshrink, softsign, tanhshrink, threshold)
 from ..ops.conv import conv2d, conv_transpose2d, max_pool2d, max_pool2d_with_indices
+from ..ops.conv_nd import conv1d, conv3d, conv_transpose1d, conv_transpose3d
+from ..ops.pool_nd import (adaptive_avg_pool1d, adaptive_avg_pool3d, adaptive_max_pool1d,
+                           adaptive_max_pool1d_with_indices, adaptive_max_pool3d,
+                           adaptive_max_pool3d_with_indices, avg_pool1d, avg_pool3d, lp_pool1d,
+                           lp_pool2d, lp_pool3d, max_pool1d, max_pool1d_with_indices,
+                           max_pool3d, max_pool3d_with_indices, max_unpool1d, max_unpool3d)
 from ..ops.fold import fold, unfold
 from ..ops.interpolate import interpolate
 from ..ops.loss import (binary_cross_entropy, binary_cross_entropy_with_logits, cross_entropy,
@@ -33,7 +39,13 @@ __all__ = ["unfold", "fold", "relu", "leaky_relu", "sigmoid", "tanh", "gelu", "s
            "pairwise_distance", "scaled_dot_product_attention", "pad", "conv_transpose2d",
            "interpolate", "hardshrink", "softshrink", "threshold", "dropout1d", "dropout3d",
            "alpha_dropout", "pixel_shuffle", "pixel_unshuffle", "adaptive_max_pool2d",
-           "adaptive_max_pool2d_with_indices", "max_pool2d_with_indices", "max_unpool2d"]
+           "adaptive_max_pool2d_with_indices", "max_pool2d_with_indices", "max_unpool2d",
+           "conv1d", "conv3d", "conv_transpose1d", "conv_transpose3d", "max_pool1d",
+           "max_pool3d", "max_pool1d_with_indices", "max_pool3d_with_indices", "avg_pool1d",
+           "avg_pool3d", "adaptive_avg_pool1d", "adaptive_avg_pool3d", "adaptive_max_pool1d",
+           "adaptive_max_pool3d", "adaptive_max_pool1d_with_indices",
+           "adaptive_max_pool3d_with_indices", "max_unpool1d", "max_unpool3d", "lp_pool1d",
+           "lp_pool2d", "lp_pool3d"]
 
 
 def one_hot(tensor: Tensor, num_classes: int = -1) -> Tensor:

@@ -56,11 +56,11 @@ def _check_float(op: str, x: Tensor) -> None:
 
 
 def padding_string_error(padding: str, stride: tuple) -> Optional[str]:
-    """Why a string padding is invalid for a convolution of ``stride``, or None; the
-    ``Conv2d`` module raises it as ValueError, ``conv2d`` as RuntimeError (as PyTorch)."""
+    """Why a string padding is invalid for a convolution of ``stride`` (any number of dims),
+    or None; modules raise it as ValueError, functions as RuntimeError (as PyTorch)."""
     if padding not in ("valid", "same"):
         return f"Invalid padding string {padding!r}, should be one of {{'same', 'valid'}}"
-    if padding == "same" and stride != (1, 1):
+    if padding == "same" and any(s != 1 for s in stride):
         return f"padding='same' is not supported for strided convolutions (stride={stride})"
     return None
 

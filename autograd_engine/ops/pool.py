@@ -67,8 +67,24 @@ def avg_pool2d(input: Tensor, kernel_size: IntPair, stride: Optional[IntPair] = 
                                f"size, but got pad={p}, kernel_size={k} and dilation=1")
     if divisor_override == 0:
         raise RuntimeError("avg_pool2d: divisor must be not zero")
+    windows = avg_windows(input.shape[-2:], kernel, stride, padding, ceil_mode,
+                          count_include_pad)
+    out_size = (len(windows[0][0]), len(windows[1][0]))
+    if min(out_size) < 1:
+        pool_too_small("avg_pool2d", input.shape, out_size)
+    if input.dtype == np.int64:
+        return int_avg_pool(input.data, windows, divisor_override)
+    if divisor_override is not None:
+        windows = [(starts, ends, size, None) for starts, ends, size, _ in windows]
+    out = _separable_pool(input, *(_window_matrix(*w, input.dtype) for w in windows))
+    return out if divisor_override is None else out / float(divisor_override)
+
+
+def avg_windows(sizes: tuple, kernel: tuple, stride: tuple, padding: tuple, ceil_mode: bool,
+                count_include_pad: bool) -> list:
+    """(starts, ends, size, divisor counts) of an average pooling's windows per spatial dim."""
     windows = []
-    for size, k, s, p in zip(input.shape[-2:], kernel, stride, padding):
+    for size, k, s, p in zip(sizes, kernel, stride, padding):
         starts = np.arange(_pool_out_size(size, k, s, p, 1, ceil_mode)) * s - p
         ends = starts + k
         if count_include_pad:  # the window, cut at the padded input's far edge
@@ -76,41 +92,34 @@ def avg_pool2d(input: Tensor, kernel_size: IntPair, stride: Optional[IntPair] = 
         else:
             counts = np.minimum(ends, size) - np.maximum(starts, 0)
         windows.append((starts, ends, size, counts))
-    out_size = (len(windows[0][0]), len(windows[1][0]))
-    if min(out_size) < 1:
-        pool_too_small("avg_pool2d", input.shape, out_size)
-    if input.dtype == np.int64:
-        return _int_avg_pool(input.data, windows, divisor_override)
+    return windows
+
+
+def int_avg_pool(x: np.ndarray, windows: list, divisor_override: Optional[int]) -> Tensor:
+    """PyTorch's int64 average over the last len(windows) dims: the exact window sum divided
+    by the count, truncated towards zero (no gradient: integer tensors do not require one)."""
+    sums, divisors = x, np.int64(1)
+    for axis, (starts, ends, size, counts) in enumerate(windows, x.ndim - len(windows)):
+        window = _window_matrix(starts, ends, size, None, np.int64)
+        sums = np.moveaxis(np.tensordot(window, sums, axes=(1, axis)), 0, axis)
+        divisors = np.multiply.outer(divisors, counts)
     if divisor_override is not None:
-        windows = [(starts, ends, size, None) for starts, ends, size, _ in windows]
-    out = _separable_pool(input, *(_window_matrix(*w, input.dtype) for w in windows))
-    return out if divisor_override is None else out / float(divisor_override)
-
-
-def _int_avg_pool(x: np.ndarray, windows: list, divisor_override: Optional[int]) -> Tensor:
-    """PyTorch's int64 average: the exact window sum divided by the count, truncated towards
-    zero (no gradient: integer tensors do not require one)."""
-    rows, cols = (_window_matrix(starts, ends, size, None, np.int64)
-                  for starts, ends, size, _ in windows)
-    sums = rows @ x @ cols.T
-    if divisor_override is None:
-        divisors = np.outer(windows[0][3], windows[1][3])
-    else:
         divisors = np.int64(divisor_override)
     return Tensor(np.sign(sums) * (np.abs(sums) // divisors))
 
 
-def _adaptive_windows(input: Tensor, output_size: Any, op: str) -> list:
-    """(starts, ends) per spatial dim of an adaptive pooling: window i of a dim of size n
-    spans [floor(i n / o), ceil((i + 1) n / o)). ``None`` in output_size keeps that size."""
-    if input.ndim not in (3, 4):
-        raise RuntimeError(f"{op}(): Expected 3D or 4D tensor, but got {list(input.shape)}")
+def adaptive_windows(input: Tensor, output_size: Any, op: str, n: int = 2) -> list:
+    """(starts, ends) per spatial dim of an n-d adaptive pooling: window i of a dim of size s
+    spans [floor(i s / o), ceil((i + 1) s / o)). ``None`` in output_size keeps that size."""
+    if input.ndim not in (n + 1, n + 2):
+        raise RuntimeError(f"{op}(): Expected {n + 1}D or {n + 2}D tensor, but got "
+                           f"{list(input.shape)}")
     _check_float(op, input)
-    sizes = output_size if isinstance(output_size, (tuple, list)) else (output_size,) * 2
-    if len(sizes) != 2:
-        raise RuntimeError(f"{op}: output_size must be 2, got {output_size!r}")
+    sizes = output_size if isinstance(output_size, (tuple, list)) else (output_size,) * n
+    if len(sizes) != n:
+        raise RuntimeError(f"{op}: output_size must be {n}, got {output_size!r}")
     windows = []
-    for size, out in zip(input.shape[-2:], sizes):
+    for size, out in zip(input.shape[-n:], sizes):
         out = size if out is None else int(out)
         if out < 0:  # 0 is allowed: an empty output, as PyTorch
             raise RuntimeError(f"{op}: elements of output_size must be greater than or equal "
@@ -121,8 +130,8 @@ def _adaptive_windows(input: Tensor, output_size: Any, op: str) -> list:
 
 
 def adaptive_avg_pool2d(input: Tensor, output_size: Any) -> Tensor:
-    """Mean over an (oH, oW) grid of windows covering the image (see _adaptive_windows)."""
-    windows = _adaptive_windows(input, output_size, "adaptive_avg_pool2d")
+    """Mean over an (oH, oW) grid of windows covering the image (see adaptive_windows)."""
+    windows = adaptive_windows(input, output_size, "adaptive_avg_pool2d")
     rows, cols = (_window_matrix(starts, ends, size, ends - starts, input.dtype)
                   for (starts, ends), size in zip(windows, input.shape[-2:]))
     return _separable_pool(input, rows, cols)
@@ -147,9 +156,9 @@ def _window_argmax(values: np.ndarray) -> np.ndarray:
     return np.where(nan.any(axis=-1), last_nan, np.argmax(values, axis=-1))
 
 
-def _nonempty_planes(input: Tensor, op: str) -> None:
-    """PyTorch's check that every dim but the batch one is non-empty."""
-    lead = input.ndim - 3
+def nonempty_planes(input: Tensor, op: str, n: int = 2) -> None:
+    """PyTorch's check that every dim but the batch one of an n-d pooling is non-empty."""
+    lead = input.ndim - n - 1
     if 0 in input.shape[lead:]:
         raise RuntimeError(f"{op}: Expected input to have non-zero size for non-batch "
                            f"dimensions, but input has sizes {list(input.shape)} with "
@@ -159,8 +168,8 @@ def _nonempty_planes(input: Tensor, op: str) -> None:
 def adaptive_max_pool2d(input: Tensor, output_size: Any, return_indices: bool = False) -> Any:
     """Maximum over adaptive_avg_pool2d's grid of windows; with ``return_indices`` also its
     flat position within each H*W plane (int64), as max_pool2d's (max_unpool2d's input)."""
-    windows = _adaptive_windows(input, output_size, "adaptive_max_pool2d")
-    _nonempty_planes(input, "adaptive_max_pool2d()")
+    windows = adaptive_windows(input, output_size, "adaptive_max_pool2d")
+    nonempty_planes(input, "adaptive_max_pool2d()")
     (rows, row_ok), (cols, col_ok) = (_window_cells(*w) for w in windows)
     height, width = input.shape[-2:]
     out_size = (len(rows), len(cols))
@@ -183,20 +192,20 @@ def adaptive_max_pool2d_with_indices(input: Tensor, output_size: Any) -> tuple:
     return adaptive_max_pool2d(input, output_size, return_indices=True)
 
 
-def _unpool_size(in_size: tuple, kernel: tuple, stride: tuple, padding: tuple,
-                 output_size: Any) -> tuple:
-    """PyTorch's unpooled (H, W): ``(n - 1) * stride - 2 * padding + kernel`` per dim, or
-    ``output_size`` (its last two entries), which must lie within a stride of that."""
+def unpool_size(in_size: tuple, kernel: tuple, stride: tuple, padding: tuple,
+                output_size: Any) -> tuple:
+    """PyTorch's unpooled spatial size: ``(n - 1) * stride - 2 * padding + kernel`` per dim,
+    or ``output_size`` (its spatial entries), which must lie within a stride of that."""
     default = tuple((n - 1) * s - 2 * p + k
                     for n, k, s, p in zip(in_size, kernel, stride, padding))
     if output_size is None:
         return default
-    size = tuple(output_size)
-    if len(size) == 4:
+    size, rank = tuple(output_size), len(default)
+    if len(size) == rank + 2:
         size = size[2:]
-    if len(size) != 2:
-        raise ValueError(f"output_size should be a sequence containing 2 or 4 elements, but "
-                         f"it has a length of '{len(size)}'")
+    if len(size) != rank:
+        raise ValueError(f"output_size should be a sequence containing {rank} or {rank + 2} "
+                         f"elements, but it has a length of '{len(size)}'")
     for d, (n, base, s) in enumerate(zip(size, default, stride)):
         if not base - s < n < base + s:
             raise ValueError(f'invalid output_size "{size}" (dim {d} must be between '
@@ -221,16 +230,23 @@ def max_unpool2d(input: Tensor, indices: Tensor, kernel_size: IntPair,
         raise RuntimeError(f"Expected shape of indices to be same as that of the input tensor "
                            f"({list(input.shape)}) but got indices tensor with shape: "
                            f"{list(index.shape)}")
-    _nonempty_planes(input, "max_unpooling2d_forward_out_cpu()")
+    nonempty_planes(input, "max_unpooling2d_forward_out_cpu()")
     kernel = _pair(kernel_size, "kernel_size", "max_unpool2d")
     stride = kernel if stride is None else _pair(stride, "stride", "max_unpool2d")
     padding = _pair(padding, "padding", "max_unpool2d")
-    height, width = _unpool_size(input.shape[-2:], kernel, stride, padding, output_size)
-    bad = (index < 0) | (index >= height * width)
+    size = unpool_size(input.shape[-2:], kernel, stride, padding, output_size)
+    return unpool_scatter(input, index, size)
+
+
+def unpool_scatter(input: Tensor, index: np.ndarray, size: tuple) -> Tensor:
+    """Zeros of spatial ``size`` with each input value at its flat position ``index`` within
+    its plane (a SetItem: gradients of every order)."""
+    bad = (index < 0) | (index >= math.prod(size))
     if bad.any():  # PyTorch names the last one
         raise RuntimeError(f"Found an invalid max index: {index[bad][-1]} (output volumes are "
-                           f"of size {height}x{width})")
-    planes, cells = math.prod(input.shape[:-2]), math.prod(input.shape[-2:])
-    out = Tensor(np.zeros((planes, height * width), input.dtype))
+                           f"of size {'x'.join(map(str, size))})")
+    lead = input.shape[:-len(size)]
+    planes, cells = math.prod(lead), math.prod(input.shape[-len(size):])
+    out = Tensor(np.zeros((planes, math.prod(size)), input.dtype))
     out[np.arange(planes)[:, None], index.reshape(planes, cells)] = input.reshape(planes, cells)
-    return out.reshape(*input.shape[:-2], height, width)
+    return out.reshape(*lead, *size)
