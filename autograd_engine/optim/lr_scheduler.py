@@ -486,123 +486,6 @@ class CosineAnnealingWarmRestarts(LRScheduler):
         self._set_lrs(self.get_lr())
 
 
-def _annealing_cos(start: float, end: float, pct: float) -> float:
-    """Cosine anneal from ``start`` to ``end`` as pct goes from 0 to 1."""
-    return end + (start - end) / 2.0 * (math.cos(math.pi * pct) + 1)
-
-
-def _annealing_linear(start: float, end: float, pct: float) -> float:
-    """Linear anneal from ``start`` to ``end`` as pct goes from 0 to 1."""
-    return (end - start) * pct + start
-
-
-_ANNEALERS = {"cos": _annealing_cos, "linear": _annealing_linear}
-
-
-class OneCycleLR(LRScheduler):
-    """1cycle: lr anneals from max_lr / div_factor up to max_lr over the first ``pct_start`` of
-    ``total_steps``, then down to initial_lr / final_div_factor (``three_phase``: back to
-    initial_lr first); momentum (SGD/RMSprop ``momentum``, Adam ``betas[0]``) cycles inversely
-    between max_momentum and base_momentum. Step it once per batch; not chainable."""
-
-    def __init__(self, optimizer: Optimizer, max_lr: Union[float, Sequence[float]],
-                 total_steps: Optional[int] = None, epochs: Optional[int] = None,
-                 steps_per_epoch: Optional[int] = None, pct_start: float = 0.3,
-                 anneal_strategy: str = "cos", cycle_momentum: bool = True,
-                 base_momentum: Union[float, Sequence[float]] = 0.85,
-                 max_momentum: Union[float, Sequence[float]] = 0.95, div_factor: float = 25.0,
-                 final_div_factor: float = 1e4, three_phase: bool = False,
-                 last_epoch: int = -1) -> None:
-        _check_optimizer(optimizer)
-        self.optimizer = optimizer
-        if total_steps is not None:
-            if total_steps <= 0 or not isinstance(total_steps, int):
-                raise ValueError("OneCycleLR: Expected positive integer total_steps, but got "
-                                 f"{total_steps}")
-            self.total_steps = total_steps
-        elif epochs is not None and steps_per_epoch is not None:
-            if not isinstance(epochs, int) or epochs <= 0:
-                raise ValueError(f"OneCycleLR: Expected positive integer epochs, but got {epochs}")
-            if not isinstance(steps_per_epoch, int) or steps_per_epoch <= 0:
-                raise ValueError("OneCycleLR: Expected positive integer steps_per_epoch, but got "
-                                 f"{steps_per_epoch}")
-            self.total_steps = epochs * steps_per_epoch
-        else:
-            raise ValueError("OneCycleLR: You must define either total_steps OR (epochs AND "
-                             "steps_per_epoch)")
-        if pct_start < 0 or pct_start > 1 or not isinstance(pct_start, float):
-            raise ValueError(f"OneCycleLR: Expected float between 0 and 1 pct_start, but got "
-                             f"{pct_start}")
-        if anneal_strategy not in _ANNEALERS:
-            raise ValueError("OneCycleLR: anneal_strategy must be one of 'cos' or 'linear', "
-                             f"instead got {anneal_strategy}")
-        self._anneal_func_type = anneal_strategy
-        up_end = float(pct_start * self.total_steps) - 1
-        self._schedule_phases = [  # PyTorch's phases: end step, lr and momentum keys
-            dict(end_step=up_end, start_lr="initial_lr", end_lr="max_lr",
-                 start_momentum="max_momentum", end_momentum="base_momentum")]
-        if three_phase:
-            self._schedule_phases += [
-                dict(end_step=float(2 * pct_start * self.total_steps) - 2, start_lr="max_lr",
-                     end_lr="initial_lr", start_momentum="base_momentum",
-                     end_momentum="max_momentum"),
-                dict(end_step=self.total_steps - 1, start_lr="initial_lr", end_lr="min_lr",
-                     start_momentum="max_momentum", end_momentum="max_momentum")]
-        else:
-            self._schedule_phases.append(
-                dict(end_step=self.total_steps - 1, start_lr="max_lr", end_lr="min_lr",
-                     start_momentum="base_momentum", end_momentum="max_momentum"))
-        max_lrs = _per_group("max_lr", optimizer, max_lr)
-        if last_epoch == -1:
-            for group, top in zip(optimizer.param_groups, max_lrs):
-                group["initial_lr"] = top / div_factor
-                group["max_lr"] = top
-                group["min_lr"] = group["initial_lr"] / final_div_factor
-        self.cycle_momentum = cycle_momentum
-        if cycle_momentum:
-            if "momentum" not in optimizer.defaults and "betas" not in optimizer.defaults:
-                raise ValueError("OneCycleLR: optimizer must support momentum or beta1 with "
-                                 "`cycle_momentum` option enabled")
-            self.use_beta1 = "betas" in optimizer.defaults
-            max_momentums = _per_group("max_momentum", optimizer, max_momentum)
-            base_momentums = _per_group("base_momentum", optimizer, base_momentum)
-            if last_epoch == -1:
-                for group, top, low in zip(optimizer.param_groups, max_momentums,
-                                           base_momentums):
-                    self._set_momentum(group, top)
-                    group["max_momentum"] = top
-                    group["base_momentum"] = low
-        super().__init__(optimizer, last_epoch)
-
-    def _set_momentum(self, group: dict, momentum: float) -> None:
-        if self.use_beta1:
-            group["betas"] = (momentum, *group["betas"][1:])
-        else:
-            group["momentum"] = momentum
-
-    def get_lr(self) -> list:
-        """The lrs of step ``last_epoch``; also sets the groups' momentum when cycling it."""
-        step = self.last_epoch
-        if step > self.total_steps:
-            raise ValueError(f"OneCycleLR: Tried to step {step} times. The specified number of "
-                             f"total steps is {self.total_steps}")
-        start = 0.0
-        for phase in self._schedule_phases:
-            end = phase["end_step"]
-            if step <= end or phase is self._schedule_phases[-1]:
-                break
-            start = end
-        pct = (step - start) / (end - start)
-        anneal = _ANNEALERS[self._anneal_func_type]
-        lrs = []
-        for group in self.optimizer.param_groups:
-            lrs.append(anneal(group[phase["start_lr"]], group[phase["end_lr"]], pct))
-            if self.cycle_momentum:
-                self._set_momentum(group, anneal(group[phase["start_momentum"]],
-                                                 group[phase["end_momentum"]], pct))
-        return lrs
-
-
 def _check_schedulers(owner: str, optimizer: Optimizer, schedulers: Sequence[Any]) -> None:
     """Every scheduler has an optimizer, that optimizer, and a plain ``step()``."""
     for i, scheduler in enumerate(schedulers):
@@ -700,3 +583,10 @@ class ChainedScheduler(_SchedulerList):
         for scheduler in self._schedulers:
             scheduler.step()
         self._last_lr = self._group_lrs()
+
+
+# The cyclical schedulers live in their own module, built on LRScheduler above.
+from . import cyclic as _cyclic  # noqa: E402
+
+CyclicLR = _cyclic.CyclicLR
+OneCycleLR = _cyclic.OneCycleLR

@@ -1,0 +1,93 @@
+"""Adafactor (PyTorch 2.5+'s ``torch.optim.Adafactor``): the second moment of a matrix is kept
+as a row and a column factor, updates are relative to the parameter's RMS and clipped."""
+from __future__ import annotations
+
+from typing import Any, Optional
+
+import numpy as np
+
+from ..tensor import Tensor
+from ._elementwise import ElementwiseOptimizer, add_scaled_, lerp_
+from .optimizer import _next_step, _step_tensor
+
+
+def _norm(a: np.ndarray) -> float:
+    """``a.norm(2).item()`` (accumulated in float64, rounded to ``a``'s dtype)."""
+    return float(a.dtype.type(np.sqrt(np.square(a, dtype=np.float64).sum())))
+
+
+def _mean_squares(g: np.ndarray) -> tuple:
+    """``torch.norm(g, dim=d, keepdim=True).square_().div_(g.shape[d])`` for d = -1, -2."""
+    squares = np.square(g, dtype=np.float64)
+    means = []
+    for axis in (-1, -2):
+        norm = np.sqrt(squares.sum(axis=axis, keepdims=True)).astype(g.dtype)
+        means.append(np.square(norm) / g.dtype.type(g.shape[axis]))
+    return tuple(means)
+
+
+class Adafactor(ElementwiseOptimizer):
+    """beta2_t = 1 - t^beta2_decay; rho_t = min(lr, 1/sqrt(t));
+    alpha = max(eps2, RMS(p)) * rho_t. For a parameter of 2+ dims, R = lerp(R, mean(g^2, -1),
+    1-beta2_t) and C = lerp(C, mean(g^2, -2), ...) (state ``row_var``, ``col_var``), and
+    v = R C / max(mean(R), eps1); else v = lerp(v, g^2, ...) (``variance``).
+    u = g / sqrt(max(v, eps1^2)); p -= alpha / max(1, RMS(u) / d) * u. ``weight_decay`` is
+    decoupled (p *= 1 - lr*wd, after alpha is taken); ``eps1`` None is the dtype's eps."""
+
+    def __init__(self, params: Any, lr: float = 1e-2, beta2_decay: float = -0.8,
+                 eps: tuple = (None, 1e-3), d: float = 1.0, weight_decay: float = 0.0, *,
+                 foreach: Optional[bool] = None, maximize: bool = False) -> None:
+        for ok, message in [(lr >= 0.0, f"Learning rate should be >= 0 but is: {lr}"),
+                            (beta2_decay <= 0.0, f"beta2_decay should be <= 0 but is: "
+                                                 f"{beta2_decay}"),
+                            (eps[0] is None or eps[0] >= 0.0,
+                             f"epsilon1 should be >= 0 but is: {eps[0]}"),
+                            (eps[1] >= 0.0, f"epsilon2 should be >= 0 but is: {eps[1]}"),
+                            (d >= 1.0, f"Clipping threshold d should be >= 1 but is: {d}"),
+                            (weight_decay >= 0.0,
+                             f"weight_decay should be >= 0 but is: {weight_decay}")]:
+            if not ok:
+                raise ValueError(f"Adafactor: {message}")
+        super().__init__(params, dict(lr=lr, beta2_decay=beta2_decay, eps=eps, d=d,
+                                      weight_decay=weight_decay, foreach=foreach,
+                                      maximize=maximize))
+
+    def _apply(self, p: np.ndarray, g: np.ndarray, state: dict, group: dict,
+               param: Tensor) -> None:
+        shape = param.shape
+        if not state:
+            state["step"] = _step_tensor()
+            if len(shape) > 1:
+                state["row_var"] = Tensor(np.zeros(shape[:-1] + (1,), p.dtype))
+                state["col_var"] = Tensor(np.zeros(shape[:-2] + (1,) + shape[-1:], p.dtype))
+            else:
+                state["variance"] = Tensor(np.zeros(shape, p.dtype))
+        f = p.dtype.type
+        lr, (eps1, eps2) = group["lr"], group["eps"]
+        if eps1 is None:
+            eps1 = float(np.finfo(p.dtype).eps)
+        step = float(_next_step(state))
+        weight = step ** group["beta2_decay"]
+        rho = min(lr, 1 / step ** 0.5)
+        alpha = max(eps2, _norm(p) / p.size ** 0.5) * rho
+        if group["weight_decay"] != 0:
+            p *= f(1 - lr * group["weight_decay"])
+        g = g.reshape(shape)
+        if len(shape) > 1:
+            row_var, col_var = state["row_var"].data, state["col_var"].data
+            row_mean, col_mean = _mean_squares(g)
+            lerp_(row_var, row_mean, weight)
+            lerp_(col_var, col_mean, weight)
+            estimate = row_var * col_var  # PyTorch's row_var @ col_var: one product each
+            row_var_mean = np.mean(row_var, axis=-2, keepdims=True, dtype=np.float64)
+            estimate /= np.maximum(row_var_mean.astype(p.dtype), f(eps1))
+        else:
+            variance = state["variance"].data
+            lerp_(variance, g * g, weight)
+            estimate = variance.copy()
+        np.maximum(estimate, f(eps1 * eps1), out=estimate)
+        update = np.sqrt(estimate, out=estimate)
+        np.reciprocal(update, out=update)
+        update *= g
+        denom = max(1.0, _norm(update) / (update.size ** 0.5 * group["d"]))
+        add_scaled_(p, -alpha / denom, update.reshape(-1))
