@@ -21,6 +21,11 @@ from .layers import (ELU, GELU, AlphaDropout, Dropout, Dropout1d, Dropout2d,  # 
                      Tanh, Unflatten)
 from .loss import (BCELoss, BCEWithLogitsLoss, CrossEntropyLoss, HuberLoss,  # noqa: F401
                    KLDivLoss, L1Loss, MSELoss, NLLLoss, SmoothL1Loss)
+from .loss_extra import (CosineEmbeddingLoss, CTCLoss, GaussianNLLLoss,  # noqa: F401
+                         HingeEmbeddingLoss, MarginRankingLoss, MultiLabelMarginLoss,
+                         MultiLabelSoftMarginLoss, MultiMarginLoss, NLLLoss2d,
+                         PoissonNLLLoss, SoftMarginLoss, TripletMarginLoss,
+                         TripletMarginWithDistanceLoss)
 from .module import Module, Parameter  # noqa: F401
 from .norm import BatchNorm1d, BatchNorm2d, GroupNorm, LayerNorm  # noqa: F401
 from .rnn import (GRU, LSTM, RNN, GRUCell, LSTMCell, RNNBase, RNNCell,  # noqa: F401

@@ -20,6 +20,12 @@ from ..ops.fold import fold, unfold
 from ..ops.interpolate import interpolate
 from ..ops.loss import (binary_cross_entropy, binary_cross_entropy_with_logits, cross_entropy,
                         huber_loss, kl_div, l1_loss, mse_loss, nll_loss, smooth_l1_loss)
+from ..ops.ctc import ctc_loss
+from ..ops.loss_extra import (cosine_embedding_loss, gaussian_nll_loss, hinge_embedding_loss,
+                              margin_ranking_loss, multilabel_soft_margin_loss,
+                              poisson_nll_loss, soft_margin_loss, triplet_margin_loss,
+                              triplet_margin_with_distance_loss)
+from ..ops.margin_loss import multi_margin_loss, multilabel_margin_loss
 from ..ops.distance import cosine_similarity, normalize, pairwise_distance
 from ..ops.nn_ops import (alpha_dropout, dropout, dropout1d, dropout2d, dropout3d, embedding,
                           linear)
@@ -46,6 +52,10 @@ __all__ = ["unfold", "fold", "relu", "leaky_relu", "sigmoid", "tanh", "gelu", "s
            "adaptive_max_pool3d", "adaptive_max_pool1d_with_indices",
            "adaptive_max_pool3d_with_indices", "max_unpool1d", "max_unpool3d", "lp_pool1d",
            "lp_pool2d", "lp_pool3d"]
+__all__ += ["cosine_embedding_loss", "ctc_loss", "gaussian_nll_loss", "hinge_embedding_loss",
+            "margin_ranking_loss", "multi_margin_loss", "multilabel_margin_loss",
+            "multilabel_soft_margin_loss", "poisson_nll_loss", "soft_margin_loss",
+            "triplet_margin_loss", "triplet_margin_with_distance_loss"]
 
 
 def one_hot(tensor: Tensor, num_classes: int = -1) -> Tensor:
