@@ -27,6 +27,12 @@ from .loss_extra import (CosineEmbeddingLoss, CTCLoss, GaussianNLLLoss,  # noqa:
                          PoissonNLLLoss, SoftMarginLoss, TripletMarginLoss,
                          TripletMarginWithDistanceLoss)
 from .module import Module, Parameter  # noqa: F401
+from .buffer import Buffer  # noqa: F401
+from .misc import ChannelShuffle, FeatureAlphaDropout, RReLU, Softmax2d  # noqa: F401
+from .padding import (CircularPad1d, CircularPad2d, CircularPad3d,  # noqa: F401
+                      ConstantPad1d, ConstantPad2d, ConstantPad3d, ReflectionPad1d,
+                      ReflectionPad2d, ReflectionPad3d, ReplicationPad1d, ReplicationPad2d,
+                      ReplicationPad3d, ZeroPad1d, ZeroPad2d, ZeroPad3d)
 from .norm import BatchNorm1d, BatchNorm2d, GroupNorm, LayerNorm  # noqa: F401
 from .rnn import (GRU, LSTM, RNN, GRUCell, LSTMCell, RNNBase, RNNCell,  # noqa: F401
                   RNNCellBase)

@@ -33,6 +33,13 @@ from ..ops.norm import batch_norm, group_norm, layer_norm
 from ..ops.pool import (adaptive_avg_pool2d, adaptive_max_pool2d,
                         adaptive_max_pool2d_with_indices, avg_pool2d, max_unpool2d)
 from ..ops.shape import pad
+from ..ops.channel_shuffle import channel_shuffle, native_channel_shuffle
+from ..ops.grid_sample import affine_grid, grid_sample
+from ..ops.inplace_activation import (celu_, elu_, hardtanh_, leaky_relu_, relu_, selu_,
+                                      threshold_)
+from ..ops.pdist import pdist
+from ..ops.stochastic import feature_alpha_dropout, gumbel_softmax, rrelu, rrelu_
+from ..ops.upsample import upsample, upsample_bilinear, upsample_nearest
 from ..tensor import Tensor
 
 __all__ = ["unfold", "fold", "relu", "leaky_relu", "sigmoid", "tanh", "gelu", "silu", "softplus", "elu",
@@ -51,7 +58,11 @@ __all__ = ["unfold", "fold", "relu", "leaky_relu", "sigmoid", "tanh", "gelu", "s
            "avg_pool3d", "adaptive_avg_pool1d", "adaptive_avg_pool3d", "adaptive_max_pool1d",
            "adaptive_max_pool3d", "adaptive_max_pool1d_with_indices",
            "adaptive_max_pool3d_with_indices", "max_unpool1d", "max_unpool3d", "lp_pool1d",
-           "lp_pool2d", "lp_pool3d"]
+           "lp_pool2d", "lp_pool3d",
+           "relu_", "elu_", "leaky_relu_", "hardtanh_", "selu_", "celu_", "threshold_",
+           "rrelu", "rrelu_", "feature_alpha_dropout", "gumbel_softmax", "channel_shuffle",
+           "native_channel_shuffle", "pdist", "upsample", "upsample_nearest",
+           "upsample_bilinear", "affine_grid", "grid_sample"]
 __all__ += ["cosine_embedding_loss", "ctc_loss", "gaussian_nll_loss", "hinge_embedding_loss",
             "margin_ranking_loss", "multi_margin_loss", "multilabel_margin_loss",
             "multilabel_soft_margin_loss", "poisson_nll_loss", "soft_margin_loss",

@@ -17,6 +17,7 @@ from ..custom import Function
 from ..devices import check_cpu, is_device
 from ..grad_mode import no_grad
 from ..tensor import Tensor
+from .buffer import Buffer
 
 
 class Parameter(Tensor):
@@ -192,11 +193,13 @@ class Module:
                 raise TypeError(f"cannot assign '{type(value).__name__}' as child module "
                                 f"'{name}' (Module or None expected)")
             self._modules[name] = None
-        elif params is not None and name in self._buffers:
+        elif isinstance(value, Buffer) or (params is not None and name in self._buffers):
             if value is not None and not isinstance(value, Tensor):
                 raise TypeError(f"cannot assign '{type(value).__name__}' as buffer '{name}' "
-                                "(Tensor or None expected)")
-            self._buffers[name] = value
+                                "(Buffer, Tensor or None expected)")
+            persistent = value.persistent if isinstance(value, Buffer) else \
+                name not in self._non_persistent_buffers
+            self.register_buffer(name, value, persistent)
         else:
             object.__setattr__(self, name, value)
 
