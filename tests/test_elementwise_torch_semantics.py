@@ -351,3 +351,14 @@ def test_sign_of_nan_is_zero():
     out = ae.sign(ae.tensor([float("nan"), -2.0, 0.0, 3.0]))
     assert out.tolist() == [0.0, -1.0, 0.0, 1.0] and out.dtype == ae.float32
     assert ae.sign(ae.tensor(float("nan"))).item() == 0.0  # 0-d too
+
+
+def test_sign_gradient_is_zero_even_for_an_inf_or_nan_gradient():
+    a = ae.tensor([0.5, -1.0], requires_grad=True)
+    ae.sign(a).backward(ae.tensor([float("inf"), float("nan")]))
+    assert a.grad.tolist() == [0.0, 0.0]
+
+
+def test_threshold_keeps_an_integer_dtype():
+    out = ae.nn.functional.threshold(ae.tensor([1, 5]), 2, 3.7)
+    assert out.dtype == ae.int64 and out.tolist() == [3, 5]

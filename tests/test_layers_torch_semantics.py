@@ -186,3 +186,9 @@ def test_alpha_dropout_keeps_selu_statistics():
     np.testing.assert_array_equal(F.alpha_dropout(ae.ones(2, 2), 1.0, True).detach().numpy(),
                                   np.zeros((2, 2)))
     assert F.alpha_dropout(x, 0.5, False) is x
+
+
+def test_alpha_dropout_module_works_out_of_place_whatever_inplace_says():
+    x = ae.ones(1000)
+    out = nn.AlphaDropout(0.5, inplace=True)(x)
+    assert out is not x and x.tolist() == [1.0] * 1000

@@ -51,16 +51,10 @@ def _integers(lib):
     return lib.arange(-2, 2)
 
 
-# F.threshold gives a float result for an integer input (PyTorch keeps the integer dtype),
-# so threshold_ cannot write it back: a defect of ops/composed_activation.py's threshold
-THRESHOLD_INT = pytest.param("threshold_", (0.1, -3.0), _integers, marks=pytest.mark.xfail(
-    strict=True, reason="F.threshold of an integer tensor gives float32"))
-
-
 @pytest.mark.parametrize("name,args,make", [
     (name, args, make) for name, args in INPLACE + [("rrelu_", (0.1, 0.3, True))]
-    for make in (_leaf, _integers) if (name, make) != ("threshold_", _integers)
-] + [THRESHOLD_INT])
+    for make in (_leaf, _integers)
+])
 def test_inplace_error_types(name, args, make):
     try:
         getattr(TF, name)(make(torch), *args)

@@ -177,3 +177,15 @@ def test_max_pool2d_double_backward_gathers():
     (gx,) = ae.autograd.grad(F.max_pool2d(x, 2), (x,), g, create_graph=True)
     (gg,) = ae.autograd.grad((gx * ae.tensor(_POOL_X)).sum(), (g,))
     np.testing.assert_array_equal(gg.numpy()[0, 0], [[3, 3], [1, 5]])
+
+
+def test_an_empty_batch_gives_empty_results_and_gradients():
+    x = ae.zeros(0, 4, 5, 5, requires_grad=True)
+    w = ae.randn(4, 2, 3, 3, requires_grad=True)
+    y = F.conv2d(x, w, groups=2)
+    assert y.shape == (0, 4, 3, 3)  # PyTorch's shape
+    y.sum().backward()
+    assert x.grad.shape == (0, 4, 5, 5) and w.grad.abs().sum().item() == 0.0
+    pooled = F.max_pool2d(x, 2)
+    pooled.sum().backward()
+    assert pooled.shape == (0, 4, 2, 2)

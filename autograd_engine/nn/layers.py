@@ -140,8 +140,8 @@ class Dropout3d(Dropout):
 class AlphaDropout(Dropout):
     """Dropout that keeps SELU's self-normalisation (zero mean, unit variance)."""
 
-    def forward(self, input: Tensor) -> Tensor:
-        return nn_ops.alpha_dropout(input, self.p, self.training, self.inplace)
+    def forward(self, input: Tensor) -> Tensor:  # out of place whatever ``inplace`` says (PyTorch)
+        return nn_ops.alpha_dropout(input, self.p, self.training)
 
 
 class Embedding(Module):

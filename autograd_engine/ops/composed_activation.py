@@ -197,6 +197,6 @@ def softshrink(x: Tensor, lambd: float = 0.5) -> Tensor:
 
 def threshold(x: Tensor, threshold: float, value: float, inplace: bool = False) -> Tensor:
     """x where x > threshold, else value."""
-    def compute(t: Tensor) -> Tensor:
-        return where(t > threshold, t, value)
+    def compute(t: Tensor) -> Tensor:  # an integer tensor stays integer (value truncated)
+        return where(t > threshold, t, int(value) if t.dtype.kind in "iu" else value)
     return x._inplace("threshold_", compute) if inplace else compute(x)

@@ -8,6 +8,8 @@ wrt x) and ``conv_w(x, g)`` (gradient wrt w),
 """
 from __future__ import annotations
 
+import math
+
 from typing import Any, NamedTuple, Optional, Union
 
 import numpy as np
@@ -150,7 +152,9 @@ def _columns(x: np.ndarray, kernel: tuple, geometry: Geometry, out_size: tuple) 
     """im2col of x as (N, groups, C/groups * kh * kw, oh * ow)."""
     cols = _conv_kernels.im2col(x, kernel, geometry.stride, geometry.padding,
                                geometry.dilation, out_size)
-    return cols.reshape(x.shape[0], geometry.groups, -1, cols.shape[2])
+    # (sizes written out: numpy cannot infer a -1 when the batch is empty)
+    return cols.reshape(x.shape[0], geometry.groups, cols.shape[1] // geometry.groups,
+                        cols.shape[2])
 
 
 def _conv(x: np.ndarray, w: np.ndarray, geometry: Geometry) -> tuple:
@@ -166,9 +170,10 @@ def _conv_t(g: np.ndarray, w: np.ndarray, in_size: tuple, geometry: Geometry) ->
     """Gradient of ``_conv`` wrt x: col2im(w^T @ g) onto an input of spatial size in_size."""
     groups = geometry.groups
     n_batch = g.shape[0]
-    g_mat = g.reshape(n_batch, groups, g.shape[1] // groups, -1)
+    g_mat = g.reshape(n_batch, groups, g.shape[1] // groups, math.prod(g.shape[2:]))
     w_mat = w.reshape(groups, w.shape[0] // groups, -1)
-    cols = matmul_arrays(w_mat.transpose(0, 2, 1), g_mat).reshape(n_batch, -1, g_mat.shape[3])
+    cols = matmul_arrays(w_mat.transpose(0, 2, 1), g_mat).reshape(
+        n_batch, groups * w_mat.shape[2], g_mat.shape[3])
     shape = (n_batch, w.shape[1] * groups) + tuple(in_size)
     return _conv_kernels.col2im(cols, shape, w.shape[2:], geometry.stride, geometry.padding,
                                geometry.dilation, g.shape[2:])
@@ -180,7 +185,7 @@ def _conv_w(x: np.ndarray, g: np.ndarray, kernel: tuple, geometry: Geometry,
     groups = geometry.groups
     if cols is None:
         cols = _columns(x, kernel, geometry, g.shape[2:])
-    g_mat = g.reshape(g.shape[0], groups, g.shape[1] // groups, -1)
+    g_mat = g.reshape(g.shape[0], groups, g.shape[1] // groups, math.prod(g.shape[2:]))
     grad = matmul_arrays(g_mat, cols.transpose(0, 1, 3, 2)).sum(axis=0)
     return grad.reshape((g.shape[1], x.shape[1] // groups) + tuple(kernel))
 
@@ -288,7 +293,9 @@ class MaxPool2dBackward(Function):
         index = ctx.index
         n_batch, channels = index.shape[:2]
         planes = np.arange(n_batch * channels).reshape(-1, 1)
-        flat = gg.reshape(n_batch * channels, -1)[planes, index.reshape(n_batch * channels, -1)]
+        rows = n_batch * channels
+        flat = gg.reshape(rows, math.prod(gg.shape[2:]))[planes, index.reshape(
+            rows, math.prod(index.shape[2:]))]
         return flat.reshape(index.shape), None, None
 
 

@@ -517,7 +517,7 @@ class Sign(Function):
 
     @staticmethod
     def backward(ctx, g):
-        return g * 0.0
+        return Tensor(np.zeros_like(g.data))  # not g * 0: an inf or NaN gradient gives 0
 
 
 @register
