@@ -18,7 +18,7 @@ import numpy as np
 from ..tensor import Tensor
 from .conv import _check_float
 from .index import index_select
-from .pool import _separable_pool
+from .pool import separable, window_means
 
 _MODES = ("nearest", "linear", "bilinear", "bicubic", "trilinear", "area", "nearest-exact")
 _LINEAR_MODES = ("linear", "bilinear", "bicubic", "trilinear")
@@ -187,19 +187,6 @@ _MATRIX: dict = {"linear": _linear_matrix, "bilinear": _linear_matrix,
 _NEAREST: dict = {"nearest": _nearest_index, "nearest-exact": _nearest_exact_index}
 
 
-def _resample(x: Tensor, matrices: List[np.ndarray]) -> Tensor:
-    """Apply ``matrices[d]`` along spatial dim ``d`` of (N, C, *spatial)."""
-    if len(matrices) == 1:
-        return x @ Tensor(np.ascontiguousarray(matrices[0].T))
-    y = _separable_pool(x, *matrices[-2:])
-    if len(matrices) == 2:
-        return y
-    # (N, C, D, OH, OW): the depth matrix acts on D with OH and OW flattened together.
-    n, c, d, oh, ow = y.shape
-    y = Tensor(matrices[0]) @ y.reshape(n, c, d, oh * ow)
-    return y.reshape(n, c, matrices[0].shape[0], oh, ow)
-
-
 def _check_mode_and_rank(input: Tensor, mode: str) -> None:
     """PyTorch's errors for an unknown mode or a rank the mode does not take."""
     rank = _MODE_RANK.get(mode)
@@ -244,8 +231,10 @@ def interpolate(input: Tensor, size: Any = None, scale_factor: Any = None,
         return out
     _check_float(f"upsample_{mode}{input.ndim - 2}d", input)
     build: Callable[..., np.ndarray] = _MATRIX[mode]
-    return _resample(input, [build(n_in, n_out, scale, bool(align_corners), input.dtype)
-                             for n_in, n_out, scale in zip(in_size, out_size, scales)])
+    matrices = [build(n_in, n_out, scale, bool(align_corners), input.dtype)
+                for n_in, n_out, scale in zip(in_size, out_size, scales)]
+    # area is adaptive average pooling: its windows keep an inf or NaN to themselves
+    return window_means(input, matrices) if mode == "area" else separable(input, matrices)
 
 
 def _named_sizes(sizes: tuple) -> str:

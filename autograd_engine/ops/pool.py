@@ -14,6 +14,7 @@ from typing import Any, Optional
 
 import numpy as np
 
+from ..function import Function
 from ..tensor import Tensor
 from .activation import require_float
 from .conv import IntPair, _check_float, _pair, _pool_out_size, pool_too_small
@@ -32,13 +33,69 @@ def _window_matrix(starts: np.ndarray, ends: np.ndarray, size: int,
     return (inside / safe[:, None]).astype(dtype)
 
 
-def _separable_pool(x: Tensor, rows: np.ndarray, cols: np.ndarray) -> Tensor:
-    """``rows @ x @ cols^T`` over the last two dims: the columns as one GEMM over every image
-    row, then the rows as a batched product (faster than transposing for one GEMM)."""
-    if not rows.size or not cols.size:  # an empty grid (matmul refuses empty operands)
-        return (x[..., :1, :1] * 0).expand(*x.shape[:-2], len(rows), len(cols))
-    y = x @ Tensor(np.ascontiguousarray(cols.T))  # (..., H, OW)
-    return Tensor(rows) @ y  # (..., OH, OW)
+def separable(x: Tensor, matrices: list) -> Tensor:
+    """``matrices[k]`` applied along the k-th of the last ``len(matrices)`` dims of x (1 to
+    3). Two dims: the columns as one GEMM over every image row, then the rows as a batched
+    product (faster than transposing for one GEMM); a third (depth) acts on the flattened
+    (OH, OW)."""
+    lead = x.shape[:x.ndim - len(matrices)]
+    out_shape = lead + tuple(len(m) for m in matrices)
+    if not all(m.size for m in matrices):  # an empty grid (matmul refuses empty operands)
+        return (x[(...,) + (slice(0, 1),) * len(matrices)] * 0).expand(*out_shape)
+    y = x @ Tensor(np.ascontiguousarray(matrices[-1].T))  # (..., H, OW)
+    if len(matrices) == 1:
+        return y
+    y = Tensor(matrices[-2]) @ y  # (..., OH, OW)
+    if len(matrices) == 2:
+        return y
+    y = Tensor(matrices[0]) @ y.reshape(*lead, x.shape[-3], y.shape[-2] * y.shape[-1])
+    return y.reshape(*out_shape)
+
+
+def window_means(x: Tensor, matrices: list) -> Tensor:
+    """Pooling windows as ``separable`` products; an input holding inf or NaN goes through
+    ``NonFiniteWindows`` instead, since a product would spread them (0 * inf) to every
+    window of their rows and columns."""
+    if x.data.dtype.kind == "f" and x.data.size and not np.isfinite(x.data).all():
+        return NonFiniteWindows.apply(x, matrices)
+    return separable(x, matrices)
+
+
+class NonFiniteWindows(Function):
+    """y = the window matrices applied along the last dims of a, where a window holding NaN
+    (or both infinities) is NaN and one holding an infinity is that infinity, as PyTorch's
+    window sums; da = the transposed matrices applied to g (linear, as PyTorch's)."""
+
+    @staticmethod
+    def forward(ctx, a, matrices):
+        ctx.matrices = matrices
+        out = _along_last_dims(np.where(np.isfinite(a), a, 0), matrices)
+        members = [(m != 0).astype(a.dtype) for m in matrices]
+
+        def hit(mask: np.ndarray) -> np.ndarray:
+            return _along_last_dims(mask.astype(a.dtype), members) > 0
+
+        plus, minus = hit(a == np.inf), hit(a == -np.inf)
+        out[plus] = np.inf
+        out[minus] = -np.inf
+        out[hit(np.isnan(a)) | (plus & minus)] = np.nan
+        return out
+
+    @staticmethod
+    def backward(ctx, g):
+        return separable_transposed(g, ctx.matrices), None
+
+
+def separable_transposed(g: Tensor, matrices: list) -> Tensor:
+    """The adjoint of ``separable``: the transposed matrices along the last dims of g."""
+    return separable(g, [np.ascontiguousarray(m.T) for m in matrices])
+
+
+def _along_last_dims(a: np.ndarray, matrices: list) -> np.ndarray:
+    for k, m in enumerate(matrices):
+        axis = a.ndim - len(matrices) + k
+        a = np.moveaxis(np.tensordot(m, a, axes=(1, axis)), 0, axis)
+    return np.ascontiguousarray(a)
 
 
 def _image_input(input: Tensor, op: str) -> None:
@@ -76,7 +133,7 @@ def avg_pool2d(input: Tensor, kernel_size: IntPair, stride: Optional[IntPair] = 
         return int_avg_pool(input.data, windows, divisor_override)
     if divisor_override is not None:
         windows = [(starts, ends, size, None) for starts, ends, size, _ in windows]
-    out = _separable_pool(input, *(_window_matrix(*w, input.dtype) for w in windows))
+    out = window_means(input, [_window_matrix(*w, input.dtype) for w in windows])
     return out if divisor_override is None else out / float(divisor_override)
 
 
@@ -134,7 +191,7 @@ def adaptive_avg_pool2d(input: Tensor, output_size: Any) -> Tensor:
     windows = adaptive_windows(input, output_size, "adaptive_avg_pool2d")
     rows, cols = (_window_matrix(starts, ends, size, ends - starts, input.dtype)
                   for (starts, ends), size in zip(windows, input.shape[-2:]))
-    return _separable_pool(input, rows, cols)
+    return window_means(input, [rows, cols])
 
 
 # --- adaptive max pooling and max unpooling: numpy finds the positions, indexing moves the

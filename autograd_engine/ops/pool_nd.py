@@ -21,7 +21,7 @@ from .conv import MaxPool2dBackward, _check_float, _pool_out_size, max_pool2d
 from .conv_nd import IntTuple, as_tuple
 from .elementwise import sign
 from .index import masked_fill
-from .pool import (_separable_pool, _window_argmax, _window_cells, _window_matrix,
+from .pool import (window_means, _window_argmax, _window_cells, _window_matrix,
                    adaptive_avg_pool2d, adaptive_max_pool2d, adaptive_windows, avg_pool2d,
                    avg_windows, int_avg_pool, max_unpool2d, nonempty_planes, unpool_scatter,
                    unpool_size)
@@ -234,17 +234,6 @@ def max_pool3d_with_indices(input: Tensor, kernel_size: IntTuple,
 # --- average pooling -----------------------------------------------------------------------
 
 
-def _separable_pool3d(x: Tensor, matrices: list) -> Tensor:
-    """``matrices`` applied along the last three dims: (H, W) as pool.py does, then D."""
-    depth, rows, cols = matrices
-    lead = x.shape[:-3]
-    if not (depth.size and rows.size and cols.size):  # matmul refuses empty operands
-        return (x[..., :1, :1, :1] * 0).expand(*lead, len(depth), len(rows), len(cols))
-    y = _separable_pool(x, rows, cols)
-    y = Tensor(depth) @ y.reshape(*lead, x.shape[-3], len(rows) * len(cols))
-    return y.reshape(*lead, len(depth), len(rows), len(cols))
-
-
 def avg_pool1d(input: Tensor, kernel_size: IntTuple, stride: Optional[IntTuple] = None,
                padding: IntTuple = 0, ceil_mode: bool = False,
                count_include_pad: bool = True) -> Tensor:
@@ -286,7 +275,7 @@ def avg_pool3d(input: Tensor, kernel_size: IntTuple, stride: Optional[IntTuple] 
         return int_avg_pool(input.data, windows, divisor_override)
     if divisor_override is not None:
         windows = [(starts, ends, size, None) for starts, ends, size, _ in windows]
-    out = _separable_pool3d(input, [_window_matrix(*w, input.dtype) for w in windows])
+    out = window_means(input, [_window_matrix(*w, input.dtype) for w in windows])
     return out if divisor_override is None else out / float(divisor_override)
 
 
@@ -322,7 +311,7 @@ def adaptive_avg_pool3d(input: Tensor, output_size: Any) -> Tensor:
     op = "adaptive_avg_pool3d"
     windows = adaptive_windows(input, output_size, op, 3)
     nonempty_planes(input, f"{op}()", 3)
-    return _separable_pool3d(input, [
+    return window_means(input, [
         _window_matrix(starts, ends, size, ends - starts, input.dtype)
         for (starts, ends), size in zip(windows, input.shape[-3:])])
 
