@@ -96,6 +96,79 @@ def elu_bwd(x, g, alpha=1.0): return _map(lambda v, d: d * alpha * math.exp(v) i
 def erf(x): return _map(math.erf, x)
 def erfc(x): return _map(math.erfc, x)
 
+# --- gamma and Bessel functions (kernels/gamma.py), by other formulas than the kernels' ---
+# Bernoulli numbers B_2, B_4, ..., B_16 of the asymptotic series
+_BERNOULLI = (1 / 6, -1 / 30, 1 / 42, -1 / 30, 5 / 66, -691 / 2730, 7 / 6, -3617 / 510)
+
+
+def _polygamma_scalar(n, v):
+    """psi^(n)(v), n >= 0: recurrence up to v >= 30, then the asymptotic series; the
+    reflection formula below 1/2 for n = 0 and 1. At a pole: digamma's -+inf at +-0 and
+    NaN at the negative integers, (-1)^(n + 1) inf for n >= 1."""
+    if v != v:
+        return v
+    if v == -math.inf and n <= 1:
+        return math.nan
+    if v <= 0 and (v == -math.inf or v.is_integer()):
+        if n == 0:
+            return -math.copysign(math.inf, v) if v == 0 else math.nan
+        return math.inf if n % 2 else -math.inf
+    if v < 0.5 and n <= 1:  # psi(1 - v) - pi cot(pi v);  pi^2 / sin^2(pi v) - psi'(1 - v)
+        s = math.sin(math.pi * v)
+        if n == 0:
+            return _polygamma_scalar(0, 1 - v) - math.pi * math.cos(math.pi * v) / s
+        return math.pi ** 2 / (s * s) - _polygamma_scalar(1, 1 - v)
+    if v == math.inf:
+        return math.inf if n == 0 else 0.0
+    shift = 0.0
+    sign = -1.0 if n % 2 == 0 else 1.0  # (-1)^(n + 1)
+    while v < 30:
+        shift += -1 / v if n == 0 else sign * math.factorial(n) / v ** (n + 1)
+        v += 1
+    if n == 0:
+        series = math.log(v) - 0.5 / v - sum(b / (2 * k * v ** (2 * k))
+                                             for k, b in enumerate(_BERNOULLI, 1))
+    else:
+        series = sign * (math.factorial(n - 1) / v ** n + math.factorial(n) / (2 * v ** (n + 1))
+                         + sum(b * math.factorial(2 * k + n - 1)
+                               / (math.factorial(2 * k) * v ** (2 * k + n))
+                               for k, b in enumerate(_BERNOULLI, 1)))
+    return shift + series
+
+
+def _bessel_scalar(order, v):
+    """I_order(v), order 0 or 1, from its power series sum (v/2)^(2k + order) / (k! (k +
+    order)!) (positive terms: no cancellation); I1 is odd."""
+    if v != v:
+        return v
+    a = abs(v)
+    term = 1.0 if order == 0 else a / 2
+    total, k = term, 0
+    while a != math.inf and (term > total * 1e-17 or k < a):
+        k += 1
+        term *= (a * a / 4) / (k * (k + order))
+        total += term
+        if total == math.inf:
+            break
+    if a == math.inf:
+        total = math.inf
+    return -total if order and v < 0 else total
+
+
+def _lgamma_scalar(v):
+    try:
+        return math.lgamma(v)
+    except ValueError:  # a pole
+        return math.inf
+
+
+def lgamma(x): return _map(_lgamma_scalar, x)
+def digamma(x): return _map(lambda v: _polygamma_scalar(0, v), x)
+def trigamma(x): return _map(lambda v: _polygamma_scalar(1, v), x)
+def polygamma(n, x): return _map(lambda v: _polygamma_scalar(n, v), x)
+def i0(x): return _map(lambda v: _bessel_scalar(0, v), x)
+def i1(x): return _map(lambda v: _bessel_scalar(1, v), x)
+
 # --- softmax and losses ---------------------------------------------------------------
 
 
@@ -319,7 +392,8 @@ def conv2d(x, w, b=None, stride=(1, 1), padding=(0, 0), dilation=(1, 1), groups=
 
 
 def max_pool2d_fwd(x, kernel, stride, padding, dilation, out_size):
-    """(max, flat index of the first max within the H*W plane) per window; NaN wins."""
+    """(max, flat index of the first max within the H*W plane) per window; NaN wins (the
+    last NaN's index)."""
     shape = x.shape[:2] + tuple(out_size)
     out = np.empty(shape, x.dtype)
     index = np.empty(shape, np.int64)
@@ -333,7 +407,8 @@ def max_pool2d_fwd(x, kernel, stride, padding, dilation, out_size):
                             iy = y * stride[0] - padding[0] + i * dilation[0]
                             ix = xo * stride[1] - padding[1] + j * dilation[1]
                             v = _tap(x, n, c, iy, ix)
-                            if v is None or (best is not None and math.isnan(best)):
+                            if v is None or (best is not None and math.isnan(best)
+                                             and not math.isnan(v)):
                                 continue
                             if best is None or v > best or math.isnan(v):
                                 best, best_index = v, iy * x.shape[3] + ix

@@ -189,3 +189,12 @@ def test_an_empty_batch_gives_empty_results_and_gradients():
     pooled = F.max_pool2d(x, 2)
     pooled.sum().backward()
     assert pooled.shape == (0, 4, 2, 2)
+
+
+def test_max_pool_takes_the_last_nan_of_a_window_as_pytorch():
+    x = ae.tensor([[[[float("nan"), 1.0, float("nan"), 2.0]]]])
+    values, index = F.max_pool2d(x, (1, 4), return_indices=True)
+    assert np.isnan(values.item()) and index.item() == 2  # PyTorch 2.13's index
+    values, index = F.max_pool2d(ae.tensor([[[[float("nan"), 3.0], [1.0, float("nan")]]]]), 2,
+                                 return_indices=True)
+    assert np.isnan(values.item()) and index.item() == 3
