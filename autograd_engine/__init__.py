@@ -46,7 +46,14 @@ from .ops.shape import (cat, chunk, expand, flatten, movedim, narrow, pad, permu
                         reshape, split, squeeze, stack, transpose, unbind, unsqueeze, view)
 from .ops.structure import (allclose, diag, diff, isclose, meshgrid, nonzero, repeat_interleave,
                             tile, trace)
-from .random import manual_seed
+from .random import (Generator, default_generator, get_rng_state, initial_seed,
+                     manual_seed, seed, set_rng_state)
+from .ops.sampling import bernoulli, multinomial, normal, poisson, randperm
+from .dtypes import (can_cast, finfo, get_default_dtype, iinfo, promote_types,
+                     set_default_dtype)
+from .queries import is_complex, is_floating_point, is_nonzero, is_tensor, numel, result_type
+from .grad_mode import inference_mode, is_inference_mode_enabled
+from .printing import set_printoptions
 from . import diagnostics, func, memory, nn, optim, utils
 from .serialization import load, save
 

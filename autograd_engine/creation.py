@@ -9,8 +9,9 @@ from typing import Any, Optional
 import numpy as np
 
 from .devices import accepts_device
+from .dtypes import get_default_dtype
 from .ops._util import result_type, shape_args
-from .random import generator
+from .random import rng
 from .tensor import Tensor
 
 float32 = np.float32
@@ -31,22 +32,26 @@ def _finish(data: np.ndarray, requires_grad: Any, op: str) -> Tensor:
     return Tensor(data, builtins.bool(requires_grad))
 
 
-_PYTHON_DTYPES = {builtins.bool: np.dtype(np.bool_), int: np.dtype(np.int64),
-                  float: np.dtype(np.float32)}
+_PYTHON_DTYPES = {builtins.bool: np.dtype(np.bool_), int: np.dtype(np.int64)}
+
+
+def _python_dtype(kind: type) -> Optional[np.dtype]:
+    """The dtype of a Python scalar type: bool, int64, the default float dtype; else None."""
+    return get_default_dtype() if kind is float else _PYTHON_DTYPES.get(kind)
 
 
 def _inferred_dtype(data: Any) -> Optional[np.dtype]:
     """PyTorch's dtype for a scalar or nested sequences: Python bools, ints and floats give
-    bool, int64 and float32; numpy scalars, arrays and Tensors keep their dtype; the items'
-    dtypes promote as tensors' do (float32 when empty). None for any other item (numpy's
-    inference then gives a dtype that is refused)."""
+    bool, int64 and the default float dtype; numpy scalars, arrays and Tensors keep their
+    dtype; the items' dtypes promote as tensors' do (the default dtype when empty). None for
+    any other item (numpy's inference then gives a dtype that is refused)."""
     dtypes = set()
     pending = [(data,)]
     while pending:
         items = pending.pop()
         kinds = set(map(type, items))
         for kind in kinds:
-            dtype = _PYTHON_DTYPES.get(kind)
+            dtype = _python_dtype(kind)
             if dtype is not None:
                 dtypes.add(dtype)
             elif issubclass(kind, (list, tuple)):
@@ -60,11 +65,12 @@ def _inferred_dtype(data: Any) -> Optional[np.dtype]:
                 return None
     if len(dtypes) > 1:  # (dim-tensor stand-ins, so that the category rule applies)
         return result_type(*(np.empty(0, d) for d in dtypes))
-    return dtypes.pop() if dtypes else np.dtype(np.float32)
+    return dtypes.pop() if dtypes else get_default_dtype()
 
 
 def _array_from(data: Any, op: str, dtype: Any = None) -> np.ndarray:
-    """Convert data with PyTorch's dtype inference (Python floats -> float32) unless ``dtype``
+    """Convert data with PyTorch's dtype inference (Python floats -> the default dtype) unless
+    ``dtype``
     is given, in which case values convert straight to it (no float32 rounding on the way)."""
     if isinstance(data, Tensor):
         return data.data.astype(dtype or data.dtype)
@@ -115,7 +121,7 @@ def _factory(shape: tuple, dtype: Any, requires_grad: bool, fill: Any, op: str) 
     size = shape_args(shape, op)
     if any(s < 0 for s in size):
         raise RuntimeError(f"{op}: negative dimension in size {size}")
-    return _finish(fill(size, np.dtype(dtype or np.float32)), requires_grad, op)
+    return _finish(fill(size, np.dtype(dtype or get_default_dtype())), requires_grad, op)
 
 
 @accepts_device
@@ -178,7 +184,7 @@ def _arange_bound(value: Any, name: str) -> Any:
 def arange(start: Any = None, end: Any = None, step: Any = 1, dtype: Any = None,
            requires_grad: bool = False) -> Tensor:
     """``arange(end)`` or ``arange(start, end, step)``: int64 when all bounds are ints, else
-    float32 (PyTorch's rule)."""
+    the default dtype (PyTorch's rule)."""
     if end is None:
         if start is None:
             raise TypeError("arange() missing required argument 'end'")
@@ -194,7 +200,7 @@ def arange(start: Any = None, end: Any = None, step: Any = 1, dtype: Any = None,
                            f"(start={start}, end={end}, step={step})")
     if dtype is None:
         ints = all(isinstance(v, (int, np.integer, np.bool_)) for v in (start, end, step))
-        dtype = np.int64 if ints else np.float32
+        dtype = np.int64 if ints else get_default_dtype()
     if np.dtype(dtype) == np.bool_:
         raise NotImplementedError("arange: not implemented for dtype bool")
     return _finish(np.arange(start, end, step).astype(dtype), requires_grad, "arange")
@@ -205,19 +211,20 @@ def linspace(start: float, end: float, steps: int, dtype: Any = None,
              requires_grad: bool = False) -> Tensor:
     if steps < 0:
         raise RuntimeError("linspace: number of steps must be non-negative")
-    array = np.linspace(start, end, int(steps)).astype(dtype or np.float32)
+    array = np.linspace(start, end, int(steps)).astype(dtype or get_default_dtype())
     return _finish(array, requires_grad, "linspace")
 
 
 @accepts_device
 def eye(n: int, m: Optional[int] = None, dtype: Any = None,
         requires_grad: bool = False) -> Tensor:
-    return _finish(np.eye(n, m, dtype=dtype or np.float32), requires_grad, "eye")
+    return _finish(np.eye(n, m, dtype=dtype or get_default_dtype()), requires_grad, "eye")
 
 
 def _float_dtype(dtype: Any, op: str) -> np.dtype:
-    """The dtype of random floats (float32 by default); PyTorch has no integer version."""
-    dtype = np.dtype(dtype or np.float32)
+    """The dtype of random floats (the default dtype unless given); PyTorch has no integer
+    version."""
+    dtype = np.dtype(dtype or get_default_dtype())
     if dtype.kind != "f":
         raise NotImplementedError(f"{op}: not implemented for dtype {dtype} (random floats "
                                   f"need a floating point dtype; use randint for integers)")
@@ -225,17 +232,20 @@ def _float_dtype(dtype: Any, op: str) -> np.dtype:
 
 
 @accepts_device
-def rand(*size: Any, dtype: Any = None, requires_grad: bool = False) -> Tensor:
+def rand(*size: Any, generator: Any = None, dtype: Any = None,
+         requires_grad: bool = False) -> Tensor:
     """Uniform on [0, 1)."""
     return _factory(size, _float_dtype(dtype, "rand"), requires_grad,
-                    lambda s, d: generator().random(s).astype(d), "rand")
+                    lambda s, d: rng(generator, "rand").random(s).astype(d), "rand")
 
 
 @accepts_device
-def randn(*size: Any, dtype: Any = None, requires_grad: bool = False) -> Tensor:
+def randn(*size: Any, generator: Any = None, dtype: Any = None,
+          requires_grad: bool = False) -> Tensor:
     """Standard normal."""
     return _factory(size, _float_dtype(dtype, "randn"), requires_grad,
-                    lambda s, d: generator().standard_normal(s).astype(d), "randn")
+                    lambda s, d: rng(generator, "randn").standard_normal(s).astype(d),
+                    "randn")
 
 
 def _check_randint_range(low: int, high: int, dtype: np.dtype) -> None:
@@ -250,8 +260,8 @@ def _check_randint_range(low: int, high: int, dtype: np.dtype) -> None:
 
 
 @accepts_device
-def randint(low: Any = 0, high: Any = None, size: Any = None, dtype: Any = None,
-            requires_grad: bool = False) -> Tensor:
+def randint(low: Any = 0, high: Any = None, size: Any = None, *, generator: Any = None,
+            dtype: Any = None, requires_grad: bool = False) -> Tensor:
     """Integers in [low, high) of shape ``size``: ``randint(high, size)`` or
     ``randint(low, high, size)``, positional or keyword, as PyTorch."""
     if size is None and isinstance(high, (tuple, list)):  # randint(high, size)
@@ -270,23 +280,30 @@ def randint(low: Any = 0, high: Any = None, size: Any = None, dtype: Any = None,
     dtype = np.dtype(dtype or np.int64)
     _check_randint_range(low, high, dtype)
     return _factory((size,), dtype, requires_grad,
-                    lambda s, d: generator().integers(low, high, s).astype(d), "randint")
+                    lambda s, d: rng(generator, "randint").integers(low, high, s).astype(d),
+                    "randint")
 
 
 @accepts_device
-def rand_like(t: Tensor, dtype: Any = None, requires_grad: bool = False) -> Tensor:
+def rand_like(t: Tensor, *, generator: Any = None, dtype: Any = None,
+              requires_grad: bool = False) -> Tensor:
     """Uniform [0, 1) values of ``t``'s shape (and dtype unless given)."""
-    return rand(t.shape, dtype=dtype or t.dtype, requires_grad=requires_grad)
+    return rand(t.shape, generator=generator, dtype=dtype or t.dtype,
+                requires_grad=requires_grad)
 
 
 @accepts_device
-def randn_like(t: Tensor, dtype: Any = None, requires_grad: bool = False) -> Tensor:
+def randn_like(t: Tensor, *, generator: Any = None, dtype: Any = None,
+               requires_grad: bool = False) -> Tensor:
     """Standard normal values of ``t``'s shape (and dtype unless given)."""
-    return randn(t.shape, dtype=dtype or t.dtype, requires_grad=requires_grad)
+    return randn(t.shape, generator=generator, dtype=dtype or t.dtype,
+                 requires_grad=requires_grad)
 
 
 @accepts_device
-def randint_like(t: Tensor, low: int = 0, high: Optional[int] = None, dtype: Any = None,
+def randint_like(t: Tensor, low: int = 0, high: Optional[int] = None, *,
+                 generator: Any = None, dtype: Any = None,
                  requires_grad: bool = False) -> Tensor:
     """Integers in [low, high) of ``t``'s shape (``randint_like(t, high)`` also accepted)."""
-    return randint(low, high, t.shape, dtype=dtype or t.dtype, requires_grad=requires_grad)
+    return randint(low, high, t.shape, generator=generator, dtype=dtype or t.dtype,
+                   requires_grad=requires_grad)

@@ -9,6 +9,7 @@ from typing import Any, Callable, Optional
 class _State(threading.local):
     grad_enabled = True
     anomaly = False
+    inference = False
 
 
 state = _State()
@@ -85,6 +86,38 @@ class enable_grad(_NoArgSwitch):
 
     def __exit__(self, *exc: Any) -> None:
         state.grad_enabled = self.prev
+
+
+class inference_mode(_SwitchContext):
+    """``inference_mode()`` (or ``inference_mode(True)``): no graph is recorded, as under
+    ``no_grad``, and ``is_inference_mode_enabled()`` is True; ``inference_mode(False)``
+    turns both off (grad mode on). A context manager and a decorator, with or without
+    parentheses."""
+
+    def __new__(cls, mode: Any = True) -> Any:
+        switch = super().__new__(cls)
+        if callable(mode):  # bare @inference_mode
+            switch.mode = True
+            return switch(mode)
+        return switch
+
+    def __init__(self, mode: bool = True) -> None:
+        self.mode = bool(mode)
+
+    def _args(self) -> tuple:
+        return (self.mode,)
+
+    def __enter__(self) -> None:
+        self.prev = (state.grad_enabled, state.inference)
+        state.grad_enabled, state.inference = not self.mode, self.mode
+
+    def __exit__(self, *exc: Any) -> None:
+        state.grad_enabled, state.inference = self.prev
+
+
+def is_inference_mode_enabled() -> bool:
+    """True inside ``inference_mode()`` in this thread."""
+    return state.inference
 
 
 class detect_anomaly(_SwitchContext):

@@ -1,11 +1,13 @@
 """``repr`` of a Tensor laid out as PyTorch prints it: one number format for the whole tensor
 (integers as ``1.``, else 4 decimals, scientific when magnitudes span more than 1e3 or
 leave [1e-4, 1e8)), right-aligned columns, lines wrapped at 80 characters, and tensors of
-more than 1000 elements summarised to their first and last 3 entries per dim."""
+more than 1000 elements summarised to their first and last 3 entries per dim; these numbers
+and the scientific mode are the options of ``set_printoptions``."""
 from __future__ import annotations
 
 import math
-from typing import Any
+from contextlib import contextmanager
+from typing import Any, Iterator, Optional
 
 import numpy as np
 
@@ -13,6 +15,42 @@ PRECISION = 4
 THRESHOLD = 1000
 EDGE_ITEMS = 3
 LINE_WIDTH = 80
+SCI_MODE: Optional[bool] = None  # None: chosen per tensor; True/False forces it
+_PROFILES = {"default": (4, 1000, 3, 80), "short": (2, 1000, 2, 80),
+             "full": (4, math.inf, 3, 80)}
+
+
+def set_printoptions(precision: Optional[int] = None, threshold: Optional[float] = None,
+                     edgeitems: Optional[int] = None, linewidth: Optional[int] = None,
+                     profile: Optional[str] = None, sci_mode: Optional[bool] = None) -> None:
+    """PyTorch's print options: a ``profile`` ('default', 'short', 'full'; another name
+    is ignored, as PyTorch) sets all four numbers, then the given ones override;
+    ``sci_mode`` is always set (None: automatic)."""
+    global PRECISION, THRESHOLD, EDGE_ITEMS, LINE_WIDTH, SCI_MODE
+    if profile in _PROFILES:
+        PRECISION, THRESHOLD, EDGE_ITEMS, LINE_WIDTH = _PROFILES[profile]
+    PRECISION = PRECISION if precision is None else precision
+    THRESHOLD = THRESHOLD if threshold is None else threshold
+    EDGE_ITEMS = EDGE_ITEMS if edgeitems is None else edgeitems
+    LINE_WIDTH = LINE_WIDTH if linewidth is None else linewidth
+    SCI_MODE = sci_mode
+
+
+def get_printoptions() -> dict:
+    """The current options, as keywords of ``set_printoptions``."""
+    return {"precision": PRECISION, "threshold": THRESHOLD, "edgeitems": EDGE_ITEMS,
+            "linewidth": LINE_WIDTH, "sci_mode": SCI_MODE}
+
+
+@contextmanager
+def printoptions(**kwargs: Any) -> Iterator[None]:
+    """``set_printoptions(**kwargs)`` for the block."""
+    previous = get_printoptions()
+    set_printoptions(**kwargs)
+    try:
+        yield
+    finally:
+        set_printoptions(**previous)
 
 
 class _Formatter:
@@ -34,6 +72,8 @@ class _Formatter:
         self.int_mode = bool(np.all(finite == np.ceil(finite)))
         spread = high / low > 1000.0 or high > 1.0e8
         self.sci_mode = spread if self.int_mode else spread or low < 1.0e-4
+        if SCI_MODE is not None:
+            self.sci_mode = bool(SCI_MODE)
         for value in finite.tolist():
             if self.sci_mode:
                 text = f"{value:.{PRECISION}e}"

@@ -123,7 +123,7 @@ def test_worker_seeds_are_base_plus_id(num_workers):
 
 
 def test_numpy_seed_words_match(monkeypatch):
-    monkeypatch.setattr(ae.random, "_generator", ae.random.generator())
+    monkeypatch.setattr(ae.random, "default_generator", ae.random.Generator())
     python_state, numpy_state = random.getstate(), np.random.get_state()
     rng = random.Random(0)
     try:

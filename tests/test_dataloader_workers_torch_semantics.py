@@ -104,7 +104,7 @@ def test_numpy_global_generator_seeded_as_pytorch():
 ])
 def test_numpy_seed_words(base_seed, worker_id, words, monkeypatch):
     # seed_worker reseeds this process's generators: restore all three afterwards
-    monkeypatch.setattr(ae.random, "_generator", ae.random.generator())
+    monkeypatch.setattr(ae.random, "default_generator", ae.random.Generator())
     python_state, numpy_state = random.getstate(), np.random.get_state()
     try:
         assert seed_worker(base_seed, worker_id) == base_seed + worker_id

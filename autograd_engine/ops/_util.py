@@ -5,10 +5,16 @@ from typing import Any, Iterable, Optional, Union
 
 import numpy as np
 
+from .. import dtypes
 from ..tensor import Tensor
 
 _CATEGORY = {"b": 0, "u": 1, "i": 1, "f": 2}
-_SCALAR_DTYPE = {0: np.dtype(np.bool_), 1: np.dtype(np.int64), 2: np.dtype(np.float32)}
+_SCALAR_DTYPE = {0: np.dtype(np.bool_), 1: np.dtype(np.int64)}
+
+
+def scalar_dtype(category: int) -> np.dtype:
+    """The dtype of a Python scalar of a category: bool, int64, or the default float."""
+    return dtypes.get_default_dtype() if category == 2 else _SCALAR_DTYPE[category]
 
 
 def array_of(value: Any) -> Any:
@@ -25,21 +31,21 @@ def _describe(x: Any) -> tuple:
     if isinstance(x, (int, np.integer)):
         return 0, 1, _SCALAR_DTYPE[1]
     if isinstance(x, (float, np.floating)):
-        return 0, 2, _SCALAR_DTYPE[2]
+        return 0, 2, dtypes.get_default_dtype()
     raise TypeError(f"unsupported operand type {type(x).__name__}")
 
 
 def result_type(*operands: Any) -> np.dtype:
     """PyTorch's promotion: Python scalars and 0-d tensors do not up-cast a dim tensor of
-    the same kind; int op float-scalar gives float32."""
+    the same kind; int op float-scalar gives the default float dtype."""
     described = [_describe(x) for x in operands]
     top = max(c for _, c, _ in described)
     for priority in (2, 1, 0):
-        dtypes = [d for p, c, d in described if p == priority and c == top]
-        if dtypes:
+        found = [d for p, c, d in described if p == priority and c == top]
+        if found:
             if priority == 0:
-                return _SCALAR_DTYPE[top]
-            return np.result_type(*dtypes)
+                return scalar_dtype(top)
+            return np.result_type(*found)
     raise AssertionError("unreachable")
 
 

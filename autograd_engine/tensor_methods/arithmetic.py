@@ -61,7 +61,7 @@ class ArithmeticMethods:
         return ops.elementwise.neg(self)
 
     def __pos__(self) -> "Tensor":
-        return self
+        return self.positive()
 
     def __abs__(self) -> "Tensor":
         return ops.elementwise.abs(self)
@@ -219,3 +219,29 @@ class ArithmeticMethods:
     def allclose(self, other: Any, rtol: float = 1e-05, atol: float = 1e-08,
                  equal_nan: bool = False) -> bool:
         return ops.structure.allclose(self, other, rtol, atol, equal_nan)
+
+    def equal(self, other: "Tensor") -> bool:
+        """Same shape and equal elements (dtypes may differ; NaN is unequal)."""
+        from .shape import _tensor_arg
+        other = _tensor_arg(other, "equal")
+        return self.shape == other.shape and bool(ops.elementwise.eq(self, other).all())
+
+    def positive(self) -> "Tensor":
+        """Self (a bool tensor raises, as PyTorch)."""
+        if self.dtype.kind == "b":
+            raise RuntimeError("positive: the `+` operator, on a bool tensor is not "
+                               "supported.")
+        return self
+
+    def divide(self, other: Any, *, rounding_mode: Any = None) -> "Tensor":
+        return ops.elementwise.div(self, other, rounding_mode)
+
+    def true_divide(self, other: Any) -> "Tensor":
+        return ops.elementwise.div(self, other)
+
+    # PyTorch's alternative names
+    multiply = mul
+    subtract = sub
+    negative = neg
+    absolute = abs
+    greater, greater_equal, less, less_equal, not_equal = gt, ge, lt, le, ne

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, Callable
 
+import numpy as np
+
 from .. import ops
 
 if TYPE_CHECKING:
@@ -80,6 +82,24 @@ class IndexingMethods:
 
     def index_put_(self, indices: Any, values: "Tensor", accumulate: bool = False) -> "Tensor":
         return self._write_op("index_put_", ops.indexed.index_put, indices, values, accumulate)
+
+    def fill_diagonal_(self, fill_value: Any, wrap: bool = False) -> "Tensor":
+        """Write ``fill_value`` on the main diagonal (all dims of equal size past 2-D); a tall
+        matrix with ``wrap`` restarts the diagonal every ``cols + 1`` rows."""
+        if self.ndim < 2:
+            raise RuntimeError(f"fill_diagonal_: dimensions must larger than 1 (got shape "
+                               f"{self.shape})")
+        if self.ndim > 2 and len(set(self.shape)) != 1:
+            raise RuntimeError(f"fill_diagonal_: all dimensions of input must be of equal "
+                               f"length (got shape {self.shape})")
+        rows, cols = self.shape[0], self.shape[1]
+        if self.ndim == 2 and wrap and rows > cols:
+            flat = np.arange(0, rows * cols, cols + 1)
+            index = (flat // cols, flat % cols)
+        else:
+            index = (np.arange(min(rows, cols)),) * self.ndim
+        self[index] = fill_value
+        return self
 
     def masked_fill_(self, mask: Any, value: Any) -> "Tensor":
         return self._write_op("masked_fill_", ops.index.masked_fill, mask, value)

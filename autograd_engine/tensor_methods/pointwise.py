@@ -164,3 +164,18 @@ class PointwiseMethods:
 
     def addcdiv(self, tensor1: Any, tensor2: Any, *, value: Any = 1) -> "Tensor":
         return ops.pointwise.addcdiv(self, tensor1, tensor2, value=value)
+
+    def bernoulli(self, p: Any = None, *, generator: Any = None) -> "Tensor":
+        from ..ops.sampling import bernoulli
+        return bernoulli(self, p, generator=generator)
+
+    def multinomial(self, num_samples: int, replacement: bool = False, *,
+                    generator: Any = None) -> "Tensor":
+        from ..ops.sampling import multinomial
+        return multinomial(self, num_samples, replacement, generator=generator)
+
+    # PyTorch's alternative names
+    arcsin, arccos, arctan, arctan2 = asin, acos, atan, atan2
+    arcsinh, arccosh, arctanh = asinh, acosh, atanh
+    sgn = sign  # (real tensors only)
+    fix = trunc

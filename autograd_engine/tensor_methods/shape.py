@@ -1,10 +1,11 @@
 """Tensor methods: views, copies and rearrangements
-(ops/shape.py, ops/reorder.py, ops/structure.py).
+(ops/shape.py, ops/reorder.py, ops/structure.py, ops/windows.py), their in-place forms, and
+metadata queries (sizes, dtype kind, device).
 
 Each delegates to its op; ``ops`` is resolved at call time, since the ops import Tensor."""
 from __future__ import annotations
 
-from typing import Any, Optional, TYPE_CHECKING
+from typing import Any, Callable, Optional, TYPE_CHECKING
 
 from .. import ops
 
@@ -131,3 +132,116 @@ class ShapeMethods:
     def diff(self, n: int = 1, dim: int = -1, prepend: Any = None,
              append: Any = None) -> "Tensor":
         return ops.structure.diff(self, n, dim, prepend, append)
+
+    def ravel(self) -> "Tensor":
+        return ops.shape.reshape(self, -1)
+
+    def reshape_as(self, other: "Tensor") -> "Tensor":
+        return ops.shape.reshape(self, _tensor_arg(other, "reshape_as").shape)
+
+    def unfold(self, dimension: int, size: int, step: int) -> "Tensor":
+        """Windows of ``size`` every ``step`` along ``dimension``, in a new last dim (a
+        view)."""
+        from ..ops.windows import unfold
+        return unfold(self, dimension, size, step)
+
+    def sum_to_size(self, *size: Any) -> "Tensor":
+        """Sum the dims that ``size`` has as 1 or lacks in front; ``size`` must expand to
+        self's shape."""
+        size = ops._util.shape_args(size, "sum_to_size")
+        lead = self.ndim - len(size)
+        if lead < 0 or any(s not in (1, n) for s, n in zip(size, self.shape[lead:])):
+            raise RuntimeError(f"sum_to_size: size {list(size)} is not expandable to size "
+                               f"{list(self.shape)}")
+        if size == self.shape:
+            return self
+        dims = tuple(range(lead)) + tuple(lead + i for i, s in enumerate(size)
+                                          if s == 1 and self.shape[lead + i] != 1)
+        return ops.reduce.sum(self, dims, True).reshape(size)
+
+    # -- in-place views: new shape and strides over the same memory ------------------------
+    def _restride_(self, op: str, compute: Callable[["Tensor"], "Tensor"]) -> "Tensor":
+        """Self becomes ``compute(self)``, a view of its own memory; recorded as
+        ``self = compute(self)`` when a gradient is needed (as PyTorch, a version bump)."""
+        graph = ops.inplace.needs_graph(self, ())
+        if graph:
+            root = self._view[0] if self._view is not None else None
+            if self.grad_fn is None or (root is not None and root.grad_fn is None
+                                        and root.requires_grad):
+                kind = "a leaf Variable" if root is None else "a view of a leaf Variable"
+                raise RuntimeError(f"{op}: {kind} that requires grad is being used in an "
+                                   "in-place operation.")
+            if root is not None:
+                ops.inplace.refresh_view(self)
+        source = self.detach()
+        if graph:
+            source.requires_grad, source.grad_fn = True, self.grad_fn
+            source._output_nr = self._output_nr
+        out = compute(source)
+        if graph:
+            ops.inplace._rebind(self, out)
+        self.data = out.data
+        self._bump_version()
+        if self._view is not None:
+            self._view = (self._view[0], self._vc[0])
+        return self
+
+    def squeeze_(self, dim: Any = None) -> "Tensor":
+        return self._restride_("squeeze_", lambda t: t.squeeze(dim))
+
+    def unsqueeze_(self, dim: int) -> "Tensor":
+        return self._restride_("unsqueeze_", lambda t: t.unsqueeze(dim))
+
+    def transpose_(self, dim0: int, dim1: int) -> "Tensor":
+        return self._restride_("transpose_", lambda t: t.transpose(dim0, dim1))
+
+    def t_(self) -> "Tensor":
+        if self.ndim > 2:
+            raise RuntimeError(f"t_() expects a tensor with <= 2 dimensions, but self is "
+                               f"{self.ndim}D")
+        return self._restride_("t_", lambda t: t.t())
+
+    swapaxes_ = swapdims_ = transpose_
+
+    # -- metadata ----------------------------------------------------------------------------
+    def ndimension(self) -> int:
+        return self.ndim
+
+    @property
+    def nbytes(self) -> int:
+        return self.data.nbytes
+
+    @property
+    def itemsize(self) -> int:
+        return self.data.itemsize
+
+    def is_same_size(self, other: "Tensor") -> bool:
+        return self.shape == _tensor_arg(other, "is_same_size").shape
+
+    def is_floating_point(self) -> bool:
+        return self.dtype.kind == "f"
+
+    def is_complex(self) -> bool:
+        return self.dtype.kind == "c"
+
+    def is_signed(self) -> bool:
+        return self.dtype.kind in "if"
+
+    is_cpu = True
+
+    def get_device(self) -> int:
+        """-1: the CPU (PyTorch's answer for a CPU tensor)."""
+        return -1
+
+    def is_inference(self) -> bool:
+        """Whether the tensor was made under ``inference_mode``."""
+        return bool(getattr(self, "_inference", False))
+
+
+def _tensor_arg(value: Any, op: str) -> "Tensor":
+    """``value`` if it is a Tensor, else PyTorch's TypeError."""
+    from ..tensor import Tensor
+    if not isinstance(value, Tensor):
+        raise TypeError(f"{op}(): argument 'other' (position 1) must be Tensor, not "
+                        f"{type(value).__name__}")
+    return value

@@ -70,7 +70,7 @@ class DataLoader:
                  drop_last: bool = False, timeout: float = 0,
                  worker_init_fn: Optional[Callable[[int], None]] = None,
                  multiprocessing_context: Any = None,
-                 generator: Optional[np.random.Generator] = None, *,
+                 generator: Any = None, *,
                  prefetch_factor: Optional[int] = None, persistent_workers: bool = False,
                  pin_memory_device: str = "", in_order: bool = True) -> None:
         if num_workers < 0:
@@ -220,7 +220,7 @@ class _LoaderIter:
         if loader.pin_memory:
             warnings.warn("'pin_memory' argument is set as true but no accelerator is found, "
                           "then device pinned memory won't be used.", stacklevel=4)
-        rng = loader.generator if loader.generator is not None else _random.generator()
+        rng = _random.rng(loader.generator)
         self._base_seed = int(rng.integers(0, 2 ** 63, dtype=np.int64))
 
     def _reset(self, loader: DataLoader) -> None:

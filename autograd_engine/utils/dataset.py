@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import bisect
 import math
-from typing import Any, Iterable, Iterator, List, Optional, Sequence, Union
+from typing import Any, Iterable, Iterator, List, Sequence, Union
 
 import numpy as np
 
@@ -134,10 +134,10 @@ def _split_lengths(n: int, lengths: Sequence[Union[int, float]]) -> List[int]:
 
 
 def random_split(dataset: Any, lengths: Sequence[Union[int, float]],
-                 generator: Optional[np.random.Generator] = None) -> List[Subset]:
+                 generator: Any = None) -> List[Subset]:
     """Split ``dataset`` into non-overlapping random ``Subset``s of the given lengths (or
     fractions). ``generator`` defaults to the library's, so ``ae.manual_seed`` applies."""
     counts = _split_lengths(len(dataset), lengths)
-    order = (generator or _random.generator()).permutation(sum(counts)).tolist()
+    order = _random.rng(generator).permutation(sum(counts)).tolist()
     ends = np.cumsum(counts).tolist()
     return [Subset(dataset, order[end - k:end]) for k, end in zip(counts, ends)]

@@ -1,6 +1,7 @@
 """Samplers: iterables of dataset indices (or, for ``BatchSampler``, lists of them), as in
-``torch.utils.data``. Random ones draw from ``generator``, by default the library's, so
-``ae.manual_seed`` makes them reproducible."""
+``torch.utils.data``. Random ones draw from ``generator`` (an ``autograd_engine.Generator``
+or a numpy Generator), by default the library's, so ``ae.manual_seed`` makes them
+reproducible."""
 from __future__ import annotations
 
 from typing import Any, Iterator, List, Optional, Sequence
@@ -40,7 +41,7 @@ class RandomSampler(Sampler):
 
     def __init__(self, data_source: Any, replacement: bool = False,
                  num_samples: Optional[int] = None,
-                 generator: Optional[np.random.Generator] = None) -> None:
+                 generator: Any = None) -> None:
         if not isinstance(replacement, bool):
             raise TypeError("replacement should be a boolean value, but got "
                             f"replacement={replacement}")
@@ -57,7 +58,7 @@ class RandomSampler(Sampler):
         return len(self.data_source) if self._num_samples is None else int(self._num_samples)
 
     def __iter__(self) -> Iterator[int]:
-        n, rng = len(self.data_source), self.generator or _random.generator()
+        n, rng = len(self.data_source), _random.rng(self.generator)
         if self.replacement:
             yield from rng.integers(0, n, self.num_samples).tolist()
             return
@@ -73,12 +74,12 @@ class SubsetRandomSampler(Sampler):
     """The given ``indices`` in a random order, without replacement."""
 
     def __init__(self, indices: Sequence[int],
-                 generator: Optional[np.random.Generator] = None) -> None:
+                 generator: Any = None) -> None:
         self.indices = indices
         self.generator = generator
 
     def __iter__(self) -> Iterator[int]:
-        rng = self.generator or _random.generator()
+        rng = _random.rng(self.generator)
         for i in rng.permutation(len(self.indices)).tolist():
             yield self.indices[i]
 
@@ -90,7 +91,7 @@ class WeightedRandomSampler(Sampler):
     """``num_samples`` indices drawn with probabilities proportional to ``weights``."""
 
     def __init__(self, weights: Sequence[float], num_samples: int, replacement: bool = True,
-                 generator: Optional[np.random.Generator] = None) -> None:
+                 generator: Any = None) -> None:
         if not _positive_int(num_samples):
             raise ValueError("num_samples should be a positive integer value, but got "
                              f"num_samples={num_samples}")
@@ -110,7 +111,7 @@ class WeightedRandomSampler(Sampler):
         self.generator = generator
 
     def __iter__(self) -> Iterator[int]:
-        rng = self.generator or _random.generator()
+        rng = _random.rng(self.generator)
         p = self.weights / self.weights.sum()
         yield from rng.choice(len(p), self.num_samples, self.replacement, p).tolist()
 
