@@ -169,9 +169,10 @@ class Tensor(ArithmeticMethods, PointwiseMethods, ReductionMethods, ShapeMethods
         suffixes = []
         if self.data.size == 0 and self.ndim != 1:
             suffixes.append(f"size={self.shape}")
-        # an empty tensor shows any dtype but float32: no element tells an int64 apart
-        if self.dtype != np.float32 and (self.data.size == 0 or self.dtype not in (np.int64,
-                                                                                   np.bool_)):
+        # an empty tensor shows any dtype but the default: no element tells an int64 apart
+        default = _dtypes.get_default_dtype()
+        if self.dtype != default and (self.data.size == 0 or self.dtype not in (np.int64,
+                                                                                np.bool_)):
             suffixes.append(f"dtype={self.dtype}")
         if self.grad_fn is not None:
             suffixes.append(f"grad_fn=<{self.grad_fn.name()}>")
@@ -422,6 +423,7 @@ class Tensor(ArithmeticMethods, PointwiseMethods, ReductionMethods, ShapeMethods
 
 
 from . import devices as _devices  # noqa: E402
+from . import dtypes as _dtypes  # noqa: E402
 from . import printing  # noqa: E402
 from . import engine as _engine  # noqa: E402  (ops import Tensor, so they come after it)
 from .ops import _util  # noqa: E402

@@ -362,3 +362,12 @@ def test_sign_gradient_is_zero_even_for_an_inf_or_nan_gradient():
 def test_threshold_keeps_an_integer_dtype():
     out = ae.nn.functional.threshold(ae.tensor([1, 5]), 2, 3.7)
     assert out.dtype == ae.int64 and out.tolist() == [3, 5]
+
+
+def test_bitwise_ops_refuse_floats_with_not_implemented_error():
+    for call in (lambda: ae.tensor([1.5]) & 1, lambda: ae.tensor([1]) | 1.5,
+                 lambda: ae.tensor([1.5]) << 1, lambda: ae.tensor([True]) << ae.tensor([True])):
+        with pytest.raises(NotImplementedError, match="not implemented for"):
+            call()
+    assert (ae.tensor([True]) << 1).tolist() == [2] and (ae.tensor([3]) << ae.tensor([True])
+                                                           ).tolist() == [6]

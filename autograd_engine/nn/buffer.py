@@ -5,6 +5,7 @@ from typing import Optional
 
 import numpy as np
 
+from ..dtypes import get_default_dtype
 from ..tensor import Tensor
 
 
@@ -17,7 +18,7 @@ class Buffer(Tensor):
 
     def __init__(self, data: Optional[Tensor] = None, *, persistent: bool = True) -> None:
         if data is None:
-            data = Tensor(np.empty(0, np.float32))
+            data = Tensor(np.empty(0, get_default_dtype()))
         if not isinstance(data, Tensor):
             raise AttributeError(f"Buffer: expected a Tensor, got '{type(data).__name__}' "
                                  f"(which has no attribute 'detach')")

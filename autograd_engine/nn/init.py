@@ -11,7 +11,7 @@ from typing import Any, Optional
 import numpy as np
 
 from ..grad_mode import no_grad
-from ..random import generator
+from ..random import rng
 from ..tensor import Tensor
 
 _LINEAR_GAIN_ONE = ("linear", "conv1d", "conv2d", "conv3d", "conv_transpose1d",
@@ -63,8 +63,10 @@ def _fill(tensor: Tensor, values: Any) -> Tensor:
         return tensor.copy_(values)
 
 
-def _rng(gen: Optional[np.random.Generator]) -> np.random.Generator:
-    return generator() if gen is None else gen
+def _rng(gen: Any) -> np.random.Generator:
+    """The numpy stream of ``gen`` (an ``ae.Generator`` or a numpy Generator), else the
+    library's."""
+    return rng(gen)
 
 
 def uniform_(tensor: Tensor, a: float = 0.0, b: float = 1.0,

@@ -12,12 +12,13 @@ from ..ops import nn_ops
 from ..ops._util import normalize_dim
 from ..tensor import Tensor
 from . import functional as F
+from ..dtypes import get_default_dtype
 from . import init
 from .module import Module, Parameter
 
 
 def _dtype(dtype: Any) -> np.dtype:
-    dtype = np.dtype(np.float32 if dtype is None else dtype)
+    dtype = np.dtype(get_default_dtype() if dtype is None else dtype)
     if dtype.kind != "f":
         raise TypeError(f"parameters must have a floating point dtype, got {dtype}")
     return dtype

@@ -15,6 +15,7 @@ import numpy as np
 
 from ..custom import Function
 from ..devices import check_cpu, is_device
+from ..dtypes import get_default_dtype
 from ..grad_mode import no_grad
 from ..tensor import Tensor
 from .buffer import Buffer
@@ -27,7 +28,7 @@ class Parameter(Tensor):
 
     def __init__(self, data: Any = None, requires_grad: bool = True) -> None:
         if data is None:
-            array = np.empty(0, np.float32)
+            array = np.empty(0, get_default_dtype())
         elif isinstance(data, Tensor):
             array = data.data
         else:

@@ -9,6 +9,7 @@ from typing import Any, Callable
 
 import numpy as np
 
+from ..dtypes import get_default_dtype
 from ..function import Function, register
 from ..kernels import activations as _act
 from ..kernels import softmax as _soft
@@ -48,8 +49,9 @@ def _compute(op: str, kernel: Callable, x: np.ndarray, *rest: Any) -> np.ndarray
 
 
 def _int_to_float(x: np.ndarray) -> np.ndarray:
-    """Integer inputs of sigmoid/tanh compute in float32, as PyTorch's unary float ops."""
-    return x if x.dtype.kind == "f" else x.astype(np.float32)
+    """Integer inputs of sigmoid/tanh compute in the default dtype, as PyTorch's unary float
+    ops."""
+    return x if x.dtype.kind == "f" else x.astype(get_default_dtype())
 
 
 # -- relu and leaky_relu: piecewise linear, so the gradient op is linear in g and has no

@@ -6,6 +6,7 @@ from typing import Any
 
 import numpy as np
 
+from ..dtypes import get_default_dtype
 from ..function import Function, register
 from ..tensor import Tensor
 from ._util import broadcast_error, promote, result_type
@@ -50,10 +51,11 @@ def _sub_bool_error(a: Any, b: Any) -> RuntimeError:
 
 
 def _float_input(op: str, a: np.ndarray) -> np.ndarray:
-    """Integer inputs of float functions (exp, log, ...) compute in float32, as PyTorch."""
+    """Integer inputs of float functions (exp, log, ...) compute in the default dtype
+    (float32 unless set_default_dtype), as PyTorch."""
     a = np.asarray(a)
     if a.dtype.kind != "f":
-        return a.astype(np.float32)
+        return a.astype(get_default_dtype())
     return a
 
 
@@ -109,8 +111,8 @@ class Div(Function):
     @staticmethod
     def forward(ctx, a, b):
         a, b = promote("div", a, b)
-        if np.result_type(a, b).kind != "f":  # true division of integers gives float32
-            a, b = np.asarray(a, np.float32), np.asarray(b, np.float32)
+        if np.result_type(a, b).kind != "f":  # true division of integers: the default dtype
+            a, b = np.asarray(a, get_default_dtype()), np.asarray(b, get_default_dtype())
         ctx.save_for_backward(a, b)
         try:
             return np.true_divide(a, b)

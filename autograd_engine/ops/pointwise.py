@@ -10,10 +10,11 @@ from typing import Any
 
 import numpy as np
 
+from ..dtypes import get_default_dtype
 from ..function import Function, register
 from ..kernels import special as _special
 from ..tensor import Tensor
-from ._util import broadcast_error, promote
+from ._util import broadcast_error, promote, result_type
 from .activation import sigmoid
 from .elementwise import (_compare, _float_input, abs, clamp, exp, log, logical_and,
                           logical_or, sqrt, where)
@@ -204,15 +205,19 @@ def logical_xor(a: Any, b: Any) -> Tensor:
     return _compare("logical_xor", np.logical_xor, a, b)
 
 
-def _bitwise(op: str, ufunc: Any, a: Any, b: Any, kinds: str = "biu") -> Tensor:
-    """A bitwise op of bool/integer operands; floats raise as PyTorch."""
+def _bitwise(op: str, ufunc: Any, a: Any, b: Any, shift: bool = False) -> Tensor:
+    """A bitwise op of bool/integer operands; floats raise NotImplementedError as PyTorch,
+    and so does a shift whose operands promote to bool (a bool tensor shifted by a Python
+    int is an int64 shift)."""
     a = a.data if isinstance(a, Tensor) else a
     b = b.data if isinstance(b, Tensor) else b
-    for x in (a, b):
-        kind = np.asarray(x).dtype.kind
-        if kind not in kinds:
-            name = {"f": "Float", "b": "Bool"}.get(kind, str(np.asarray(x).dtype))
-            raise RuntimeError(f'"{op}_cpu" not implemented for \'{name}\'')
+    kinds = [np.asarray(x).dtype.kind for x in (a, b)]
+    if "f" in kinds or (shift and result_type(a, b).kind == "b"):
+        name = "Float" if "f" in kinds else "Bool"
+        raise NotImplementedError(f'"{op}_cpu" not implemented for \'{name}\'')
+    if shift:
+        dtype = result_type(a, b)
+        a, b = np.asarray(a, dtype), np.asarray(b, dtype)
     return _compare(op, ufunc, a, b)
 
 
@@ -229,11 +234,11 @@ def bitwise_xor(a: Any, b: Any) -> Tensor:
 
 
 def bitwise_left_shift(a: Any, b: Any) -> Tensor:
-    return _bitwise("lshift", np.left_shift, a, b, kinds="iu")
+    return _bitwise("lshift", np.left_shift, a, b, shift=True)
 
 
 def bitwise_right_shift(a: Any, b: Any) -> Tensor:
-    return _bitwise("rshift", np.right_shift, a, b, kinds="iu")
+    return _bitwise("rshift", np.right_shift, a, b, shift=True)
 
 
 def bitwise_not(a: Any) -> Tensor:
@@ -596,7 +601,7 @@ def _float_pair(op: str, a: Any, b: Any, integers: bool = True) -> tuple:
     if np.result_type(a, b).kind != "f":
         if not integers:
             raise RuntimeError(f'"{op}_cpu" not implemented for \'{np.result_type(a, b)}\'')
-        a, b = np.asarray(a, np.float32), np.asarray(b, np.float32)
+        a, b = np.asarray(a, get_default_dtype()), np.asarray(b, get_default_dtype())
     return a, b
 
 

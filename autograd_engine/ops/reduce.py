@@ -12,6 +12,7 @@ from typing import Any, Optional
 
 import numpy as np
 
+from ..dtypes import get_default_dtype
 from ..function import Function, register
 from ..tensor import Tensor
 from ._util import normalize_dim, normalize_dims, reduce_dim_args
@@ -450,10 +451,11 @@ class LogSumExp(Function):
 
 def logsumexp(a: Tensor, dim: Any = None, keepdim: Optional[bool] = None, *,
               axis: Any = None, keepdims: Optional[bool] = None) -> Tensor:
-    """log(sum(exp(a))) over ``dim``; integer input computes in float32, as PyTorch."""
+    """log(sum(exp(a))) over ``dim``; integer input computes in the default dtype, as
+    PyTorch."""
     dim, keepdim = reduce_dim_args(dim, keepdim, axis, keepdims)
     if a.dtype.kind != "f":
-        a = a.to(np.float32)
+        a = a.to(get_default_dtype())
     return LogSumExp.apply(a, _dims(a, dim, "logsumexp"), keepdim)
 
 
