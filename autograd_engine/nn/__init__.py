@@ -34,5 +34,12 @@ from .padding import (CircularPad1d, CircularPad2d, CircularPad3d,  # noqa: F401
                       ReflectionPad2d, ReflectionPad3d, ReplicationPad1d, ReplicationPad2d,
                       ReplicationPad3d, ZeroPad1d, ZeroPad2d, ZeroPad3d)
 from .norm import BatchNorm1d, BatchNorm2d, GroupNorm, LayerNorm  # noqa: F401
+from .bilinear import Bilinear  # noqa: F401
+from .embedding_bag import EmbeddingBag  # noqa: F401
+from .norm_extra import (BatchNorm3d, InstanceNorm1d, InstanceNorm2d,  # noqa: F401
+                         InstanceNorm3d, LocalResponseNorm, RMSNorm)
+from .transformer import (Transformer, TransformerDecoder,  # noqa: F401
+                          TransformerDecoderLayer, TransformerEncoder,
+                          TransformerEncoderLayer)
 from .rnn import (GRU, LSTM, RNN, GRUCell, LSTMCell, RNNBase, RNNCell,  # noqa: F401
                   RNNCellBase)

@@ -30,6 +30,9 @@ from ..ops.distance import cosine_similarity, normalize, pairwise_distance
 from ..ops.nn_ops import (alpha_dropout, dropout, dropout1d, dropout2d, dropout3d, embedding,
                           linear)
 from ..ops.norm import batch_norm, group_norm, layer_norm
+from ..ops.norm_extra import instance_norm, local_response_norm, rms_norm
+from ..ops.bilinear import bilinear
+from ..ops.embedding_bag import embedding_bag
 from ..ops.pool import (adaptive_avg_pool2d, adaptive_max_pool2d,
                         adaptive_max_pool2d_with_indices, avg_pool2d, max_unpool2d)
 from ..ops.shape import pad
@@ -63,6 +66,7 @@ __all__ = ["unfold", "fold", "relu", "leaky_relu", "sigmoid", "tanh", "gelu", "s
            "rrelu", "rrelu_", "feature_alpha_dropout", "gumbel_softmax", "channel_shuffle",
            "native_channel_shuffle", "pdist", "upsample", "upsample_nearest",
            "upsample_bilinear", "affine_grid", "grid_sample"]
+__all__ += ["rms_norm", "instance_norm", "local_response_norm", "bilinear", "embedding_bag"]
 __all__ += ["cosine_embedding_loss", "ctc_loss", "gaussian_nll_loss", "hinge_embedding_loss",
             "margin_ranking_loss", "multi_margin_loss", "multilabel_margin_loss",
             "multilabel_soft_margin_loss", "poisson_nll_loss", "soft_margin_loss",

@@ -1,4 +1,5 @@
-"""Normalisation layers: ``BatchNorm1d``, ``BatchNorm2d``, ``LayerNorm`` and ``GroupNorm``."""
+"""Normalisation layers: ``BatchNorm1d``, ``BatchNorm2d``, ``LayerNorm`` and ``GroupNorm``
+(and ``_NormBase``, the state batch and instance norm share)."""
 from __future__ import annotations
 
 from typing import Any, Optional
@@ -21,16 +22,10 @@ def _reset_affine(weight: Optional[Parameter], bias: Optional[Parameter]) -> Non
         init.zeros_(bias)
 
 
-class _BatchNorm(Module):
-    """Per-channel normalisation of (N, C, *) with batch statistics while training and the
-    running ones (buffers ``running_mean``, ``running_var``) in evaluation.
-
-    ``momentum=None`` makes the running statistics a cumulative average over the
-    ``num_batches_tracked`` batches seen, as PyTorch. Subclasses fix the input's rank.
-    """
-
-    input_ranks: tuple = ()
-    rank_text = ""
+class _NormBase(Module):
+    """What batch and instance norm share: per-channel ``weight`` (ones) and ``bias``
+    (zeros) when ``affine``, and the buffers ``running_mean``, ``running_var`` and
+    ``num_batches_tracked`` when ``track_running_stats``."""
 
     def __init__(self, num_features: int, eps: float = 1e-5, momentum: Optional[float] = 0.1,
                  affine: bool = True, track_running_stats: bool = True, device: Any = None,
@@ -73,6 +68,23 @@ class _BatchNorm(Module):
                 and key not in state_dict:
             state_dict[key] = self.num_batches_tracked
 
+    def extra_repr(self) -> str:
+        return (f"{self.num_features}, eps={self.eps}, momentum={self.momentum}, "
+                f"affine={self.affine}, bias={self.bias is not None}, "
+                f"track_running_stats={self.track_running_stats}")
+
+
+class _BatchNorm(_NormBase):
+    """Per-channel normalisation of (N, C, *) with batch statistics while training and the
+    running ones (buffers ``running_mean``, ``running_var``) in evaluation.
+
+    ``momentum=None`` makes the running statistics a cumulative average over the
+    ``num_batches_tracked`` batches seen, as PyTorch. Subclasses fix the input's rank.
+    """
+
+    input_ranks: tuple = ()
+    rank_text = ""
+
     def forward(self, input: Tensor) -> Tensor:
         if input.ndim not in self.input_ranks:
             raise ValueError(f"{type(self).__name__}: expected {self.rank_text} input (got "
@@ -89,11 +101,6 @@ class _BatchNorm(Module):
         return batch_norm(input, self.running_mean if track else None,
                           self.running_var if track else None, self.weight, self.bias,
                           use_batch, factor, self.eps)
-
-    def extra_repr(self) -> str:
-        return (f"{self.num_features}, eps={self.eps}, momentum={self.momentum}, "
-                f"affine={self.affine}, bias={self.bias is not None}, "
-                f"track_running_stats={self.track_running_stats}")
 
 
 class BatchNorm1d(_BatchNorm):

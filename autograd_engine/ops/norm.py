@@ -188,11 +188,17 @@ def _batch_norm_eval(x: Tensor, running_mean: Optional[Tensor],
     return x * scale.to(x.dtype).reshape(shape) + shift.to(x.dtype).reshape(shape)
 
 
+def as_normalized_shape(normalized_shape: Any) -> tuple:
+    """An int or a sequence of ints as a tuple of ints."""
+    if isinstance(normalized_shape, (int, np.integer)):
+        return (int(normalized_shape),)
+    return tuple(int(s) for s in normalized_shape)
+
+
 def layer_norm(input: Tensor, normalized_shape: Any, weight: Optional[Tensor] = None,
                bias: Optional[Tensor] = None, eps: float = 1e-5) -> Tensor:
     """Normalise over the trailing dims ``normalized_shape``, then scale and shift elementwise."""
-    shape = ((int(normalized_shape),) if isinstance(normalized_shape, (int, np.integer))
-             else tuple(int(s) for s in normalized_shape))
+    shape = as_normalized_shape(normalized_shape)
     k = len(shape)
     if k == 0 or input.ndim < k or tuple(input.shape[input.ndim - k:]) != shape:
         raise RuntimeError(f"layer_norm: Given normalized_shape={list(shape)}, expected input "
