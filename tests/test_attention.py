@@ -175,3 +175,17 @@ def test_self_attention_projects_in_one_product_with_the_same_result():
     ref_out, ref_weights = _reference_mha(mha, x, x, x)
     np.testing.assert_allclose(out.detach().numpy(), ref_out, rtol=1e-12, atol=1e-13)
     np.testing.assert_allclose(weights.detach().numpy(), ref_weights, rtol=1e-12, atol=1e-14)
+
+
+def test_the_causal_hint_replaces_the_mask_when_pytorch_takes_its_sdpa_path():
+    ae.manual_seed(0)
+    m = ae.nn.MultiheadAttention(4, 2, batch_first=True)
+    x = ae.randn(2, 3, 4)
+    causal = ae.tensor(np.triu(np.ones((3, 3), bool), 1))
+    hinted, _ = m(x, x, x, attn_mask=ae.zeros(3, 3, dtype=ae.bool), is_causal=True,
+                  need_weights=False)
+    expected, _ = m(x, x, x, attn_mask=causal, need_weights=False)
+    np.testing.assert_allclose(hinted.data, expected.data, rtol=1e-6)
+    kept, _ = m(x, x, x, attn_mask=ae.zeros(3, 3, dtype=ae.bool), is_causal=True)
+    unmasked, _ = m(x, x, x)
+    np.testing.assert_allclose(kept.data, unmasked.data, rtol=1e-6)  # weights wanted: a hint

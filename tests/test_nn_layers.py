@@ -276,3 +276,9 @@ def test_dropout2d_zeroes_whole_channels():
         F.dropout2d(ae.ones(2, 3, 4), 0.5)
     with pytest.raises(RuntimeError, match="Feature dropout requires at least 2 dimensions"):
         F.dropout2d(ae.ones(6))
+
+
+def test_embedding_of_no_indices_has_a_zero_gradient():
+    weight = ae.ones(3, 2, requires_grad=True)
+    nn.functional.embedding(ae.zeros(0, dtype=ae.int64), weight).sum().backward()
+    assert weight.grad.tolist() == [[0.0, 0.0]] * 3

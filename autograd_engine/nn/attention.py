@@ -134,6 +134,9 @@ class MultiheadAttention(Module):
                                  f"got {query.shape[-1]}")
         length, n_batch = query.shape[:2]
         heads, head_dim = self.num_heads, self.head_dim
+        if is_causal and key_padding_mask is None and not need_weights:
+            # PyTorch's hint: it then drops attn_mask and lets SDPA apply a causal mask
+            attn_mask = Tensor(np.triu(np.ones((length, key.shape[0]), bool), 1))
         q, k, v = self._projections(query, key, value)
         mask = additive_mask(attn_mask, q.dtype, keep_where_true=False)
         padding = additive_mask(key_padding_mask, q.dtype, keep_where_true=False)

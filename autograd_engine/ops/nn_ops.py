@@ -228,7 +228,8 @@ class EmbeddingBackward(Function):
     @staticmethod
     def forward(ctx, g, indices, num, padding_idx, scale_grad_by_freq):
         flat = indices.reshape(-1)
-        out = scatter_add_rows(num, flat, np.ascontiguousarray(g).reshape(flat.size, -1))
+        out = scatter_add_rows(num, flat,  # (row size written out: -1 fails for no indices)
+                               np.ascontiguousarray(g).reshape(flat.size, g.shape[-1]))
         row_scale = _inverse_counts(flat, num, out.dtype) if scale_grad_by_freq else None
         ctx.meta = (indices, padding_idx, row_scale)
         if row_scale is not None:
