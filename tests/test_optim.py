@@ -411,8 +411,9 @@ def test_defaults_and_repr():
     p = ae.ones(2, requires_grad=True)
     assert optim.SGD([p]).defaults["lr"] == 1e-3
     assert optim.AdamW([p]).defaults["weight_decay"] == 1e-2
-    assert optim.RMSprop([p]).defaults == dict(lr=1e-2, alpha=0.99, eps=1e-8, weight_decay=0,
-                                                momentum=0, centered=False, maximize=False)
+    assert optim.RMSprop([p]).defaults == dict(  # PyTorch 2.13's keys and values
+        lr=1e-2, alpha=0.99, eps=1e-8, weight_decay=0, momentum=0, centered=False,
+        capturable=False, foreach=None, maximize=False, differentiable=False)
     text = repr(optim.Adagrad([p], lr=0.5))
     assert text.startswith("Adagrad (") and "lr: 0.5" in text
 
@@ -459,3 +460,29 @@ def test_training_a_linear_model_converges():
         loss.backward()
         opt.step()
     assert loss.item() < 1e-4
+
+
+@pytest.mark.parametrize("name,kwargs", [
+    ("SGD", dict(lr=0.1, foreach=False, fused=True)), ("Adam", dict(foreach=False, fused=True)),
+    ("AdamW", dict(foreach=True)), ("RMSprop", dict(foreach=True)),
+    ("Adagrad", dict(foreach=True, fused=False))])
+def test_foreach_and_fused_are_accepted_and_kept_in_the_defaults(name, kwargs):
+    p = ae.nn.Parameter(ae.ones(2))
+    opt = getattr(ae.optim, name)([p], **kwargs)
+    assert all(opt.defaults[k] == v for k, v in kwargs.items())
+    (p * p).sum().backward()
+    opt.step()
+    assert p.tolist() != [1.0, 1.0]
+
+
+def test_pytorch_refusals_of_fused_capturable_and_differentiable():
+    p = ae.nn.Parameter(ae.ones(1))
+    with pytest.raises(RuntimeError, match="`fused` and `foreach` cannot be `True` together"):
+        ae.optim.Adam([p], fused=True, foreach=True)
+    with pytest.raises(RuntimeError, match="`fused` does not support `differentiable`"):
+        ae.optim.SGD([p], lr=0.1, fused=True, differentiable=True)
+    p.sum().backward()
+    with pytest.raises(AssertionError, match="capturable=True"):
+        ae.optim.Adam([p], capturable=True).step()
+    with pytest.raises(RuntimeError, match="differentiable=True"):
+        ae.optim.RMSprop([p], differentiable=True).step()

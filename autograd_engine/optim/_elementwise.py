@@ -62,18 +62,6 @@ def with_l2(g: np.ndarray, p: np.ndarray, weight_decay: float) -> np.ndarray:
     return fma(p, p.dtype.type(weight_decay), g) if weight_decay != 0 else g
 
 
-def _check_modes(name: str, group: dict) -> None:
-    """PyTorch accepts ``capturable`` and ``differentiable`` but fails at ``step`` for CPU leaf
-    parameters that require grad (the only kind here); ``foreach`` changes no result."""
-    if group.get("capturable"):
-        raise AssertionError(f"{name}: If capturable=True, params and state_steps must be on "
-                             "supported devices: ['cuda', 'xpu', 'hpu', 'privateuseone', "
-                             "'xla'] (this engine runs on the CPU).")
-    if group.get("differentiable"):
-        raise RuntimeError(f"{name}: differentiable=True: a leaf Variable that requires grad is "
-                           "being used in an in-place operation.")
-
-
 class ElementwiseOptimizer(Optimizer):
     """Subclasses implement ``_apply(p, g, state, group, param)``: update flat ``p`` in place
     from ``g`` (already negated when ``maximize``; read only, it may be the gradient's own
@@ -81,7 +69,6 @@ class ElementwiseOptimizer(Optimizer):
 
     def _update(self, p: np.ndarray, g: np.ndarray, state: dict, group: dict,
                 param: Tensor, stats: Optional[np.ndarray]) -> None:
-        _check_modes(type(self).__name__, group)
         before = None if stats is None else p.copy()
         with np.errstate(all="ignore"):  # inf and NaN arise silently, as in PyTorch
             self._apply(p, np.negative(g) if group["maximize"] else g, state, group, param)

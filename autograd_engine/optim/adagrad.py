@@ -7,7 +7,8 @@ import numpy as np
 
 from ..kernels import optim as _kernels
 from ..tensor import Tensor
-from .optimizer import Optimizer, _check_hyper, _flat, _next_step, _state_tensor, _step_tensor
+from .optimizer import (Optimizer, _check_hyper, _flat, _next_step, _state_tensor, _step_tensor,
+                        check_fused)
 
 
 class Adagrad(Optimizer):
@@ -16,7 +17,10 @@ class Adagrad(Optimizer):
 
     def __init__(self, params: Any, lr: float = 1e-2, lr_decay: float = 0,
                  weight_decay: float = 0, initial_accumulator_value: float = 0,
-                 eps: float = 1e-10, *, maximize: bool = False) -> None:
+                 eps: float = 1e-10, foreach: Optional[bool] = None, *,
+                 maximize: bool = False, differentiable: bool = False,
+                 fused: Optional[bool] = None) -> None:
+        check_fused("Adagrad", foreach, fused, differentiable)
         _check_hyper("Adagrad", [
             (lr >= 0.0, "learning rate", lr), (lr_decay >= 0.0, "lr_decay value", lr_decay),
             (weight_decay >= 0.0, "weight_decay value", weight_decay),
@@ -26,7 +30,8 @@ class Adagrad(Optimizer):
         super().__init__(params, dict(lr=lr, lr_decay=lr_decay, eps=eps,
                                       weight_decay=weight_decay,
                                       initial_accumulator_value=initial_accumulator_value,
-                                      maximize=maximize))
+                                      foreach=foreach, maximize=maximize,
+                                      differentiable=differentiable, fused=fused))
         for group in self.param_groups:
             for p in group["params"]:
                 self.state[p].update(

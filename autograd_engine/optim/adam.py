@@ -7,7 +7,8 @@ import numpy as np
 
 from ..kernels import optim as _kernels
 from ..tensor import Tensor
-from .optimizer import Optimizer, _check_hyper, _flat, _next_step, _state_tensor, _step_tensor
+from .optimizer import (Optimizer, _check_hyper, _flat, _next_step, _state_tensor, _step_tensor,
+                        check_fused)
 
 
 class Adam(Optimizer):
@@ -17,7 +18,10 @@ class Adam(Optimizer):
 
     def __init__(self, params: Any, lr: float = 1e-3, betas: tuple = (0.9, 0.999),
                  eps: float = 1e-8, weight_decay: float = 0, amsgrad: bool = False, *,
-                 maximize: bool = False, decoupled_weight_decay: bool = False) -> None:
+                 foreach: Optional[bool] = None, maximize: bool = False,
+                 capturable: bool = False, differentiable: bool = False,
+                 fused: Optional[bool] = None, decoupled_weight_decay: bool = False) -> None:
+        check_fused(type(self).__name__, foreach, fused, differentiable)
         _check_hyper(type(self).__name__, [
             (lr >= 0.0, "learning rate", lr), (eps >= 0.0, "epsilon value", eps),
             (0.0 <= betas[0] < 1.0, "beta parameter at index 0", betas[0]),
@@ -25,7 +29,9 @@ class Adam(Optimizer):
             (weight_decay >= 0.0, "weight_decay value", weight_decay)])
         super().__init__(params, dict(lr=lr, betas=tuple(betas), eps=eps,
                                       weight_decay=weight_decay, amsgrad=amsgrad,
-                                      maximize=maximize,
+                                      maximize=maximize, foreach=foreach,
+                                      capturable=capturable, differentiable=differentiable,
+                                      fused=fused,
                                       decoupled_weight_decay=decoupled_weight_decay))
 
     def _update(self, p: np.ndarray, g: np.ndarray, state: dict, group: dict,
@@ -51,6 +57,10 @@ class AdamW(Adam):
 
     def __init__(self, params: Any, lr: float = 1e-3, betas: tuple = (0.9, 0.999),
                  eps: float = 1e-8, weight_decay: float = 1e-2, amsgrad: bool = False, *,
-                 maximize: bool = False) -> None:
-        super().__init__(params, lr, betas, eps, weight_decay, amsgrad, maximize=maximize,
+                 maximize: bool = False, foreach: Optional[bool] = None,
+                 capturable: bool = False, differentiable: bool = False,
+                 fused: Optional[bool] = None) -> None:
+        super().__init__(params, lr, betas, eps, weight_decay, amsgrad, foreach=foreach,
+                         maximize=maximize, capturable=capturable,
+                         differentiable=differentiable, fused=fused,
                          decoupled_weight_decay=True)

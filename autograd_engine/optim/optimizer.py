@@ -59,6 +59,27 @@ def _next_step(state: dict) -> int:
     return int(step)
 
 
+def _check_modes(name: str, group: dict) -> None:
+    """PyTorch accepts ``capturable`` and ``differentiable`` but fails at ``step`` for CPU leaf
+    parameters that require grad (the only kind here); ``foreach`` and ``fused`` change no
+    result (every update here is already one fused pass)."""
+    if group.get("capturable"):
+        raise AssertionError(f"{name}: If capturable=True, params and state_steps must be on "
+                             "supported devices: ['cuda', 'xpu', 'hpu', 'privateuseone', "
+                             "'xla'] (this engine runs on the CPU).")
+    if group.get("differentiable"):
+        raise RuntimeError(f"{name}: differentiable=True: a leaf Variable that requires grad is "
+                           "being used in an in-place operation.")
+
+
+def check_fused(name: str, foreach: Any, fused: Any, differentiable: bool) -> None:
+    """PyTorch's constructor checks of ``fused`` (SGD, Adam(W), Adagrad)."""
+    if fused and foreach:
+        raise RuntimeError(f"{name}: `fused` and `foreach` cannot be `True` together.")
+    if fused and differentiable:
+        raise RuntimeError(f"{name}: `fused` does not support `differentiable`")
+
+
 class Optimizer:
     """Base class: ``params`` is an iterable of tensors or of dicts (parameter groups), each
     group's missing hyper-parameters are taken from ``defaults``."""
@@ -148,6 +169,7 @@ class Optimizer:
             self.update_sumsq = {}
         with no_grad():
             for group in self.param_groups:
+                _check_modes(type(self).__name__, group)
                 for p in group["params"]:
                     if p.grad is not None:
                         self._step_param(p, group)

@@ -15,15 +15,18 @@ class RMSprop(Optimizer):
     p -= lr * g/avg, or with momentum b = mu*b + g/avg and p -= lr * b."""
 
     def __init__(self, params: Any, lr: float = 1e-2, alpha: float = 0.99, eps: float = 1e-8,
-                 weight_decay: float = 0, momentum: float = 0, centered: bool = False, *,
-                 maximize: bool = False) -> None:
+                 weight_decay: float = 0, momentum: float = 0, centered: bool = False,
+                 capturable: bool = False, foreach: Optional[bool] = None,
+                 maximize: bool = False, differentiable: bool = False) -> None:
         _check_hyper("RMSprop", [
             (lr >= 0.0, "learning rate", lr), (eps >= 0.0, "epsilon value", eps),
             (momentum >= 0.0, "momentum value", momentum),
             (weight_decay >= 0.0, "weight_decay value", weight_decay),
             (alpha >= 0.0, "alpha value", alpha)])
         super().__init__(params, dict(lr=lr, alpha=alpha, eps=eps, weight_decay=weight_decay,
-                                      momentum=momentum, centered=centered, maximize=maximize))
+                                      momentum=momentum, centered=centered,
+                                      capturable=capturable, foreach=foreach,
+                                      maximize=maximize, differentiable=differentiable))
 
     def _update(self, p: np.ndarray, g: np.ndarray, state: dict, group: dict,
                 param: Tensor, stats: Optional[np.ndarray]) -> None:

@@ -7,7 +7,7 @@ import numpy as np
 
 from ..kernels import optim as _kernels
 from ..tensor import Tensor
-from .optimizer import Optimizer, _check_hyper, _flat, _state_tensor
+from .optimizer import Optimizer, _check_hyper, _flat, _state_tensor, check_fused
 
 
 class SGD(Optimizer):
@@ -16,7 +16,9 @@ class SGD(Optimizer):
 
     def __init__(self, params: Any, lr: float = 1e-3, momentum: float = 0, dampening: float = 0,
                  weight_decay: float = 0, nesterov: bool = False, *,
-                 maximize: bool = False) -> None:
+                 maximize: bool = False, foreach: Optional[bool] = None,
+                 differentiable: bool = False, fused: Optional[bool] = None) -> None:
+        check_fused("SGD", foreach, fused, differentiable)
         _check_hyper("SGD", [(lr >= 0.0, "learning rate", lr),
                              (momentum >= 0.0, "momentum value", momentum),
                              (weight_decay >= 0.0, "weight_decay value", weight_decay)])
@@ -24,7 +26,8 @@ class SGD(Optimizer):
             raise ValueError("SGD: Nesterov momentum requires a momentum and zero dampening")
         super().__init__(params, dict(lr=lr, momentum=momentum, dampening=dampening,
                                       weight_decay=weight_decay, nesterov=nesterov,
-                                      maximize=maximize))
+                                      maximize=maximize, foreach=foreach,
+                                      differentiable=differentiable, fused=fused))
 
     def _update(self, p: np.ndarray, g: np.ndarray, state: dict, group: dict,
                 param: Tensor, stats: Optional[np.ndarray]) -> None:
