@@ -54,6 +54,22 @@ from .dtypes import (can_cast, finfo, get_default_dtype, iinfo, promote_types,
 from .queries import is_complex, is_floating_point, is_nonzero, is_tensor, numel, result_type
 from .grad_mode import inference_mode, is_inference_mode_enabled
 from .printing import set_printoptions
+from .ops.arrangement import (atleast_1d, atleast_2d, atleast_3d, cartesian_prod, column_stack,
+                              combinations, dsplit, fliplr, flipud, logspace, msort,
+                              narrow_copy, rot90, row_stack, tril_indices, triu_indices,
+                              unflatten, vander)
+from .ops.binary_math import (copysign, deg2rad, float_power, fmax, fmin, fmod, frexp, gcd,
+                              heaviside, lcm, ldexp, logaddexp2, nextafter, rad2deg, signbit,
+                              true_divide)
+from .ops.covariance import corrcoef, cov
+from .ops.diagonal import (block_diag, diag_embed, diagflat, diagonal, diagonal_scatter,
+                           select, select_scatter, slice_scatter)
+from .ops.distances import cdist, dist, renorm
+from .ops.histogram import bincount, bucketize, histc, histogram, isin, searchsorted
+from .ops.integration import cumulative_trapezoid, trapezoid, trapz
+from .ops.matrix_products import addr, chain_matmul, ger, logdet
+from .ops.special_functions import digamma, i0, lgamma, mvlgamma, polygamma, sinc
+from . import special  # noqa: I001
 from . import diagnostics, func, memory, nn, optim, utils
 from .serialization import load, save
 

@@ -430,6 +430,8 @@ from .ops import _util  # noqa: E402
 from .ops import elementwise as _elementwise  # noqa: E402
 from .ops import inplace as _inplace  # noqa: E402
 # the other families, which the methods of tensor_methods/ reach as ``ops.<family>``
-for _family in ("activation", "decomp", "index", "indexed", "linalg", "matrix_functions",
-                "pointwise", "reduce", "reorder", "shape", "structure"):
+for _family in ("activation", "arrangement", "binary_math", "covariance", "decomp", "diagonal",
+                "distances", "histogram", "index", "indexed", "linalg", "matrix_functions",
+                "matrix_products", "pointwise", "reduce", "reorder", "shape",
+                "special_functions", "structure"):
     importlib.import_module(f"{__package__}.ops.{_family}")

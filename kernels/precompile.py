@@ -23,8 +23,8 @@ from typing import Callable, Optional, Sequence
 
 import numpy as np
 
-from . import (activations, config, conv, losses, matmul, norm, optim, rnn, scatter, softmax,
-               special, stats)
+from . import (activations, config, conv, gamma, losses, matmul, norm, optim, rnn, scatter,
+               softmax, special, stats)
 
 DTYPES = (np.float32, np.float64)
 
@@ -102,6 +102,13 @@ def _special(dtype) -> None:
     special.erfc(_grid(dtype, 3))
 
 
+def _gamma(dtype) -> None:
+    x = _grid(dtype, 3)  # every kernel computes in float64: one build serves both dtypes
+    for name in ("lgamma", "digamma", "trigamma", "i0", "i1"):
+        getattr(gamma, name)(x)
+    gamma.polygamma(2, x)
+
+
 def _rnn(dtype) -> None:
     c_prev = _grid(dtype, 2, 3)
     _, _, act, tanh_c = rnn.lstm_cell_fwd(_grid(dtype, 2, 12), c_prev)
@@ -118,7 +125,8 @@ def _matmul(dtype) -> None:
 # Largest first (cold compile seconds, measured): the pool hands them out in this order.
 MODULES: dict = {"matmul": _matmul, "activations": _activations, "optim": _optim,
                  "norm": _norm, "softmax": _softmax, "conv": _conv, "rnn": _rnn,
-                 "losses": _losses, "stats": _stats, "scatter": _scatter, "special": _special}
+                 "losses": _losses, "gamma": _gamma, "stats": _stats, "scatter": _scatter,
+                 "special": _special}
 
 
 def _compile_module(name: str) -> tuple:

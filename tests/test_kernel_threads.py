@@ -8,8 +8,8 @@ import numba
 import numpy as np
 import pytest
 
-from autograd_engine.kernels import (activations, conv, losses, matmul, norm, optim, scatter,
-                                     softmax, special)
+from autograd_engine.kernels import (activations, conv, gamma, losses, matmul, norm, optim,
+                                     scatter, softmax, special)
 from autograd_engine.kernels import threads
 from autograd_engine.kernels.threads import SplitKernel
 
@@ -97,7 +97,7 @@ def test_split_kernel_cuts_arrays_in_proportion_and_keeps_shared_ones_whole(thre
 
 def _kernels() -> list:
     found = []
-    for module in (activations, conv, losses, norm, optim, scatter, softmax, special):
+    for module in (activations, conv, gamma, losses, norm, optim, scatter, softmax, special):
         for value in vars(module).values():
             values = value.values() if isinstance(value, dict) else [value]
             found += [v.kernel for v in values

@@ -393,3 +393,68 @@ class InplaceMethods:
         low, high = sampling.random_bounds(bounds, kwargs)
         return self._fill_drawn("random_",
                                 sampling.random_fill(self, low, high, generator))
+
+    def lgamma_(self) -> "Tensor":
+        return self._inplace("lgamma_", lambda t: ops.special_functions.lgamma(t))
+
+    def digamma_(self) -> "Tensor":
+        return self._inplace("digamma_", lambda t: ops.special_functions.digamma(t))
+
+    def polygamma_(self, n: int) -> "Tensor":
+        return self._inplace("polygamma_", lambda t: ops.special_functions.polygamma(n, t))
+
+    def mvlgamma_(self, p: int) -> "Tensor":
+        return self._inplace("mvlgamma_", lambda t: ops.special_functions.mvlgamma(t, p))
+
+    def i0_(self) -> "Tensor":
+        return self._inplace("i0_", lambda t: ops.special_functions.i0(t))
+
+    def sinc_(self) -> "Tensor":
+        return self._inplace("sinc_", lambda t: ops.special_functions.sinc(t))
+
+    def fmod_(self, other: Any) -> "Tensor":
+        return self._inplace("fmod_", lambda t: ops.binary_math.fmod(t, other), other)
+
+    def copysign_(self, other: Any) -> "Tensor":
+        return self._inplace("copysign_", lambda t: ops.binary_math.copysign(t, other), other)
+
+    def nextafter_(self, other: Any) -> "Tensor":
+        return self._inplace("nextafter_", lambda t: ops.binary_math.nextafter(t, other),
+                             other)
+
+    def heaviside_(self, values: Any) -> "Tensor":
+        return self._inplace("heaviside_", lambda t: ops.binary_math.heaviside(t, values),
+                             values)
+
+    def deg2rad_(self) -> "Tensor":
+        return self._inplace("deg2rad_", lambda t: ops.binary_math.deg2rad(t),
+                             keeps_input=False)
+
+    def rad2deg_(self) -> "Tensor":
+        return self._inplace("rad2deg_", lambda t: ops.binary_math.rad2deg(t),
+                             keeps_input=False)
+
+    def float_power_(self, exponent: Any) -> "Tensor":
+        if self.dtype != np.float64:
+            raise RuntimeError(f"the base given to float_power_ has dtype "
+                               f"{ops.linalg.torch_type_name(self.dtype)} but the operation's "
+                               "result requires dtype Double")
+        return self._inplace("float_power_",
+                             lambda t: ops.binary_math.float_power(t, exponent), exponent)
+
+    def ldexp_(self, other: Any) -> "Tensor":
+        return self._inplace("ldexp_", lambda t: ops.binary_math.ldexp(t, other), other)
+
+    def gcd_(self, other: Any) -> "Tensor":
+        return self._inplace("gcd_", lambda t: ops.binary_math.gcd(t, other), other)
+
+    def lcm_(self, other: Any) -> "Tensor":
+        return self._inplace("lcm_", lambda t: ops.binary_math.lcm(t, other), other)
+
+    def renorm_(self, p: float, dim: int, maxnorm: float) -> "Tensor":
+        return self._inplace("renorm_", lambda t: ops.distances.renorm(t, p, dim, maxnorm))
+
+    def addr_(self, vec1: "Tensor", vec2: "Tensor", *, beta: Any = 1,
+              alpha: Any = 1) -> "Tensor":
+        return self._inplace("addr_", lambda t: ops.matrix_products.addr(
+            t, vec1, vec2, beta=beta, alpha=alpha), vec1, vec2)

@@ -91,3 +91,13 @@ class LinalgMethods:
 
     def matrix_exp(self) -> "Tensor":
         return ops.matrix_functions.matrix_exp(self)
+
+    def addr(self, vec1: "Tensor", vec2: "Tensor", *, beta: Any = 1,
+             alpha: Any = 1) -> "Tensor":
+        return ops.matrix_products.addr(self, vec1, vec2, beta=beta, alpha=alpha)
+
+    def ger(self, vec2: "Tensor") -> "Tensor":
+        return ops.matrix_products.ger(self, vec2)
+
+    def logdet(self) -> "Tensor":
+        return ops.matrix_products.logdet(self)

@@ -179,3 +179,69 @@ class PointwiseMethods:
     arcsinh, arccosh, arctanh = asinh, acosh, atanh
     sgn = sign  # (real tensors only)
     fix = trunc
+
+    def lgamma(self) -> "Tensor":
+        return ops.special_functions.lgamma(self)
+
+    def digamma(self) -> "Tensor":
+        return ops.special_functions.digamma(self)
+
+    def polygamma(self, n: int) -> "Tensor":
+        return ops.special_functions.polygamma(n, self)
+
+    def mvlgamma(self, p: int) -> "Tensor":
+        return ops.special_functions.mvlgamma(self, p)
+
+    def i0(self) -> "Tensor":
+        return ops.special_functions.i0(self)
+
+    def sinc(self) -> "Tensor":
+        return ops.special_functions.sinc(self)
+
+    def fmod(self, other: Any) -> "Tensor":
+        return ops.binary_math.fmod(self, other)
+
+    def fmax(self, other: Any) -> "Tensor":
+        return ops.binary_math.fmax(self, other)
+
+    def fmin(self, other: Any) -> "Tensor":
+        return ops.binary_math.fmin(self, other)
+
+    def copysign(self, other: Any) -> "Tensor":
+        return ops.binary_math.copysign(self, other)
+
+    def nextafter(self, other: Any) -> "Tensor":
+        return ops.binary_math.nextafter(self, other)
+
+    def heaviside(self, values: Any) -> "Tensor":
+        return ops.binary_math.heaviside(self, values)
+
+    def signbit(self) -> "Tensor":
+        return ops.binary_math.signbit(self)
+
+    def deg2rad(self) -> "Tensor":
+        return ops.binary_math.deg2rad(self)
+
+    def rad2deg(self) -> "Tensor":
+        return ops.binary_math.rad2deg(self)
+
+    def float_power(self, exponent: Any) -> "Tensor":
+        return ops.binary_math.float_power(self, exponent)
+
+    def true_divide(self, other: Any) -> "Tensor":
+        return ops.binary_math.true_divide(self, other)
+
+    def logaddexp2(self, other: Any) -> "Tensor":
+        return ops.binary_math.logaddexp2(self, other)
+
+    def ldexp(self, other: Any) -> "Tensor":
+        return ops.binary_math.ldexp(self, other)
+
+    def frexp(self) -> tuple:
+        return ops.binary_math.frexp(self)
+
+    def gcd(self, other: Any) -> "Tensor":
+        return ops.binary_math.gcd(self, other)
+
+    def lcm(self, other: Any) -> "Tensor":
+        return ops.binary_math.lcm(self, other)

@@ -117,3 +117,28 @@ class ReductionMethods:
 
     def topk(self, k: int, dim: int = -1, largest: bool = True, sorted: bool = True) -> Any:
         return ops.reorder.topk(self, k, dim, largest, sorted)
+
+    def dist(self, other: "Tensor", p: float = 2) -> "Tensor":
+        return ops.distances.dist(self, other, p)
+
+    def renorm(self, p: float, dim: int, maxnorm: float) -> "Tensor":
+        return ops.distances.renorm(self, p, dim, maxnorm)
+
+    def cov(self, *, correction: int = 1, fweights: Any = None,
+            aweights: Any = None) -> "Tensor":
+        return ops.covariance.cov(self, correction=correction, fweights=fweights,
+                                  aweights=aweights)
+
+    def corrcoef(self) -> "Tensor":
+        return ops.covariance.corrcoef(self)
+
+    def histc(self, bins: int = 100, min: float = 0, max: float = 0) -> "Tensor":
+        return ops.histogram.histc(self, bins, min, max)
+
+    def histogram(self, bins: Any, *, range: Any = None, weight: Any = None,
+                  density: bool = False) -> tuple:
+        return ops.histogram.histogram(self, bins, range=range, weight=weight,
+                                       density=density)
+
+    def bincount(self, weights: Any = None, minlength: int = 0) -> "Tensor":
+        return ops.histogram.bincount(self, weights, minlength)

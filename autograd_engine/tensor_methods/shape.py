@@ -245,3 +245,41 @@ def _tensor_arg(value: Any, op: str) -> "Tensor":
         raise TypeError(f"{op}(): argument 'other' (position 1) must be Tensor, not "
                         f"{type(value).__name__}")
     return value
+
+    def diagonal(self, offset: int = 0, dim1: int = 0, dim2: int = 1) -> "Tensor":
+        return ops.diagonal.diagonal(self, offset, dim1, dim2)
+
+    def select(self, dim: int, index: int) -> "Tensor":
+        return ops.diagonal.select(self, dim, index)
+
+    def select_scatter(self, src: "Tensor", dim: int, index: int) -> "Tensor":
+        return ops.diagonal.select_scatter(self, src, dim, index)
+
+    def slice_scatter(self, src: "Tensor", dim: int = 0, start: Optional[int] = None,
+                      end: Optional[int] = None, step: int = 1) -> "Tensor":
+        return ops.diagonal.slice_scatter(self, src, dim, start, end, step)
+
+    def diagonal_scatter(self, src: "Tensor", offset: int = 0, dim1: int = 0,
+                         dim2: int = 1) -> "Tensor":
+        return ops.diagonal.diagonal_scatter(self, src, offset, dim1, dim2)
+
+    def diag_embed(self, offset: int = 0, dim1: int = -2, dim2: int = -1) -> "Tensor":
+        return ops.diagonal.diag_embed(self, offset, dim1, dim2)
+
+    def unflatten(self, dim: int, sizes: Any) -> "Tensor":
+        return ops.arrangement.unflatten(self, dim, sizes)
+
+    def narrow_copy(self, dim: int, start: int, length: int) -> "Tensor":
+        return ops.arrangement.narrow_copy(self, dim, start, length)
+
+    def rot90(self, k: int = 1, dims: Any = (0, 1)) -> "Tensor":
+        return ops.arrangement.rot90(self, k, dims)
+
+    def fliplr(self) -> "Tensor":
+        return ops.arrangement.fliplr(self)
+
+    def flipud(self) -> "Tensor":
+        return ops.arrangement.flipud(self)
+
+    def msort(self) -> "Tensor":
+        return ops.arrangement.msort(self)
