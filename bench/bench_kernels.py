@@ -72,6 +72,9 @@ def kernel_pair(name):
     bwd = getattr(activations, f"{name}_bwd")
 
     def run(x, g):
+        if name == "relu":  # its backward reads the bit mask its forward writes
+            y, mask = fwd(x)
+            return y, bwd(mask, g)
         y = fwd(x)
         return y, bwd(y if name in FROM_OUTPUT else x, g)
 

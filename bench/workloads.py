@@ -78,8 +78,8 @@ def activation(name: str, size: int = 1 << 20) -> Workload:
         def naive_pair():
             small = x[: size // 64]  # loops are slow: time 1/64 of the data, scale up
             y = getattr(reference, f"{name}_fwd")(small)
-            getattr(reference, f"{name}_bwd")(y if name in ("sigmoid", "tanh") else small,
-                                             g[: size // 64])
+            saved = y[1] if name == "relu" else y if name in ("sigmoid", "tanh") else small
+            getattr(reference, f"{name}_bwd")(saved, g[: size // 64])
 
         def torch_pair():
             xt_ = torch.tensor(x, requires_grad=True)

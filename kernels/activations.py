@@ -12,9 +12,9 @@ forward compiled in 2.9 s rather than 0.8 s). They are not ``@njit(cache=True)``
 either: one loaded from the on-disk cache is machine code, which a loop compiled later can
 only call, not inline.
 
-Backward kernels take what is cheapest to recompute from: the input ``x`` for relu,
-leaky_relu, gelu, gelu_tanh, silu, softplus and elu; the forward output ``y`` for sigmoid
-and tanh. Results keep the input dtype (float32 or float64) and are computed in it.
+Backward kernels take what is cheapest to recompute from: the input ``x`` for leaky_relu,
+gelu, gelu_tanh, silu, softplus and elu; the forward output ``y`` for sigmoid and tanh; for
+relu, a mask of one bit per element that its forward writes. Results keep the input dtype (float32 or float64) and are computed in it.
 """
 from __future__ import annotations
 
@@ -25,7 +25,7 @@ from llvmlite import ir
 from numba import types
 from numba.extending import intrinsic, overload
 
-from .threads import SplitKernel
+from .threads import MASK_BITS, SplitKernel
 
 # --- vectorisable math ---------------------------------------------------------------------
 
@@ -318,16 +318,38 @@ def _binary(kernel: SplitKernel, name: str, x: np.ndarray, g: np.ndarray,
 # NaN handling follows PyTorch: comparisons are written so NaN takes PyTorch's branch.
 
 
-def _relu_fwd(x, out):
+def _relu_fwd(x, out, mask):
+    # Whole words first: a constant 32-step inner loop, which LLVM vectorises into compares
+    # whose lane masks become the word.
     zero = x.dtype.type(0.0)
-    for i in range(x.size):
-        out[i] = zero if x[i] <= zero else x[i]
+    words = x.size // MASK_BITS
+    for w in range(words):
+        word = np.uint32(0)
+        for j in range(MASK_BITS):
+            v = x[w * MASK_BITS + j]
+            passes = not v <= zero
+            out[w * MASK_BITS + j] = v if passes else zero
+            word |= np.uint32(passes) << np.uint32(j)
+        mask[w] = word
+    if words < mask.size:
+        word = np.uint32(0)
+        for i in range(words * MASK_BITS, x.size):
+            passes = not x[i] <= zero
+            out[i] = x[i] if passes else zero
+            word |= np.uint32(passes) << np.uint32(i - words * MASK_BITS)
+        mask[words] = word
 
 
-def _relu_bwd(x, g, out):
-    zero = x.dtype.type(0.0)
-    for i in range(x.size):
-        out[i] = zero if x[i] <= zero else g[i]
+def _relu_bwd(mask, g, out):
+    zero = g.dtype.type(0.0)
+    words = g.size // MASK_BITS
+    for w in range(words):
+        word = mask[w]
+        for j in range(MASK_BITS):
+            i = w * MASK_BITS + j
+            out[i] = g[i] if (word >> np.uint32(j)) & np.uint32(1) else zero
+    for i in range(words * MASK_BITS, g.size):
+        out[i] = g[i] if (mask[words] >> np.uint32(i - words * MASK_BITS)) & np.uint32(1) else zero
 
 
 def _leaky_relu_fwd(x, out, slope):
@@ -433,22 +455,43 @@ def _elu_bwd(x, g, out, alpha):
 
 
 _KERNELS = {loop.__name__[1:]: SplitKernel(loop, full_width=True) for loop in (
-    _relu_fwd, _relu_bwd, _leaky_relu_fwd, _leaky_relu_bwd, _sigmoid_fwd, _sigmoid_bwd,
+    _leaky_relu_fwd, _leaky_relu_bwd, _sigmoid_fwd, _sigmoid_bwd,
     _tanh_bwd, _gelu_fwd, _gelu_bwd, _gelu_tanh_fwd, _gelu_tanh_bwd, _silu_fwd,
     _silu_bwd, _softplus_fwd, _softplus_bwd, _elu_fwd, _elu_bwd)}
+_KERNELS["relu_fwd"] = SplitKernel(_relu_fwd, full_width=True, packed=(2,))
+_KERNELS["relu_bwd"] = SplitKernel(_relu_bwd, full_width=True, packed=(0,))
 _TANH_FWD = SplitKernel(np.tanh)
 
 # --- public API ----------------------------------------------------------------------------
 
 
-def relu_fwd(x: np.ndarray) -> np.ndarray:
-    """max(x, 0); NaN stays NaN."""
-    return _unary(_KERNELS["relu_fwd"], "relu_fwd", x)
+def relu_fwd(x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """``(max(x, 0), mask)``; NaN stays NaN. ``mask`` (uint32, ``relu_mask_words(x.size)``
+    words) has bit ``i % 32`` of word ``i // 32`` set where element ``i``'s gradient passes:
+    x > 0 or NaN, as PyTorch's threshold_backward."""
+    x = _float_array("relu_fwd", x)
+    out = np.empty(x.shape, x.dtype)
+    mask = np.empty(relu_mask_words(x.size), np.uint32)
+    _KERNELS["relu_fwd"](x.size, x.reshape(-1), out.reshape(-1), mask)
+    return out, mask
 
 
-def relu_bwd(x: np.ndarray, g: np.ndarray) -> np.ndarray:
-    """g where x > 0 else 0 (0 at x == 0; g where x is NaN, as PyTorch's threshold_backward)."""
-    return _binary(_KERNELS["relu_bwd"], "relu_bwd", x, g)
+def relu_bwd(mask: np.ndarray, g: np.ndarray) -> np.ndarray:
+    """g where ``mask`` (from ``relu_fwd``) passes it, else 0. Reading a bit per element
+    rather than the saved input or output makes this pass as fast as a copy of g."""
+    g = _float_array("relu_bwd", g)
+    if mask.dtype != np.uint32 or mask.shape != (relu_mask_words(g.size),):
+        raise ValueError(f"relu_bwd: mask {mask.dtype}{list(mask.shape)} does not match "
+                         f"gradient {g.dtype}{list(g.shape)}: expected uint32"
+                         f"[{relu_mask_words(g.size)}]")
+    out = np.empty(g.shape, g.dtype)
+    _KERNELS["relu_bwd"](g.size, np.ascontiguousarray(mask), g.reshape(-1), out.reshape(-1))
+    return out
+
+
+def relu_mask_words(size: int) -> int:
+    """Words of relu's packed mask for ``size`` elements."""
+    return -(-size // MASK_BITS)
 
 
 def leaky_relu_fwd(x: np.ndarray, negative_slope: float = 0.01) -> np.ndarray:

@@ -37,10 +37,10 @@ def _grid(dtype, *shape: int) -> np.ndarray:
 def _activations(dtype) -> None:
     x = _grid(dtype, 8)
     g = np.ones_like(x)
-    for name in ("relu", "leaky_relu", "sigmoid", "gelu", "gelu_tanh", "silu", "softplus",
-                 "elu"):
+    for name in ("leaky_relu", "sigmoid", "gelu", "gelu_tanh", "silu", "softplus", "elu"):
         y = getattr(activations, f"{name}_fwd")(x)
         getattr(activations, f"{name}_bwd")(y if name == "sigmoid" else x, g)
+    activations.relu_bwd(activations.relu_fwd(x)[1], g)
     activations.tanh_bwd(np.tanh(x), g)
 
 

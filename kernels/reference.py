@@ -41,8 +41,24 @@ def _exp(v):
     return math.inf if v > 709.78 else math.exp(v)
 
 
-def relu_fwd(x): return _map(lambda v: 0.0 if v <= 0 else v, x)
-def relu_bwd(x, g): return _map(lambda v, d: 0.0 if v <= 0 else d, x, g)
+def relu_fwd(x):
+    """(max(x, 0), mask): bit i % 32 of word i // 32 is set where x[i] > 0 or NaN."""
+    flat = np.asarray(x, np.float64).reshape(-1)
+    mask = np.zeros((flat.size + 31) // 32, np.uint32)
+    for i in range(flat.size):
+        if not flat[i] <= 0:
+            mask[i // 32] |= np.uint32(1 << (i % 32))
+    return _map(lambda v: 0.0 if v <= 0 else v, x), mask
+
+
+def relu_bwd(mask, g):
+    out = np.zeros(g.shape, g.dtype)
+    for i in range(g.size):
+        if (int(mask[i // 32]) >> (i % 32)) & 1:
+            out.reshape(-1)[i] = g.reshape(-1)[i]
+    return out
+
+
 def leaky_relu_fwd(x, s=0.01): return _map(lambda v: v if v > 0 else v * s, x)
 def leaky_relu_bwd(x, g, s=0.01): return _map(lambda v, d: d if v > 0 else d * s, x, g)
 def sigmoid_fwd(x): return _map(lambda v: 1 / (1 + _exp(-v)), x)

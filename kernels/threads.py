@@ -118,6 +118,9 @@ def run(calls: Sequence[tuple[Callable, tuple]]) -> list:
         pool.lock.release()
 
 
+MASK_BITS = 32  # elements per word of a packed bit mask (uint32)
+
+
 def bounds(length: int, parts: int, part: int) -> tuple[int, int]:
     """[lo, hi) of ``part`` when ``length`` items are cut into ``parts`` near-equal runs."""
     return length * part // parts, length * (part + 1) // parts
@@ -132,12 +135,15 @@ class SplitKernel:
     gives each part one row), except those at the positions in ``shared``, which every part
     reads whole, and in ``accumulate``, arrays the kernel adds to: the first part adds to the
     original, each other part to a zeroed copy, which is added to the original afterwards.
+    ``packed`` marks bit masks (``MASK_BITS`` elements per uint32 word): the parts are then
+    cut on word boundaries and every other array at ``MASK_BITS`` times the word bounds.
     """
 
-    __slots__ = ("kernel", "shared", "accumulate")
+    __slots__ = ("kernel", "shared", "accumulate", "packed")
 
     def __init__(self, loop: Callable, shared: Sequence[int] = (),
-                 accumulate: Sequence[int] = (), full_width: bool = False) -> None:
+                 accumulate: Sequence[int] = (), full_width: bool = False,
+                 packed: Sequence[int] = ()) -> None:
         if isinstance(loop, np.ufunc):  # numpy's own loop (it releases the GIL), as it is
             self.kernel = loop
         else:
@@ -147,6 +153,7 @@ class SplitKernel:
                 config.full_width(self.kernel)
         self.shared = frozenset(shared)
         self.accumulate = frozenset(accumulate)
+        self.packed = frozenset(packed)
 
     def parts(self, size: int, length: int) -> int:
         """How many parts a call over ``size`` elements in ``length`` rows runs in."""
@@ -159,13 +166,14 @@ class SplitKernel:
         Returns the kernel's result, or the list of the parts' results."""
         if size < config.PARALLEL_MIN_SIZE:  # the common case first: one comparison
             return self.kernel(*args)
-        parts = self.parts(size, self._rows(args))
+        rows = self._rows(args)
+        parts = self.parts(size, rows)
         if parts == 1:
             return self.kernel(*args)
         sums = {i: [args[i]] + [np.zeros_like(args[i]) for _ in range(parts - 1)]
                 for i in self.accumulate}
-        calls = [(self.kernel, tuple(self._part(i, a, parts, p, sums) for i, a in enumerate(args)))
-                 for p in range(parts)]
+        calls = [(self.kernel, tuple(self._part(i, a, parts, p, sums, rows)
+                                     for i, a in enumerate(args))) for p in range(parts)]
         results = run(calls)
         for i, (total, *copies) in sums.items():
             for copy in copies:
@@ -185,15 +193,21 @@ class SplitKernel:
         return -1
 
     def _rows(self, args: tuple) -> int:
+        """The length the parts divide: the first cut array's, or the first mask's words."""
         for i, a in enumerate(args):
-            if isinstance(a, np.ndarray) and i not in self.shared and i not in self.accumulate:
+            cut = (i in self.packed) if self.packed else (
+                i not in self.shared and i not in self.accumulate)
+            if cut and isinstance(a, np.ndarray):
                 return a.shape[0]
         return 0
 
-    def _part(self, i: int, a: Any, parts: int, part: int, sums: dict) -> Any:
+    def _part(self, i: int, a: Any, parts: int, part: int, sums: dict, rows: int) -> Any:
         if i in sums:
             return sums[i][part]
         if not isinstance(a, np.ndarray) or i in self.shared:
             return a
-        lo, hi = bounds(a.shape[0], parts, part)
-        return a[lo:hi]
+        if not self.packed:
+            lo, hi = bounds(a.shape[0], parts, part)
+            return a[lo:hi]
+        lo, hi = bounds(rows, parts, part)  # rows: the mask's words
+        return a[lo:hi] if i in self.packed else a[lo * MASK_BITS:hi * MASK_BITS]

@@ -71,7 +71,7 @@ def test_a_forked_child_starts_its_own_workers():
     queue = context.Queue()
     child = context.Process(target=_threaded_relu_in_child, args=(queue,))
     child.start()
-    low, high = queue.get(timeout=60)
+    (low, _), (high, _) = queue.get(timeout=60)
     child.join(60)
     assert child.exitcode == 0
     np.testing.assert_array_equal(np.concatenate([low, high]),

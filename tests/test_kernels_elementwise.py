@@ -11,11 +11,11 @@ from autograd_engine.kernels import activations, losses, reference, scatter, sof
 DTYPES = [np.float32, np.float64]
 TOLERANCE = {np.float32: dict(rtol=2e-5, atol=2e-6), np.float64: dict(rtol=1e-12, atol=1e-14)}
 SHAPES = [(0,), (1,), (7,), (3, 5), (2, 3, 4)]
-# name -> (constants, backward takes the forward output)
+# name -> (constants, what the backward takes: the input x, the output y, or relu's mask)
 ACTIVATIONS = {
-    "relu": ((), False), "leaky_relu": ((0.2,), False), "sigmoid": ((), True),
-    "tanh": ((), True), "gelu": ((), False), "gelu_tanh": ((), False), "silu": ((), False),
-    "softplus": ((2.0, 15.0), False), "elu": ((0.7,), False),
+    "relu": ((), "mask"), "leaky_relu": ((0.2,), "x"), "sigmoid": ((), "y"),
+    "tanh": ((), "y"), "gelu": ((), "x"), "gelu_tanh": ((), "x"), "silu": ((), "x"),
+    "softplus": ((2.0, 15.0), "x"), "elu": ((0.7,), "x"),
 }
 SPECIAL = [np.nan, np.inf, -np.inf, 0.0, -0.0, 1e-30, -1e-30, 9.5, -9.5, 30.0, -30.0, 95.0,
            -95.0, 750.0, -750.0]
@@ -28,8 +28,12 @@ def _tolerance(name, dtype):
     return TOLERANCE[dtype]
 
 
-def _pair(name):
-    return getattr(activations, f"{name}_fwd"), getattr(activations, f"{name}_bwd")
+def _forward(module, name, x, constants):
+    """(y, what the backward takes) from ``module``'s forward (the kernels or their twins)."""
+    result = getattr(module, f"{name}_fwd")(x, *constants)
+    if ACTIVATIONS[name][1] == "mask":
+        return result
+    return result, (result if ACTIVATIONS[name][1] == "y" else x)
 
 
 def _close(actual, expected, **tolerance):
@@ -42,39 +46,56 @@ def _close(actual, expected, **tolerance):
 @pytest.mark.parametrize("name", ACTIVATIONS)
 def test_activation_matches_reference(name, shape, dtype):
     rng = np.random.default_rng(0)
-    constants, from_output = ACTIVATIONS[name]
+    constants = ACTIVATIONS[name][0]
     x = (rng.standard_normal(shape) * 4).astype(dtype)
     g = rng.standard_normal(shape).astype(dtype)
-    fwd, bwd = _pair(name)
-    ref_fwd, ref_bwd = getattr(reference, f"{name}_fwd"), getattr(reference, f"{name}_bwd")
-    y = fwd(x, *constants)
-    _close(y, ref_fwd(x, *constants), **_tolerance(name, dtype))
-    saved = y if from_output else x
-    _close(bwd(saved, g, *constants), ref_bwd(saved, g, *constants), **_tolerance(name, dtype))
+    y, saved = _forward(activations, name, x, constants)
+    expected_y, expected_saved = _forward(reference, name, x, constants)
+    _close(y, expected_y, **_tolerance(name, dtype))
+    if ACTIVATIONS[name][1] == "mask":
+        np.testing.assert_array_equal(saved, expected_saved)
+        saved = expected_saved
+    _close(getattr(activations, f"{name}_bwd")(saved, g, *constants),
+           getattr(reference, f"{name}_bwd")(saved, g, *constants), **_tolerance(name, dtype))
 
 
 @pytest.mark.parametrize("dtype", DTYPES)
 @pytest.mark.parametrize("name", ACTIVATIONS)
 def test_activation_special_values(name, dtype):
-    constants, from_output = ACTIVATIONS[name]
+    constants = ACTIVATIONS[name][0]
     x = np.array(SPECIAL, dtype)
-    fwd, bwd = _pair(name)
     with np.errstate(all="ignore"):
-        y = fwd(x, *constants)
-        expected = getattr(reference, f"{name}_fwd")(x, *constants)
+        y, saved = _forward(activations, name, x, constants)
+        expected, expected_saved = _forward(reference, name, x, constants)
         _close(y, expected, **_tolerance(name, dtype))
-        saved = y if from_output else x
+        if ACTIVATIONS[name][1] == "mask":
+            np.testing.assert_array_equal(saved, expected_saved)
         g = np.full_like(x, 0.5)
-        _close(bwd(saved, g, *constants),
+        _close(getattr(activations, f"{name}_bwd")(saved, g, *constants),
                getattr(reference, f"{name}_bwd")(saved, g, *constants), **_tolerance(name, dtype))
     assert np.isnan(y[0])
+
+
+@pytest.mark.parametrize("dtype", DTYPES)
+@pytest.mark.parametrize("size", [31, 32, 33, 63, 64, 65, 1000])
+def test_relu_mask_at_word_bounds(size, dtype):
+    """relu's mask packs 32 elements a word: full words, then a partial last one."""
+    x = np.random.default_rng(size).standard_normal(size).astype(dtype)
+    x[::7] = np.nan
+    y, mask = activations.relu_fwd(x)
+    expected_y, expected_mask = reference.relu_fwd(x)
+    _close(y, expected_y)
+    np.testing.assert_array_equal(mask, expected_mask)
+    g = np.arange(size, dtype=dtype)
+    _close(activations.relu_bwd(mask, g), np.where(x > 0, g, 0) + np.where(np.isnan(x), g, 0))
 
 
 def test_activation_numpy_and_pytorch_conventions():
     x = np.array([-1.0, 0.0, 2.0, np.nan])
     g = np.ones(4)
-    _close(activations.relu_fwd(x), np.maximum(x, 0))
-    _close(activations.relu_bwd(x, g), np.array([0.0, 0.0, 1.0, 1.0]))  # relu'(0) = 0
+    y, mask = activations.relu_fwd(x)
+    _close(y, np.maximum(x, 0))
+    _close(activations.relu_bwd(mask, g), np.array([0.0, 0.0, 1.0, 1.0]))  # relu'(0) = 0
     _close(activations.leaky_relu_bwd(x, g, 0.1), np.array([0.1, 0.1, 1.0, 0.1]))
     _close(activations.elu_bwd(x, g, 2.0), np.array([2 * math.exp(-1), 2.0, 1.0, 1.0]))
     _close(activations.tanh_fwd(x), np.tanh(x), rtol=1e-15)
@@ -84,11 +105,13 @@ def test_activation_numpy_and_pytorch_conventions():
 def test_activation_non_contiguous_and_dtype_errors():
     x = np.random.default_rng(1).standard_normal((6, 8)).astype(np.float32)[:, ::2]
     _close(activations.sigmoid_fwd(x), reference.sigmoid_fwd(x), rtol=2e-6)
-    assert activations.relu_fwd(np.float64(-2.0)).shape == ()
+    assert activations.relu_fwd(np.float64(-2.0))[0].shape == ()
     with pytest.raises(TypeError, match="relu_fwd.*int64"):
         activations.relu_fwd(np.arange(3))
-    with pytest.raises(ValueError, match="relu_bwd"):
-        activations.relu_bwd(np.ones(3), np.ones(4))
+    with pytest.raises(ValueError, match=r"relu_bwd: mask uint32\[1\].*float64\[40\].*uint32\[2\]"):
+        activations.relu_bwd(activations.relu_fwd(np.ones(3))[1], np.ones(40))
+    with pytest.raises(ValueError, match="relu_bwd: mask int64"):
+        activations.relu_bwd(np.ones(1, np.int64), np.ones(3))
 
 
 @pytest.mark.parametrize("dtype", DTYPES)
@@ -369,16 +392,18 @@ def test_scatter_into_a_large_output_stays_serial(threaded, monkeypatch):
 @pytest.mark.parametrize("name", ACTIVATIONS)
 def test_threaded_activation_matches_serial(name, threaded):
     """Threaded calls (AUTOGRAD_ENGINE_PARALLEL=1) give the serial results."""
-    constants, from_output = ACTIVATIONS[name]
-    x = (np.random.default_rng(1).standard_normal(1000) * 4).astype(np.float32)
-    g = np.random.default_rng(2).standard_normal(1000).astype(np.float32)
-    fwd, bwd = _pair(name)
-    y = fwd(x, *constants)
-    dx = bwd(y if from_output else x, g, *constants)
-    threaded()
-    y_par = fwd(x, *constants)
-    np.testing.assert_array_equal(y_par, y)
-    np.testing.assert_array_equal(bwd(y_par if from_output else x, g, *constants), dx)
+    constants = ACTIVATIONS[name][0]
+    bwd = getattr(activations, f"{name}_bwd")
+    for size in (1000, 1001 * 32 + 5):  # relu's mask: parts cut on word bounds, a partial last
+        x = (np.random.default_rng(1).standard_normal(size) * 4).astype(np.float32)
+        g = np.random.default_rng(2).standard_normal(size).astype(np.float32)
+        y, saved = _forward(activations, name, x, constants)
+        dx = bwd(saved, g, *constants)
+        threaded()
+        y_par, saved_par = _forward(activations, name, x, constants)
+        np.testing.assert_array_equal(y_par, y)
+        np.testing.assert_array_equal(saved_par, saved)
+        np.testing.assert_array_equal(bwd(saved_par, g, *constants), dx)
 
 
 @pytest.mark.parametrize("dtype", DTYPES)

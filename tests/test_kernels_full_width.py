@@ -19,6 +19,8 @@ from autograd_engine.kernels import activations
 x = np.linspace(-3, 3, 101, dtype=np.float32)
 for name, kernel in activations._KERNELS.items():
     args = (x, x) if name.endswith("bwd") else (x,)
+    if name == "relu_bwd":  # it reads the forward's bit mask
+        args = (activations.relu_fwd(x)[1], x)
     constants = {"leaky_relu": (0.1,), "softplus": (1.0, 20.0), "elu": (1.0,)}
     getattr(activations, name)(*args, *constants.get(name.rsplit("_", 1)[0], ()))
 from autograd_engine.kernels import rnn

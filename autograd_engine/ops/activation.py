@@ -60,21 +60,26 @@ def _int_to_float(x: np.ndarray) -> np.ndarray:
 class Relu(Function):
     """y = max(x, 0);  dx = g * (y > 0)  (0 at x == 0; NaN passes g, as PyTorch).
 
-    Saves its output, as PyTorch does: y > 0 exactly where x > 0 (NaN included), and the
-    next layer usually keeps y anyway, so the input can be freed after the forward."""
+    The forward kernel also writes a mask of one bit per element, which is all the backward
+    reads. The output is saved too, as PyTorch saves it: writing to it in place before the
+    backward raises, as there."""
 
     @staticmethod
     def forward(ctx, x):
         if x.dtype.kind != "f":
             return _relu_integer(x)
-        out = _compute("relu", _act.relu_fwd, x)
+        if x.dtype == np.float16:  # the kernels take float32/float64; relu is exact in both
+            out, ctx.mask = _act.relu_fwd(x.astype(np.float32))
+            out = out.astype(np.float16)
+        else:
+            out, ctx.mask = _act.relu_fwd(x)
         ctx.save_for_backward(out)
         return out
 
     @staticmethod
     def backward(ctx, g):
-        (y,) = ctx.saved_tensors
-        return ReluBackward.apply(g, y)
+        ctx.saved_tensor(0)  # raises if y was overwritten in place since the forward
+        return ReluBackward.apply(g, ctx.mask)
 
 
 def _relu_integer(x: np.ndarray) -> np.ndarray:
@@ -86,17 +91,18 @@ def _relu_integer(x: np.ndarray) -> np.ndarray:
 
 @register
 class ReluBackward(Function):
-    """z = g * (y > 0);  dg = gg * (y > 0), dy = 0  (y: relu's output, or its input)"""
+    """z = g * m (m: relu's bit mask of y > 0);  dg = gg * m, no gradient in the mask"""
 
     @staticmethod
-    def forward(ctx, g, y):
-        ctx.save_for_backward(y)
-        return _compute("relu_backward", _act.relu_bwd, y, g)
+    def forward(ctx, g, mask):
+        ctx.mask = mask
+        if g.dtype == np.float16:
+            return _act.relu_bwd(mask, g.astype(np.float32)).astype(np.float16)
+        return _act.relu_bwd(mask, g)
 
     @staticmethod
     def backward(ctx, gg):
-        (y,) = ctx.saved_tensors
-        return ReluBackward.apply(gg, y), None
+        return ReluBackward.apply(gg, ctx.mask), None
 
 
 @register
