@@ -62,7 +62,7 @@ def test_conv2d_unbatched_and_gradients_flow():
 
 
 def test_conv2d_second_order_through_the_weight():
-    # d/dw of sum((dL/dx)^2): needs Conv2dBackwardInput's own backward.
+    # d/dw of sum((dL/dx)^2): needs the backward of dL/dx's node (a transposed Convolution).
     x = ae.tensor(_inp(1, 1, 4, 4), requires_grad=True)
     w = ae.tensor(_inp(1, 1, 2, 2), requires_grad=True)
     (gx,) = ae.autograd.grad(F.conv2d(x, w).pow(2).sum(), (x,), create_graph=True)
@@ -75,10 +75,10 @@ def test_conv2d_second_order_through_the_weight():
                                      r"to have 2 channels, but got 3"),
     ((2, 3, 5, 5), (4, 3, 7, 7), {}, "Kernel size can't be greater than actual input size"),
     ((3, 5), (4, 3, 3, 3), {}, r"Expected 3D \(unbatched\) or 4D \(batched\) input"),
-    ((2, 3, 5, 5), (4, 3, 3), {}, "4-dimensional"),
+    ((2, 3, 5, 5), (4, 3, 3), {}, r"Expected 3-dimensional input for 3-dimensional weight"),
     ((2, 3, 5, 5), (4, 3, 3, 3), dict(stride=0), "non-positive stride"),
     ((2, 3, 5, 5), (4, 3, 3, 3), dict(padding=-1), "negative padding"),
-    ((2, 3, 5, 5), (4, 3, 3, 3), dict(dilation=0), "non-positive dilation"),
+    ((2, 3, 5, 5), (4, 3, 3, 3), dict(dilation=0), "dilation should be greater than zero"),
     ((2, 3, 5, 5), (3, 1, 3, 3), dict(groups=2), "divisible by 2 at dimension 0"),
     ((2, 3, 5, 5), (4, 3, 3, 3), dict(stride=(1, 1, 1)), "stride"),
 ])

@@ -131,7 +131,7 @@ def test_conv_transpose2d_gradcheck_and_gradgradcheck(x_shape, w_shape, kwargs):
      r"have 4 channels, but got 3 channels instead"),
     ((4, 3), (4, 2, 3, 3), {}, r"Expected 3D \(unbatched\) or 4D \(batched\) input to "
                                "conv_transpose2d"),
-    ((1, 4, 3, 3), (4, 2, 3), {}, "4-dimensional"),
+    ((1, 4, 3, 3), (4, 2, 3), {}, r"Expected 3-dimensional input for 3-dimensional weight"),
     ((1, 4, 3, 3), (4, 2, 3, 3), dict(stride=(1, 1, 1)), "stride"),
 ])
 def test_conv_transpose2d_errors_as_pytorch(x_shape, w_shape, kwargs, message):
@@ -145,6 +145,9 @@ def test_conv_transpose2d_bias_and_dtype_errors():
         F.conv_transpose2d(x, w, ae.zeros(3))
     with pytest.raises(RuntimeError, match=r"Input type \(float32\) and weight type \(float64\)"):
         F.conv_transpose2d(x, w.double())
+    with pytest.raises(TypeError, match=r"conv_transpose2d\(\): argument 'padding' must be "
+                                        "tuple of ints, not str"):
+        F.conv_transpose2d(x, w, padding="same")
 
 
 def test_conv_transpose2d_module_defaults_and_repr():

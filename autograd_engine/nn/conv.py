@@ -8,10 +8,8 @@ from typing import Any, Callable, Optional, Union
 
 import numpy as np
 
-from ..ops.conv import (IntPair, conv2d, conv_transpose2d, padding_string_error,
-                        same_padding)
-from ..ops.conv_nd import (IntTuple, as_tuple, conv1d, conv3d, conv_transpose1d,
-                           conv_transpose3d)
+from ..ops.conv import (IntPair, IntTuple, as_tuple, conv1d, conv2d, conv3d, conv_transpose1d,
+                        conv_transpose2d, conv_transpose3d, padding_string_error, same_padding)
 from ..ops.interpolate import interpolate
 from ..ops.shape import pad
 from ..ops.fold import fold, unfold

@@ -9,8 +9,8 @@ from ..ops.attention import scaled_dot_product_attention
 from ..ops.composed_activation import (celu, glu, hardsigmoid, hardswish, hardtanh,
                                        hardshrink, logsigmoid, mish, prelu, relu6, selu,
                                        softmin, softshrink, softsign, tanhshrink, threshold)
-from ..ops.conv import conv2d, conv_transpose2d, max_pool2d, max_pool2d_with_indices
-from ..ops.conv_nd import conv1d, conv3d, conv_transpose1d, conv_transpose3d
+from ..ops.conv import (conv1d, conv2d, conv3d, conv_transpose1d, conv_transpose2d,
+                        conv_transpose3d, max_pool2d, max_pool2d_with_indices)
 from ..ops.pool_nd import (adaptive_avg_pool1d, adaptive_avg_pool3d, adaptive_max_pool1d,
                            adaptive_max_pool1d_with_indices, adaptive_max_pool3d,
                            adaptive_max_pool3d_with_indices, avg_pool1d, avg_pool3d, lp_pool1d,

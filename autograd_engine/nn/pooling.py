@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from typing import Any, Callable, Optional
 
-from ..ops.conv import max_pool2d
-from ..ops.conv_nd import IntTuple, as_tuple
+from ..ops.conv import IntTuple, as_tuple, max_pool2d
 from ..ops.pool import adaptive_avg_pool2d, adaptive_max_pool2d, avg_pool2d, max_unpool2d
 from ..ops.pool_nd import (adaptive_avg_pool1d, adaptive_avg_pool3d, adaptive_max_pool1d,
                            adaptive_max_pool3d, avg_pool1d, avg_pool3d, lp_pool1d, lp_pool2d,

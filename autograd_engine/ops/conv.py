@@ -1,10 +1,14 @@
-"""2-D convolution and max-pooling on (N, C, H, W) tensors (or unbatched (C, H, W)).
+"""Convolution in 1, 2 and 3 spatial dims, transposed or not, on (N, C, *spatial) tensors
+(or unbatched (C, *spatial)); and 2-D max-pooling.
 
-Convolution is im2col + batched GEMM. Its two gradients are convolutions too, and the three
-ops are bilinear and closed under differentiation, so every order of derivative reuses the
-same kernels: with ``conv(x, w)``, ``conv_t(g, w)`` (the transposed convolution: gradient
-wrt x) and ``conv_w(x, g)`` (gradient wrt w),
-``<conv(x, w), g> = <x, conv_t(g, w)> = <w, conv_w(x, g)>``.
+Convolution is im2col + batched GEMM (im2col and col2im per rank are in conv_nd.py). Its two
+gradients are convolutions too, and the three products are bilinear and closed under
+differentiation, so every order of derivative reuses the same kernels: with ``conv(x, w)``,
+``conv_t(g, w)`` (the transposed convolution: gradient wrt x) and ``conv_w(x, g)`` (gradient
+wrt w), ``<conv(x, w), g> = <x, conv_t(g, w)> = <w, conv_w(x, g)>``. As PyTorch's
+``ConvolutionBackward0``, one op, ``Convolution``, is conv and (``transposed``) conv_t, each
+the other's input gradient; ``ConvolutionBackwardWeight`` is conv_w. Each takes its output's
+spatial size, so a transposed convolution's output_padding needs nothing more.
 """
 from __future__ import annotations
 
@@ -15,16 +19,19 @@ from typing import Any, NamedTuple, Optional, Union
 import numpy as np
 
 from ..kernels import conv as _conv_kernels
+from .conv_nd import UNFOLD
 from .linalg import matmul_arrays
 from .shape import pad as _pad
 from ..function import Function, register
 from ..tensor import Tensor
 
-IntPair = Union[int, tuple]
+IntTuple = Union[int, tuple]  # an int, or one per spatial dim
+IntPair = IntTuple
+_NAMES = {1: ("width",), 2: ("height", "width"), 3: ("depth", "height", "width")}
 
 
 class Geometry(NamedTuple):
-    """Stride, padding and dilation as (height, width) pairs, and the channel groups."""
+    """Stride, padding and dilation, one per spatial dim, and the channel groups."""
 
     stride: tuple
     padding: tuple
@@ -32,20 +39,25 @@ class Geometry(NamedTuple):
     groups: int = 1
 
 
-# --- argument checks -----------------------------------------------------------------------
+# --- argument forms ------------------------------------------------------------------------
+
+
+def as_tuple(value: Any, n: int, name: str, op: str) -> tuple:
+    """An int or a 1- or n-sequence of ints as an n-tuple (PyTorch's expand_param_if_needed)."""
+    if isinstance(value, Tensor):
+        value = value.tolist()
+    if isinstance(value, (int, np.integer)) and not isinstance(value, bool):
+        return (int(value),) * n
+    if isinstance(value, (tuple, list)) and len(value) in (1, n) and all(
+            isinstance(v, (int, np.integer)) and not isinstance(v, bool) for v in value):
+        return tuple(int(v) for v in value) * (n if len(value) == 1 else 1)
+    raise RuntimeError(f"{op}: expected {name} to be a single integer value or a list of {n} "
+                       f"values to match the convolution dimensions, but got {name}={value!r}")
 
 
 def _pair(value: Any, name: str, op: str) -> tuple:
     """An int or a 1- or 2-sequence of ints as an (h, w) pair."""
-    if isinstance(value, Tensor):
-        value = value.tolist()
-    if isinstance(value, (int, np.integer)) and not isinstance(value, bool):
-        return int(value), int(value)
-    if isinstance(value, (tuple, list)) and len(value) in (1, 2) and all(
-            isinstance(v, (int, np.integer)) and not isinstance(v, bool) for v in value):
-        return (int(value[0]),) * 2 if len(value) == 1 else (int(value[0]), int(value[1]))
-    raise RuntimeError(f"{op}: expected {name} to be a single integer value or a list of 2 "
-                       f"values to match the convolution dimensions, but got {name}={value!r}")
+    return as_tuple(value, 2, name, op)
 
 
 def _out_size(size: int, kernel: int, stride: int, padding: int, dilation: int) -> int:
@@ -55,6 +67,16 @@ def _out_size(size: int, kernel: int, stride: int, padding: int, dilation: int) 
 def _check_float(op: str, x: Tensor) -> None:
     if x.dtype.kind != "f":
         raise RuntimeError(f"{op}: expected a floating point input, got dtype {x.dtype}")
+
+
+def _batched(x: Tensor, n: int, op: str) -> tuple:
+    """(x with a batch dim, whether it was unbatched): (C, *spatial) or (N, C, *spatial)."""
+    if x.ndim == n + 2:
+        return x, False
+    if x.ndim == n + 1:
+        return x.unsqueeze(0), True
+    raise RuntimeError(f"{op}: Expected {n + 1}D (unbatched) or {n + 2}D (batched) input to "
+                       f"{op}, but got input of size: {list(x.shape)}")
 
 
 def padding_string_error(padding: str, stride: tuple) -> Optional[str]:
@@ -74,29 +96,35 @@ def same_padding(kernel: tuple, dilation: tuple) -> tuple:
     return tuple((t // 2, t - t // 2) for t in totals)
 
 
-def _conv_padding(padding: Any, kernel: tuple, dilation: tuple, stride: tuple) -> tuple:
-    """(the symmetric (h, w) padding, the extra (h, w) padding after) for integer padding or
-    PyTorch's 'valid' / 'same'."""
+def _conv_padding(op: str, padding: Any, kernel: tuple, stride: tuple,
+                  dilation: tuple) -> tuple:
+    """(the symmetric padding, the extra padding after) for integer padding or 'valid' /
+    'same' (PyTorch zero-pads the odd unit of an even effective kernel after)."""
     if not isinstance(padding, str):
-        return _pair(padding, "padding", "conv2d"), (0, 0)
+        return as_tuple(padding, len(kernel), "padding", op), (0,) * len(kernel)
     error = padding_string_error(padding, stride)
     if error:
-        raise RuntimeError(f"conv2d: {error}")
+        raise RuntimeError(f"{op}: {error}")
     if padding == "valid":
-        return (0, 0), (0, 0)
+        return (0,) * len(kernel), (0,) * len(kernel)
     pairs = same_padding(kernel, dilation)
     return tuple(lo for lo, _ in pairs), tuple(hi - lo for lo, hi in pairs)
 
 
-def _check_weight_and_geometry(op: str, x: Tensor, weight: Tensor, geometry: Geometry,
-                               channels: str, dilation_error: str) -> None:
-    """Checks conv2d and conv_transpose2d share (weight rank and dtype, stride, padding,
-    dilation, groups dividing dim 0 of the weight), in PyTorch's words; ``channels`` names the
-    weight's first two dims."""
+# --- argument checks -----------------------------------------------------------------------
+
+
+def _sizes(values: Any) -> str:
+    return " x ".join(str(v) for v in values)
+
+
+def _check_common(op: str, x: Tensor, weight: Tensor, geometry: Geometry) -> None:
+    """Checks a convolution and its transpose share (x batched), in PyTorch's words."""
     _check_float(op, x)
-    if weight.ndim != 4:
-        raise RuntimeError(f"{op}: expected weight to be 4-dimensional ({channels} / groups, "
-                           f"kH, kW), but got weight of size {list(weight.shape)}")
+    if weight.ndim != x.ndim:
+        raise RuntimeError(f"{op}: Expected {weight.ndim}-dimensional input for "
+                           f"{weight.ndim}-dimensional weight {list(weight.shape)}, but got "
+                           f"{x.ndim}-dimensional input of size {list(x.shape)} instead")
     if x.dtype != weight.dtype:
         raise RuntimeError(f"{op}: Input type ({x.dtype}) and weight type ({weight.dtype}) "
                            "should be the same")
@@ -105,7 +133,9 @@ def _check_weight_and_geometry(op: str, x: Tensor, weight: Tensor, geometry: Geo
     if any(p < 0 for p in geometry.padding):
         raise RuntimeError(f"{op}: negative padding is not supported")
     if any(d <= 0 for d in geometry.dilation):
-        raise RuntimeError(f"{op}: {dilation_error}")
+        names = _NAMES[len(geometry.dilation)]
+        raise RuntimeError(f"{op}: dilation should be greater than zero, but got " + ", ".join(
+            f"dilation_{name}: {d}" for name, d in zip(names, geometry.dilation)))
     groups = geometry.groups
     if not isinstance(groups, (int, np.integer)) or isinstance(groups, bool) or groups <= 0:
         raise RuntimeError(f"{op}: non-positive groups is not supported, got {groups!r}")
@@ -115,68 +145,94 @@ def _check_weight_and_geometry(op: str, x: Tensor, weight: Tensor, geometry: Geo
                            f"{list(weight.shape)} instead")
 
 
-def _check_conv(x: Tensor, weight: Tensor, bias: Optional[Tensor], geometry: Geometry) -> None:
-    """PyTorch's conv2d argument checks and messages."""
-    _check_weight_and_geometry("conv2d", x, weight, geometry, "out_channels, in_channels",
-                               "non-positive dilation is not supported")
-    groups, out_channels = geometry.groups, weight.shape[0]
+def _check_bias(op: str, bias: Optional[Tensor], weight: Tensor, channels: int,
+                transposed: bool) -> None:
+    if bias is not None and (bias.shape != (channels,) or bias.dtype != weight.dtype):
+        raise RuntimeError(f"{op}: Given {'transposed=1, ' if transposed else ''}weight of size "
+                           f"{list(weight.shape)}, expected bias to be 1-dimensional with "
+                           f"{channels} elements of dtype {weight.dtype}, but got bias of size "
+                           f"{list(bias.shape)} and dtype {bias.dtype} instead")
+
+
+def _check_conv(op: str, x: Tensor, weight: Tensor, bias: Optional[Tensor],
+                geometry: Geometry) -> tuple:
+    """PyTorch's convolution checks for a batched x; the output spatial size."""
+    _check_common(op, x, weight, geometry)
+    groups = geometry.groups
     if x.shape[1] != weight.shape[1] * groups:
-        raise RuntimeError(f"conv2d: Given groups={groups}, weight of size "
-                           f"{list(weight.shape)}, expected input{list(x.shape)} to have "
-                           f"{weight.shape[1] * groups} channels, but got {x.shape[1]} "
-                           "channels instead")
-    if bias is not None and (bias.shape != (out_channels,) or bias.dtype != weight.dtype):
-        raise RuntimeError(f"conv2d: Given weight of size {list(weight.shape)}, expected bias "
-                           f"to be 1-dimensional with {out_channels} elements of dtype "
-                           f"{weight.dtype}, but got bias of size {list(bias.shape)} and "
-                           f"dtype {bias.dtype} instead")
-    kernel = weight.shape[2:]
+        raise RuntimeError(f"{op}: Given groups={groups}, weight of size {list(weight.shape)}, "
+                           f"expected input{list(x.shape)} to have {weight.shape[1] * groups} "
+                           f"channels, but got {x.shape[1]} channels instead")
+    _check_bias(op, bias, weight, weight.shape[0], False)
     padded = [s + 2 * p for s, p in zip(x.shape[2:], geometry.padding)]
-    effective = [d * (k - 1) + 1 for k, d in zip(kernel, geometry.dilation)]
+    effective = [d * (k - 1) + 1 for k, d in zip(weight.shape[2:], geometry.dilation)]
     if any(e > p for e, p in zip(effective, padded)):
-        raise RuntimeError(f"conv2d: Calculated padded input size per channel: "
-                           f"({padded[0]} x {padded[1]}). Kernel size: ({effective[0]} x "
-                           f"{effective[1]}). Kernel size can't be greater than actual input "
-                           "size")
+        raise RuntimeError(f"{op}: Calculated padded input size per channel: ({_sizes(padded)})"
+                           f". Kernel size: ({_sizes(effective)}). Kernel size can't be greater "
+                           "than actual input size")
+    return tuple(_out_size(*args) for args in zip(x.shape[2:], weight.shape[2:], *geometry[:3]))
 
 
-# --- array-level convolutions --------------------------------------------------------------
+def _check_conv_transpose(op: str, x: Tensor, weight: Tensor, bias: Optional[Tensor],
+                          geometry: Geometry, output_padding: tuple) -> tuple:
+    """PyTorch's transposed-convolution checks for a batched x; the output spatial size."""
+    _check_common(op, x, weight, geometry)
+    if any(p < 0 for p in output_padding):
+        raise RuntimeError(f"{op}: negative output_padding is not supported")
+    if any(p >= s and p >= d for p, s, d in zip(output_padding, geometry.stride,
+                                                geometry.dilation)):
+        names = _NAMES[len(output_padding)]
+        detail = " ".join(f"{label}_{name}: {v}" for label, values in (
+            ("output_padding", output_padding), ("stride", geometry.stride),
+            ("dilation", geometry.dilation)) for name, v in zip(names, values))
+        raise RuntimeError(f"{op}: output padding must be smaller than either stride or "
+                           f"dilation, but got {detail}")
+    if x.shape[1] != weight.shape[0]:
+        raise RuntimeError(f"{op}: Given transposed=1, weight of size {list(weight.shape)}, "
+                           f"expected input{list(x.shape)} to have {weight.shape[0]} channels, "
+                           f"but got {x.shape[1]} channels instead")
+    _check_bias(op, bias, weight, weight.shape[1] * geometry.groups, True)
+    out_size = tuple((n - 1) * s - 2 * p + d * (k - 1) + op_ + 1 for n, s, p, d, k, op_ in zip(
+        x.shape[2:], geometry.stride, geometry.padding, geometry.dilation, weight.shape[2:],
+        output_padding))
+    if min(out_size) < 1:
+        raise RuntimeError(f"{op}: Given input size per channel: ({_sizes(x.shape[2:])}). "
+                           f"Calculated output size per channel: ({_sizes(out_size)}). Output "
+                           "size is too small")
+    return out_size
 
 
-def _spatial_out(in_size: tuple, kernel: tuple, geometry: Geometry) -> tuple:
-    return tuple(_out_size(s, k, st, p, d) for s, k, st, p, d in zip(
-        in_size, kernel, geometry.stride, geometry.padding, geometry.dilation))
+# --- array-level products ------------------------------------------------------------------
 
 
 def _columns(x: np.ndarray, kernel: tuple, geometry: Geometry, out_size: tuple) -> np.ndarray:
-    """im2col of x as (N, groups, C/groups * kh * kw, oh * ow)."""
-    cols = _conv_kernels.im2col(x, kernel, geometry.stride, geometry.padding,
-                               geometry.dilation, out_size)
+    """im2col of x as (N, groups, C/groups * prod(kernel), prod(out_size))."""
+    im2col = UNFOLD[x.ndim - 2][0]
+    cols = im2col(x, kernel, geometry.stride, geometry.padding, geometry.dilation, out_size)
     # (sizes written out: numpy cannot infer a -1 when the batch is empty)
     return cols.reshape(x.shape[0], geometry.groups, cols.shape[1] // geometry.groups,
                         cols.shape[2])
 
 
-def _conv(x: np.ndarray, w: np.ndarray, geometry: Geometry) -> tuple:
-    """(y, im2col columns of x): y[n, o] = sum_{c,i,j} w[o,c,i,j] x[n, c, s*y-p+d*i, s*x-p+d*j]."""
-    kernel = w.shape[2:]
-    out_size = _spatial_out(x.shape[2:], kernel, geometry)
-    cols = _columns(x, kernel, geometry, out_size)
+def _conv(x: np.ndarray, w: np.ndarray, geometry: Geometry, out_size: tuple) -> tuple:
+    """(y, im2col columns of x), y of spatial size out_size: y[n, o, at] = sum over (c, taps)
+    of w[o, c, taps] x[n, c, stride * at - padding + dilation * taps]."""
+    cols = _columns(x, w.shape[2:], geometry, out_size)
     w_mat = w.reshape(geometry.groups, w.shape[0] // geometry.groups, -1)
-    return matmul_arrays(w_mat, cols).reshape((x.shape[0], w.shape[0]) + out_size), cols
+    return matmul_arrays(w_mat, cols).reshape((x.shape[0], w.shape[0]) + tuple(out_size)), cols
 
 
 def _conv_t(g: np.ndarray, w: np.ndarray, in_size: tuple, geometry: Geometry) -> np.ndarray:
     """Gradient of ``_conv`` wrt x: col2im(w^T @ g) onto an input of spatial size in_size."""
-    groups = geometry.groups
-    n_batch = g.shape[0]
+    groups, n_batch = geometry.groups, g.shape[0]
     g_mat = g.reshape(n_batch, groups, g.shape[1] // groups, math.prod(g.shape[2:]))
     w_mat = w.reshape(groups, w.shape[0] // groups, -1)
     cols = matmul_arrays(w_mat.transpose(0, 2, 1), g_mat).reshape(
         n_batch, groups * w_mat.shape[2], g_mat.shape[3])
     shape = (n_batch, w.shape[1] * groups) + tuple(in_size)
-    return _conv_kernels.col2im(cols, shape, w.shape[2:], geometry.stride, geometry.padding,
-                               geometry.dilation, g.shape[2:])
+    col2im = UNFOLD[g.ndim - 2][1]
+    return col2im(cols, shape, w.shape[2:], geometry.stride, geometry.padding,
+                  geometry.dilation, g.shape[2:])
 
 
 def _conv_w(x: np.ndarray, g: np.ndarray, kernel: tuple, geometry: Geometry,
@@ -194,54 +250,42 @@ def _conv_w(x: np.ndarray, g: np.ndarray, kernel: tuple, geometry: Geometry,
 
 
 @register
-class Conv2d(Function):
-    """y = conv(x, w) + b;  dx = conv_t(g, w), dw = conv_w(x, g), db = sum of g over (n, h, w)"""
+class Convolution(Function):
+    """y = conv(x, w) + b, or if transposed y = conv_t(x, w) + b, of spatial size out_size;
+    dx = conv_t(g, w) (if transposed conv(g, w)), dw = conv_w(x, g) (conv_w(g, x)),
+    db = sum of g over all dims but the channels"""
 
     @staticmethod
-    def forward(ctx, x, w, b, geometry):
-        out, cols = _conv(x, w, geometry)
+    def forward(ctx, x, w, b, geometry, out_size, transposed):
+        if transposed:
+            out, cols = _conv_t(x, w, out_size, geometry), None
+        else:
+            out, cols = _conv(x, w, geometry, out_size)
         # The columns make the weight gradient one GEMM; freed with the graph's buffers.
         ctx.save_for_backward(x, w, cols)
-        ctx.geometry = geometry
+        ctx.geometry, ctx.transposed = geometry, transposed
         if b is not None:
-            out += b.reshape(-1, 1, 1)
+            out += b.reshape((-1,) + (1,) * (out.ndim - 2))
         return out
 
     @staticmethod
     def backward(ctx, g):
         x, w, cols = ctx.saved_tensors
-        geometry = ctx.geometry
+        geometry, transposed = ctx.geometry, ctx.transposed
         dx = dw = db = None
         if ctx.needs_input_grad[0]:
-            dx = Conv2dBackwardInput.apply(g, w, x.shape[2:], geometry)
+            dx = Convolution.apply(g, w, None, geometry, x.shape[2:], not transposed)
         if ctx.needs_input_grad[1]:
-            dw = Conv2dBackwardWeight.apply(x, g, w.shape[2:], geometry, cols.data)
+            dw = (ConvolutionBackwardWeight.apply(g, x, w.shape[2:], geometry, None)
+                  if transposed else
+                  ConvolutionBackwardWeight.apply(x, g, w.shape[2:], geometry, cols.data))
         if ctx.needs_input_grad[2]:
-            db = g.sum((0, 2, 3))
-        return dx, dw, db, None
+            db = g.sum((0,) + tuple(range(2, g.ndim)))
+        return dx, dw, db, None, None, None
 
 
 @register
-class Conv2dBackwardInput(Function):
-    """z = conv_t(g, w);  dg = conv(gg, w), dw = conv_w(gg, g)"""
-
-    @staticmethod
-    def forward(ctx, g, w, in_size, geometry):
-        ctx.save_for_backward(g, w)
-        ctx.geometry = geometry
-        return _conv_t(g, w, in_size, geometry)
-
-    @staticmethod
-    def backward(ctx, gg):
-        g, w = ctx.saved_tensors
-        dg = Conv2d.apply(gg, w, None, ctx.geometry) if ctx.needs_input_grad[0] else None
-        dw = (Conv2dBackwardWeight.apply(gg, g, w.shape[2:], ctx.geometry, None)
-              if ctx.needs_input_grad[1] else None)
-        return dg, dw, None, None
-
-
-@register
-class Conv2dBackwardWeight(Function):
+class ConvolutionBackwardWeight(Function):
     """z = conv_w(x, g);  dx = conv_t(g, gw), dg = conv(x, gw)
 
     ``cols`` are the forward's im2col columns of x when available (else recomputed)."""
@@ -255,10 +299,95 @@ class Conv2dBackwardWeight(Function):
     @staticmethod
     def backward(ctx, gw):
         x, g = ctx.saved_tensors
-        dx = (Conv2dBackwardInput.apply(g, gw, x.shape[2:], ctx.geometry)
+        geometry = ctx.geometry
+        dx = (Convolution.apply(g, gw, None, geometry, x.shape[2:], True)
               if ctx.needs_input_grad[0] else None)
-        dg = Conv2d.apply(x, gw, None, ctx.geometry) if ctx.needs_input_grad[1] else None
+        dg = (Convolution.apply(x, gw, None, geometry, g.shape[2:], False)
+              if ctx.needs_input_grad[1] else None)
         return dx, dg, None, None, None
+
+
+# --- public functions ----------------------------------------------------------------------
+
+
+def _convolution(op: str, n: int, input: Tensor, weight: Tensor, bias: Optional[Tensor],
+                 stride: Any, padding: Any, dilation: Any, groups: int) -> Tensor:
+    """conv1d / conv2d / conv3d: PyTorch's argument forms and checks, then the op."""
+    x, unbatched = _batched(input, n, op)
+    stride = as_tuple(stride, n, "stride", op)
+    dilation = as_tuple(dilation, n, "dilation", op)
+    kernel = tuple(weight.shape[2:]) if weight.ndim == n + 2 else (1,) * n
+    padding, extra = _conv_padding(op, padding, kernel, stride, dilation)
+    if any(extra):
+        x = _pad(x, tuple(w for e in reversed(extra) for w in (0, e)))
+    geometry = Geometry(stride, padding, dilation, groups)
+    out_size = _check_conv(op, x, weight, bias, geometry)
+    out = Convolution.apply(x, weight, bias, geometry, out_size, False)
+    return out.squeeze(0) if unbatched else out
+
+
+def _convolution_transpose(op: str, n: int, input: Tensor, weight: Tensor,
+                           bias: Optional[Tensor], stride: Any, padding: Any,
+                           output_padding: Any, groups: int, dilation: Any) -> Tensor:
+    """conv_transpose1d / 2d / 3d: PyTorch's argument forms and checks, then the op."""
+    if isinstance(padding, str):
+        raise TypeError(f"{op}(): argument 'padding' must be tuple of ints, not str")
+    x, unbatched = _batched(input, n, op)
+    geometry = Geometry(as_tuple(stride, n, "stride", op), as_tuple(padding, n, "padding", op),
+                        as_tuple(dilation, n, "dilation", op), groups)
+    output_padding = as_tuple(output_padding, n, "output_padding", op)
+    out_size = _check_conv_transpose(op, x, weight, bias, geometry, output_padding)
+    out = Convolution.apply(x, weight, bias, geometry, out_size, True)
+    return out.squeeze(0) if unbatched else out
+
+
+def conv1d(input: Tensor, weight: Tensor, bias: Optional[Tensor] = None, stride: IntTuple = 1,
+           padding: Union[IntTuple, str] = 0, dilation: IntTuple = 1, groups: int = 1) -> Tensor:
+    """1-D cross-correlation of (N, C, L) with (O, C / groups, k), plus bias (O,)."""
+    return _convolution("conv1d", 1, input, weight, bias, stride, padding, dilation, groups)
+
+
+def conv2d(input: Tensor, weight: Tensor, bias: Optional[Tensor] = None, stride: IntTuple = 1,
+           padding: Union[IntTuple, str] = 0, dilation: IntTuple = 1, groups: int = 1) -> Tensor:
+    """2-D cross-correlation of (N, C, H, W) with (O, C / groups, kH, kW), plus bias (O,)."""
+    return _convolution("conv2d", 2, input, weight, bias, stride, padding, dilation, groups)
+
+
+def conv3d(input: Tensor, weight: Tensor, bias: Optional[Tensor] = None, stride: IntTuple = 1,
+           padding: Union[IntTuple, str] = 0, dilation: IntTuple = 1, groups: int = 1) -> Tensor:
+    """3-D cross-correlation of (N, C, D, H, W) with (O, C / groups, kD, kH, kW), plus bias."""
+    return _convolution("conv3d", 3, input, weight, bias, stride, padding, dilation, groups)
+
+
+def conv_transpose1d(input: Tensor, weight: Tensor, bias: Optional[Tensor] = None,
+                     stride: IntTuple = 1, padding: IntTuple = 0, output_padding: IntTuple = 0,
+                     groups: int = 1, dilation: IntTuple = 1) -> Tensor:
+    """1-D transposed convolution of (N, C_in, L) with (C_in, C_out / groups, k), plus bias
+    (see conv_transpose2d for the output size)."""
+    return _convolution_transpose("conv_transpose1d", 1, input, weight, bias, stride, padding,
+                                  output_padding, groups, dilation)
+
+
+def conv_transpose2d(input: Tensor, weight: Tensor, bias: Optional[Tensor] = None,
+                     stride: IntTuple = 1, padding: IntTuple = 0, output_padding: IntTuple = 0,
+                     groups: int = 1, dilation: IntTuple = 1) -> Tensor:
+    """2-D transposed convolution of (N, C_in, H, W) with (C_in, C_out / groups, kH, kW), plus
+    bias (C_out,): the gradient of ``conv2d`` wrt its input, onto an output of spatial size
+    ``(H - 1) * stride - 2 * padding + dilation * (kH - 1) + output_padding + 1``."""
+    return _convolution_transpose("conv_transpose2d", 2, input, weight, bias, stride, padding,
+                                  output_padding, groups, dilation)
+
+
+def conv_transpose3d(input: Tensor, weight: Tensor, bias: Optional[Tensor] = None,
+                     stride: IntTuple = 1, padding: IntTuple = 0, output_padding: IntTuple = 0,
+                     groups: int = 1, dilation: IntTuple = 1) -> Tensor:
+    """3-D transposed convolution of (N, C_in, D, H, W) with (C_in, C_out / groups, kD, kH,
+    kW), plus bias (see conv_transpose2d for the output size)."""
+    return _convolution_transpose("conv_transpose3d", 3, input, weight, bias, stride, padding,
+                                  output_padding, groups, dilation)
+
+
+# --- max pooling ---------------------------------------------------------------------------
 
 
 @register
@@ -299,35 +428,6 @@ class MaxPool2dBackward(Function):
         return flat.reshape(index.shape), None, None
 
 
-# --- public functions ----------------------------------------------------------------------
-
-
-def _batched(x: Tensor, op: str) -> tuple:
-    """(x as 4-D, whether it was unbatched): PyTorch accepts (C, H, W) and (N, C, H, W)."""
-    if x.ndim == 4:
-        return x, False
-    if x.ndim == 3:
-        return x.unsqueeze(0), True
-    raise RuntimeError(f"{op}: Expected 3D (unbatched) or 4D (batched) input to {op}, but "
-                       f"got input of size: {list(x.shape)}")
-
-
-def conv2d(input: Tensor, weight: Tensor, bias: Optional[Tensor] = None, stride: IntPair = 1,
-           padding: Union[IntPair, str] = 0, dilation: IntPair = 1, groups: int = 1) -> Tensor:
-    """2-D cross-correlation of (N, C, H, W) with (O, C / groups, kH, kW), plus bias (O,)."""
-    x, unbatched = _batched(input, "conv2d")
-    stride = _pair(stride, "stride", "conv2d")
-    dilation = _pair(dilation, "dilation", "conv2d")
-    kernel = tuple(weight.shape[2:]) if weight.ndim == 4 else (1, 1)
-    padding, extra = _conv_padding(padding, kernel, dilation, stride)
-    if any(extra):  # 'same' with an even effective kernel: PyTorch zero-pads the rest after
-        x = _pad(x, (0, extra[1], 0, extra[0]))
-    geometry = Geometry(stride, padding, dilation, groups)
-    _check_conv(x, weight, bias, geometry)
-    out = Conv2d.apply(x, weight, bias, geometry)
-    return out.squeeze(0) if unbatched else out
-
-
 def _pool_out_size(size: int, kernel: int, stride: int, padding: int, dilation: int,
                    ceil_mode: bool) -> int:
     """PyTorch's pooling_output_shape: the last window must start inside the (left-padded) input."""
@@ -349,7 +449,7 @@ def max_pool2d(input: Tensor, kernel_size: IntPair, stride: Optional[IntPair] = 
                padding: IntPair = 0, dilation: IntPair = 1, ceil_mode: bool = False,
                return_indices: bool = False) -> Any:
     """Maximum over kH x kW windows of (N, C, H, W) or (C, H, W); padding counts as -inf."""
-    x, unbatched = _batched(input, "max_pool2d")
+    x, unbatched = _batched(input, 2, "max_pool2d")
     _check_float("max_pool2d", x)
     kernel = _pair(kernel_size, "kernel_size", "max_pool2d")
     stride = kernel if stride is None or stride == [] else _pair(stride, "stride", "max_pool2d")
@@ -386,71 +486,3 @@ def max_pool2d_with_indices(input: Tensor, kernel_size: IntPair,
     """max_pool2d's (values, indices)."""
     return max_pool2d(input, kernel_size, stride, padding, dilation, ceil_mode,
                       return_indices=True)
-
-
-def _check_conv_transpose(x: Tensor, weight: Tensor, bias: Optional[Tensor],
-                          geometry: Geometry, output_padding: tuple) -> tuple:
-    """PyTorch's conv_transpose2d argument checks and messages; the output spatial size."""
-    op = "conv_transpose2d"
-    stride, padding, dilation, groups = geometry
-    _check_weight_and_geometry(op, x, weight, geometry, "in_channels, out_channels",
-                               f"dilation should be greater than zero, but got dilation_height:"
-                               f" {dilation[0]}, dilation_width: {dilation[1]}")
-    if any(p < 0 for p in output_padding):
-        raise RuntimeError(f"{op}: negative output_padding is not supported")
-    if any(p >= s and p >= d for p, s, d in zip(output_padding, stride, dilation)):
-        raise RuntimeError(
-            f"{op}: output padding must be smaller than either stride or dilation, but got "
-            f"output_padding_height: {output_padding[0]} output_padding_width: "
-            f"{output_padding[1]} stride_height: {stride[0]} stride_width: {stride[1]} "
-            f"dilation_height: {dilation[0]} dilation_width: {dilation[1]}")
-    if x.shape[1] != weight.shape[0]:
-        raise RuntimeError(f"{op}: Given transposed=1, weight of size {list(weight.shape)}, "
-                           f"expected input{list(x.shape)} to have {weight.shape[0]} "
-                           f"channels, but got {x.shape[1]} channels instead")
-    out_channels = weight.shape[1] * groups
-    if bias is not None and (bias.shape != (out_channels,) or bias.dtype != weight.dtype):
-        raise RuntimeError(f"{op}: Given transposed=1, weight of size {list(weight.shape)}, "
-                           f"expected bias to be 1-dimensional with {out_channels} elements "
-                           f"of dtype {weight.dtype}, but got bias of size "
-                           f"{list(bias.shape)} and dtype {bias.dtype} instead")
-    out_size = tuple((n - 1) * s - 2 * p + d * (k - 1) + op_ + 1 for n, s, p, d, k, op_ in zip(
-        x.shape[2:], stride, padding, dilation, weight.shape[2:], output_padding))
-    if min(out_size) < 1:
-        raise RuntimeError(f"{op}: Given input size per channel: ({x.shape[2]} x "
-                           f"{x.shape[3]}). Calculated output size per channel: "
-                           f"({out_size[0]} x {out_size[1]}). Output size is too small")
-    return out_size
-
-
-def conv_transpose2d(input: Tensor, weight: Tensor, bias: Optional[Tensor] = None,
-                     stride: IntPair = 1, padding: IntPair = 0, output_padding: IntPair = 0,
-                     groups: int = 1, dilation: IntPair = 1) -> Tensor:
-    """2-D transposed convolution of (N, C_in, H, W) with (C_in, C_out / groups, kH, kW), plus
-    bias (C_out,): the gradient of ``conv2d`` wrt its input, onto an output of spatial size
-    ``(H - 1) * stride - 2 * padding + dilation * (kH - 1) + output_padding + 1``."""
-    op = "conv_transpose2d"
-    x, unbatched = _batched(input, op)
-    geometry = Geometry(_pair(stride, "stride", op), _pair(padding, "padding", op),
-                        _pair(dilation, "dilation", op), groups)
-    output_padding = _pair(output_padding, "output_padding", op)
-    out_size = _check_conv_transpose(x, weight, bias, geometry, output_padding)
-    if all(p < s for p, s in zip(output_padding, geometry.stride)):
-        # conv2d maps out_size back onto the input's size: the three ops close as they are.
-        out = Conv2dBackwardInput.apply(x, weight, out_size, geometry)
-    else:
-        # output_padding >= stride (allowed when < dilation): conv2d of out_size would not
-        # give back the input's size, so transpose without padding (whose conv2d does), then
-        # crop the padding and zero-fill the rows / columns past the full result.
-        full_geometry = Geometry(geometry.stride, (0, 0), geometry.dilation, groups)
-        full_size = tuple(s + 2 * p - op_ for s, p, op_ in zip(
-            out_size, geometry.padding, output_padding))
-        out = Conv2dBackwardInput.apply(x, weight, full_size, full_geometry)
-        (ph, pw), (oh, ow) = geometry.padding, out_size
-        out = out[:, :, ph:ph + oh, pw:pw + ow]
-        missing = (oh - out.shape[2], ow - out.shape[3])
-        if any(missing):
-            out = _pad(out, (0, missing[1], 0, missing[0]))
-    if bias is not None:
-        out = out + bias.reshape(-1, 1, 1)
-    return out.squeeze(0) if unbatched else out

@@ -17,8 +17,8 @@ from numpy.lib.stride_tricks import as_strided
 from ..function import Function, register
 from ..tensor import Tensor
 from .activation import relu, require_float
-from .conv import MaxPool2dBackward, _check_float, _pool_out_size, max_pool2d
-from .conv_nd import IntTuple, as_tuple
+from .conv import (IntTuple, MaxPool2dBackward, _check_float, _pool_out_size, as_tuple,
+                   max_pool2d)
 from .elementwise import sign
 from .index import masked_fill
 from .pool import (window_means, _window_argmax, _window_cells, _window_matrix,

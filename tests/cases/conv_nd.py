@@ -1,9 +1,8 @@
-"""Cases for ops/conv_nd.py and ops/pool_nd.py: 3-D convolutions (strides, padding, dilation,
-groups, unbatched, 'same', transposed), the 1-D forms (which run the 2-D ops), 3-D and
+"""Cases for the 1-D and 3-D convolutions (ops/conv.py with conv_nd.py's im2col per rank:
+strides, padding, dilation, groups, unbatched, 'same', transposed) and ops/pool_nd.py: 3-D and
 adaptive max pooling (PlaneGather) without ties, and average and LP pooling."""
 import autograd_engine.nn.functional as F
-from autograd_engine.ops.conv import Geometry
-from autograd_engine.ops.conv_nd import Conv3dBackwardInput, Conv3dBackwardWeight
+from autograd_engine.ops.conv import Convolution, ConvolutionBackwardWeight, Geometry
 
 from . import Case, positive, rand
 
@@ -24,7 +23,7 @@ def _one(function, x_shape, label, make=rand, **kwargs):
 
 
 CASES = {
-    "Conv3d": [
+    "Convolution": [
         _conv(F.conv3d, (1, 2, 3, 4, 3), (2, 2, 2, 3, 2), label="2x3x2"),
         _conv(F.conv3d, (2, 4, 4, 3, 5), (2, 2, 2, 1, 3), label="stride,pad,dilation,groups",
               stride=(2, 1, 2), padding=(1, 0, 2), dilation=(1, 1, 2), groups=2),
@@ -35,23 +34,22 @@ CASES = {
         _conv(F.conv_transpose3d, (1, 2, 2, 2, 2), (2, 1, 2, 2, 2), bias=False,
               label="transpose, output_padding >= stride", output_padding=(1, 0, 1),
               dilation=(2, 1, 2)),
-    ],
-    "Conv3dBackwardInput": [Case(
-        lambda g, w: Conv3dBackwardInput.apply(g, w, (3, 4, 3), _UNIT),
-        lambda: (rand(1, 2, 4, 5, 4, seed=65), rand(2, 3, 2, 2, 2, seed=66)),
-        label="transposed")],
-    "Conv3dBackwardWeight": [Case(
-        lambda x, g: Conv3dBackwardWeight.apply(x, g, (2, 2, 2), _UNIT, None),
-        lambda: (rand(1, 3, 3, 3, 4, seed=67), rand(1, 2, 4, 4, 5, seed=68)),
-        label="weight grad")],
-    "Conv2d": [  # conv1d runs conv2d on a unit height
+        Case(lambda g, w: Convolution.apply(g, w, None, _UNIT, (3, 4, 3), True),
+             lambda: (rand(1, 2, 4, 5, 4, seed=65), rand(2, 3, 2, 2, 2, seed=66)),
+             label="transposed, 3-D"),
         _conv(F.conv1d, (2, 4, 7), (6, 2, 3), label="conv1d stride,pad,dilation,groups",
               stride=2, padding=1, dilation=2, groups=2),
         _conv(F.conv1d, (3, 6), (2, 3, 4), bias=False, label="conv1d unbatched, same",
               padding="same"),
         _conv(F.conv_transpose1d, (2, 2, 4), (2, 3, 3), label="conv_transpose1d",
               stride=2, padding=1, output_padding=1),
+        _conv(F.conv_transpose1d, (1, 2, 3), (2, 1, 2), bias=False,
+              label="conv_transpose1d, output_padding >= stride", output_padding=1, dilation=2),
     ],
+    "ConvolutionBackwardWeight": [Case(
+        lambda x, g: ConvolutionBackwardWeight.apply(x, g, (2, 2, 2), _UNIT, None),
+        lambda: (rand(1, 3, 3, 3, 4, seed=67), rand(1, 2, 4, 4, 5, seed=68)),
+        label="weight grad, 3-D")],
     "MaxPool2d": [  # max_pool1d runs max_pool2d on a unit height
         _one(F.max_pool1d, (2, 3, 9), "max_pool1d pad,dilation,ceil", kernel_size=3,
              stride=2, padding=1, dilation=2, ceil_mode=True),

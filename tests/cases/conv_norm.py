@@ -1,8 +1,9 @@
-"""Cases for ops/conv.py and ops/norm.py: small images (strides, padding, dilation, groups,
-unbatched), pooling windows without ties, batch norm on (N, C) / (N, C, L) and layer norm
-over one or two trailing dims."""
+"""Cases for ops/conv.py and ops/norm.py: conv2d on small images (strides, padding, dilation,
+groups, unbatched), the transposed and weight-gradient products called directly, pooling
+windows without ties, batch norm on (N, C) / (N, C, L) and layer norm over one or two
+trailing dims."""
 import autograd_engine.nn.functional as F
-from autograd_engine.ops.conv import Conv2dBackwardInput, Conv2dBackwardWeight, Geometry
+from autograd_engine.ops.conv import Convolution, ConvolutionBackwardWeight, Geometry
 
 from . import Case, rand
 
@@ -23,7 +24,7 @@ def _pool(x_shape, label, **kwargs):
 
 
 CASES = {
-    "Conv2d": [
+    "Convolution": [
         _conv((1, 2, 5, 5), (3, 2, 3, 3), label="3x3"),
         _conv((2, 2, 5, 4), (2, 2, 2, 3), label="stride,pad,dilation", stride=(2, 1),
               padding=(1, 2), dilation=(1, 2)),
@@ -32,13 +33,14 @@ CASES = {
         _conv((1, 1, 1, 1), (1, 1, 1, 1), label="1x1"),
         _conv((1, 2, 4, 5), (2, 2, 2, 3), label="same, even kernel", padding="same",
               dilation=(1, 2)),
+        Case(lambda g, w: Convolution.apply(g, w, None, _UNIT, (4, 4), True),
+             lambda: (rand(1, 2, 4, 4, seed=25), rand(2, 3, 3, 3, seed=26)),
+             label="transposed, 2-D"),
     ],
-    "Conv2dBackwardInput": [Case(
-        lambda g, w: Conv2dBackwardInput.apply(g, w, (4, 4), _UNIT),
-        lambda: (rand(1, 2, 4, 4, seed=25), rand(2, 3, 3, 3, seed=26)), label="transposed")],
-    "Conv2dBackwardWeight": [Case(
-        lambda x, g: Conv2dBackwardWeight.apply(x, g, (3, 3), _UNIT, None),
-        lambda: (rand(1, 3, 4, 4, seed=27), rand(1, 2, 4, 4, seed=28)), label="weight grad")],
+    "ConvolutionBackwardWeight": [Case(
+        lambda x, g: ConvolutionBackwardWeight.apply(x, g, (3, 3), _UNIT, None),
+        lambda: (rand(1, 3, 4, 4, seed=27), rand(1, 2, 4, 4, seed=28)),
+        label="weight grad, 2-D")],
     "MaxPool2d": [
         _pool((1, 2, 5, 5), "3x3 s2", kernel_size=3, stride=2),
         _pool((2, 1, 5, 6), "pad,dilation,ceil", kernel_size=(2, 3), stride=(2, 1),
