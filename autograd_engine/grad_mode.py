@@ -120,6 +120,47 @@ def is_inference_mode_enabled() -> bool:
     return state.inference
 
 
+_inplace_recording = False  # process-wide: it chooses the semantics of the user's code
+
+
+def is_inplace_recording_enabled() -> bool:
+    """True when in-place ops on tensors that require grad are recorded (PyTorch's rules)
+    rather than refused."""
+    return _inplace_recording
+
+
+class set_inplace_recording(_SwitchContext):
+    """In-place ops (``add_``, ``mul_``, ``+=``, ``t[idx] = v``, ``F.relu(x, inplace=True)``,
+    ...) on a tensor that requires grad raise a RuntimeError by default, so that a value a
+    gradient depends on is never overwritten unnoticed. ``set_inplace_recording(True)``
+    records them in the graph as PyTorch does instead (code ported from PyTorch, e.g.
+    ``nn.ReLU(inplace=True)``): at once when called, for a ``with`` block, or per call of a
+    decorated function. A leaf that requires grad is refused either way, as in PyTorch.
+    Process-wide, unlike the grad mode."""
+
+    def __init__(self, mode: bool) -> None:
+        global _inplace_recording
+        self.mode = bool(mode)
+        self.prev = _inplace_recording
+        _inplace_recording = self.mode
+
+    def _args(self) -> tuple:
+        return (self.mode,)
+
+    def __call__(self, fn: Callable) -> Callable:
+        global _inplace_recording
+        _inplace_recording = self.prev  # __init__ switched the mode; decorating must not
+        return super().__call__(fn)
+
+    def __enter__(self) -> None:
+        global _inplace_recording
+        _inplace_recording = self.mode
+
+    def __exit__(self, *exc: Any) -> None:
+        global _inplace_recording
+        _inplace_recording = self.prev
+
+
 class detect_anomaly(_SwitchContext):
     """Raise at the first op whose forward output or backward gradient holds NaN/Inf.
 

@@ -26,3 +26,13 @@ def threaded(monkeypatch):
         monkeypatch.setattr(threads, "_count", 3)
 
     return switch_on
+
+
+@pytest.fixture
+def inplace_recording():
+    """PyTorch's in-place rules (``ae.autograd.set_inplace_recording(True)``) for one test;
+    a module opts in whole with ``pytestmark = pytest.mark.usefixtures("inplace_recording")``."""
+    import autograd_engine as ae
+
+    with ae.autograd.set_inplace_recording(True):
+        yield

@@ -1027,7 +1027,7 @@ def test_diagonal_is_a_view():
     assert view._version == values._version
 
 
-def test_write_through_diagonal_is_recorded():
+def test_write_through_diagonal_is_recorded(inplace_recording):
     """PyTorch's CopySlices: an in-place op on the diagonal of a non-leaf rewrites its
     history; the gradient reaches the leaf through both."""
     p = ae.ones(3, 3, dtype=ae.float64, requires_grad=True)

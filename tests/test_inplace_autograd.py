@@ -8,6 +8,8 @@ from hypothesis import strategies as st
 import autograd_engine as ae
 from autograd_engine.ops.inplace import flat_positions
 
+pytestmark = pytest.mark.usefixtures("inplace_recording")  # PyTorch's in-place rules
+
 
 def _leaf(values):
     return ae.tensor(np.array(values, np.float64), requires_grad=True)

@@ -30,7 +30,7 @@ INPLACE = [("relu_", ()), ("elu_", (0.7,)), ("leaky_relu_", (0.2,)), ("hardtanh_
 
 @pytest.mark.parametrize("name,args", INPLACE)
 @pytest.mark.parametrize("dtype", [np.float32, np.float64])
-def test_inplace_forms(name, args, dtype):
+def test_inplace_forms(name, args, dtype, inplace_recording):
     data = np.random.default_rng(0).standard_normal((3, 4)).astype(dtype)
     (xa, xt) = _both(data)
     ya, yt = xa * 2, xt * 2

@@ -32,7 +32,7 @@ WEIGHTS = [1.0, 2.0, 3.0, 4.0, 5.0]
     ("threshold_", (0.1, -3.0), [-3.0, -3.0, -3.0, 0.5, 4.0], [0.0, 0.0, 0.0, 8.0, 10.0]),
     ("rrelu_", (0.1, 0.3, False), [-0.6, -0.2, 0.0, 0.5, 4.0], [0.4, 0.8, 1.2, 8.0, 10.0]),
 ])
-def test_inplace_forms_write_into_a_non_leaf(name, args, values, grad):
+def test_inplace_forms_write_into_a_non_leaf(name, args, values, grad, inplace_recording):
     x = ae.tensor(X0, dtype=ae.float64, requires_grad=True)
     y = x * 2
     out = getattr(F, name)(y, *args)
@@ -72,7 +72,7 @@ def test_relu_and_hardtanh_in_place_on_integers():
     np.testing.assert_array_equal(F.hardtanh_(ae.tensor([-2, 0, 3])).data, [-1, 0, 1])
 
 
-def test_hardtanh_in_place_skips_the_bounds_check():
+def test_hardtanh_in_place_skips_the_bounds_check(inplace_recording):
     # F.hardtanh raises for min_val > max_val; PyTorch's hardtanh_ clamps to max_val instead
     with pytest.raises(ValueError):
         F.hardtanh(ae.randn(3), 2.0, 1.0)
@@ -127,7 +127,7 @@ def test_rrelu_draws_from_the_library_generator():
     assert not np.array_equal(F.rrelu(x, training=True).data, first.data)
 
 
-def test_rrelu_in_place_and_gradcheck():
+def test_rrelu_in_place_and_gradcheck(inplace_recording):
     x = ae.tensor([-1.5, -0.5, 0.3, 0.25, 2.0], dtype=ae.float64, requires_grad=True)
     y = x * 1
     assert F.rrelu_(y, 0.1, 0.3, True) is y and y.grad_fn is not None
@@ -239,7 +239,7 @@ def test_feature_alpha_dropout_identity_zeros_and_errors():
             nn.FeatureAlphaDropout(p)
 
 
-def test_feature_alpha_dropout_in_place_and_module():
+def test_feature_alpha_dropout_in_place_and_module(inplace_recording):
     x = ae.ones(4, 3, 2, requires_grad=True)
     y = x * 1
     assert F.feature_alpha_dropout(y, 0.5, True, True) is y and y.grad_fn is not None

@@ -286,7 +286,7 @@ def test_gelu_rejects_unknown_approximation():
         F.gelu(ae.tensor([1.0]), approximate="sigmoid")
 
 
-def test_inplace():
+def test_inplace(inplace_recording):
     x = ae.tensor([-1.0, 2.0])
     assert F.relu(x, inplace=True) is x and x.tolist() == [0.0, 2.0]
     leaf = ae.tensor([-1.0, 2.0], requires_grad=True)

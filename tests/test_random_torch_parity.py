@@ -151,7 +151,7 @@ def test_fill_parameter_errors(name):
 
 @pytest.mark.parametrize("name", ["random_", "exponential_", "normal_", "uniform_",
                                   "bernoulli_", "cauchy_", "log_normal_"])
-def test_fills_refuse_a_leaf_that_requires_grad_and_give_zero_gradients(name):
+def test_fills_refuse_a_leaf_that_requires_grad_and_give_zero_gradients(name, inplace_recording):
     for lib in (ae, torch):
         leaf = lib.ones(3, dtype=dt(lib, "float64"), requires_grad=True)
         with pytest.raises(RuntimeError, match="leaf Variable"):

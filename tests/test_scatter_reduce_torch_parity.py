@@ -279,7 +279,7 @@ def test_in_place():
     _compare(_outcome(lambda: run(torch)), _outcome(lambda: run(ae)))
 
 
-def test_in_place_is_recorded():
+def test_in_place_is_recorded(inplace_recording):
     def run(m):
         x, s = _tensor(m, [2.0, 3.0, 4.0], True), _tensor(m, [5.0, 0.0, 6.0], True)
         y = x * 1

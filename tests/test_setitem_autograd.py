@@ -7,6 +7,8 @@ import pytest
 import autograd_engine as ae
 from autograd_engine.autograd import grad
 
+pytestmark = pytest.mark.usefixtures("inplace_recording")  # PyTorch's in-place rules
+
 
 def _leaf(values, dtype=ae.float32):
     return ae.tensor(values, dtype=dtype, requires_grad=True)

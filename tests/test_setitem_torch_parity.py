@@ -6,6 +6,8 @@ import pytest
 
 import autograd_engine as ae
 
+pytestmark = pytest.mark.usefixtures("inplace_recording")  # PyTorch's in-place rules
+
 torch = pytest.importorskip("torch")
 
 

@@ -112,7 +112,7 @@ def _method(name):
 
 
 @pytest.mark.parametrize("name", sorted(INPLACE))
-def test_inplace_forms(name):
+def test_inplace_forms(name, inplace_recording):
     args, data, differentiable = INPLACE[name]
     kwargs = KWARGS.get(name, {})
     results = []
@@ -137,7 +137,7 @@ def test_inplace_forms(name):
 
 
 @pytest.mark.parametrize("name", ["asinh_", "atanh_", "acosh_"])
-def test_inverse_hyperbolic_inplace_gradients(name):
+def test_inverse_hyperbolic_inplace_gradients(name, inplace_recording):
     x = torch.tensor(UNIT + (name == "acosh_"), requires_grad=True)
     y = x * 1
     getattr(y, name)()
@@ -153,7 +153,7 @@ def test_inverse_hyperbolic_inplace_gradients(name):
 
 
 @pytest.mark.parametrize("name", ["floor_divide_", "remainder_", "eq_", "lt_"])
-def test_recorded_inplace_forms_without_a_useful_gradient(name):
+def test_recorded_inplace_forms_without_a_useful_gradient(name, inplace_recording):
     """floor_divide_'s backward raises; comparisons record zeros (values as 0/1)."""
     outcomes = []
     for lib in (ae, torch):
@@ -333,7 +333,7 @@ def test_fill_diagonal(shape, wrap):
     assert results[0] == results[1]
 
 
-def test_fill_diagonal_records_the_write_and_casts():
+def test_fill_diagonal_records_the_write_and_casts(inplace_recording):
     grads = []
     for lib in (ae, torch):
         leaf = lib.ones(3, 3, dtype=dt(lib, "float64"), requires_grad=True)
@@ -379,7 +379,7 @@ def test_tensor_argument_errors(call):
             call(lib)
 
 
-def test_inplace_view_op_on_a_base_that_has_views():
+def test_inplace_view_op_on_a_base_that_has_views(inplace_recording):
     seen = []
     for lib in (ae, torch):
         leaf = lib.tensor(OTHER[:2, :3], requires_grad=True)

@@ -63,7 +63,7 @@ def test_inplace_form_errors(call):
         call()
 
 
-def test_inplace_forms_are_recorded():
+def test_inplace_forms_are_recorded(inplace_recording):
     x = ae.tensor([0.2, 0.4], dtype=ae.float64, requires_grad=True)
     y = x * 2
     y.atanh_()

@@ -9,8 +9,9 @@ from ..custom import Function
 from ..engine import backward_all as backward
 from ..engine import grad
 from ..function import Node as FunctionCtx
-from ..grad_mode import (detect_anomaly, enable_grad, is_anomaly_enabled, no_grad,
-                         set_detect_anomaly, set_grad_enabled)
+from ..grad_mode import (detect_anomaly, enable_grad, is_anomaly_enabled,
+                         is_inplace_recording_enabled, no_grad, set_detect_anomaly,
+                         set_grad_enabled, set_inplace_recording)
 from ..gradcheck import GradcheckError, gradcheck, gradgradcheck
 from . import functional
 
@@ -20,4 +21,5 @@ sys.modules[f"{__name__}.function"] = function
 __all__ = ["Function", "function", "functional", "check_op", "OpReport", "FunctionCtx",
            "backward", "grad", "gradcheck", "gradgradcheck", "GradcheckError",
            "detect_anomaly", "set_detect_anomaly", "is_anomaly_enabled", "no_grad",
-           "enable_grad", "set_grad_enabled"]
+           "enable_grad", "set_grad_enabled", "set_inplace_recording",
+           "is_inplace_recording_enabled"]

@@ -1,5 +1,9 @@
 """In-place ops in the graph, as PyTorch records them.
 
+By default only a write into a tensor that does not require grad is recorded (its new value
+does, e.g. ``z[0] = x * 2``); one into a tensor that requires grad raises unless
+``set_inplace_recording(True)`` (grad_mode.py) asks for PyTorch's rules, described here.
+
 ``t.mul_(w)`` with a gradient needed becomes ``t = mul(t_before, w)``: the op runs on an
 alias of t's previous value (a copy when the op may save it), the result is written into
 t's memory, and t becomes the output of the op's node. A write into a *view* of another
@@ -15,7 +19,7 @@ from typing import Any, Callable
 
 import numpy as np
 
-from ..grad_mode import is_grad_enabled
+from ..grad_mode import is_grad_enabled, is_inplace_recording_enabled
 from ..tensor import Tensor, _RetainGrad
 from .index import GetItem, SetItem, assign, normalize_index
 
@@ -38,6 +42,11 @@ def write(t: Tensor, op: str, compute: Callable[[Tensor], Tensor], keeps_input: 
     if root is not None and root.requires_grad and root.grad_fn is None:
         raise RuntimeError(f"{op}: a view of a leaf Variable that requires grad is being used "
                            "in an in-place operation.")
+    if t.requires_grad and not is_inplace_recording_enabled():
+        raise RuntimeError(
+            f"{op}: a tensor that requires grad (shape {t.shape}, {t.dtype}) is being used in "
+            "an in-place operation; use the out-of-place op, write under no_grad(), or record "
+            "in-place ops as PyTorch does with ae.autograd.set_inplace_recording(True)")
     t._check_writeable(op)
     if root is not None:
         refresh_view(t)
@@ -82,15 +91,16 @@ def refresh_view(view: Tensor) -> None:
     view._view = (root, view._vc[0])
 
 
-def setitem(a: Tensor, index: Any, value: Any) -> None:
-    """``a[index] = value``; recorded (SetItem) when a gradient is needed."""
+def setitem(a: Tensor, index: Any, value: Any, op: str = "setitem") -> None:
+    """``a[index] = value``; recorded (SetItem) when a gradient is needed. ``op`` names the
+    write in errors (``fill_`` and ``copy_`` are ``a[...] = value``)."""
     index, advanced = normalize_index(index)
     if needs_graph(a, (value,)):
         # (SetItem raises on a bad index or shape before anything changes)
-        write(a, "setitem", lambda before: SetItem.apply(before, value, index, advanced),
+        write(a, op, lambda before: SetItem.apply(before, value, index, advanced),
               keeps_input=False)
         return
-    a._check_writeable("setitem")
+    a._check_writeable(op)
     assign(a.data, index, value.data if isinstance(value, Tensor) else value)
     a._bump_version()
 

@@ -48,19 +48,20 @@ class InplaceMethods:
         return self._write_result("clamp_", np.clip(self.data, min, max))
 
     def zero_(self) -> "Tensor":
-        return self.fill_(0)
+        return self._assign_all("zero_", 0)
 
     def fill_(self, value: Any) -> "Tensor":
-        if ops.inplace.needs_graph(self, (value,)):
-            self[...] = value
-            return self
-        return self._write("fill_", value)
+        return self._assign_all("fill_", value)
 
     def copy_(self, src: Any) -> "Tensor":
-        if ops.inplace.needs_graph(self, (src,)):
-            self[...] = src
+        return self._assign_all("copy_", src)
+
+    def _assign_all(self, op: str, value: Any) -> "Tensor":
+        """``self[...] = value``, recorded when a gradient is needed."""
+        if ops.inplace.needs_graph(self, (value,)):
+            ops.inplace.setitem(self, ..., value, op)
             return self
-        return self._write("copy_", src)
+        return self._write(op, value)
 
     def __iadd__(self, other: Any) -> "Tensor":
         return self.add_(other)

@@ -12,8 +12,10 @@ _PAIRS = ae.tensor([[0, 0], [2, 1]])  # (repeats along both dims)
 
 
 def _set(target, index, value):
-    """``target[index] = value``, recorded as a SetItem node; returns the target."""
-    target[index] = value
+    """``target[index] = value``, recorded as a SetItem node (PyTorch's in-place rules: the
+    target may require grad); returns the target."""
+    with ae.autograd.set_inplace_recording(True):
+        target[index] = value
     return target
 
 
