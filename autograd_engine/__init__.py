@@ -1,4 +1,7 @@
 """autograd_engine: reverse-mode automatic differentiation with a PyTorch-like API."""
+from importlib import import_module as _import_module
+from types import ModuleType as _ModuleType
+
 from .tensor import Tensor  # first: the op modules it imports need the class
 from . import autograd  # noqa: I001
 from .creation import (arange, as_tensor, bool, double, empty, empty_like, eye, float16,
@@ -18,7 +21,6 @@ from .ops.einsum import einsum
 from .ops.linalg import bmm, matmul, outer
 from .ops.linalg import (addbmm, addmm, addmv, baddbmm, cross, dot, inner, kron, mm, mv,
                          tensordot, vdot)
-from . import linalg  # noqa: I001
 from .ops.decomp import legacy_cholesky as cholesky, legacy_qr as qr, legacy_svd as svd
 from .ops.matrix_functions import matrix_exp, matrix_power, pinverse
 from .ops.index import gather, index_select, masked_fill
@@ -69,8 +71,7 @@ from .ops.histogram import bincount, bucketize, histc, histogram, isin, searchso
 from .ops.integration import cumulative_trapezoid, trapezoid, trapz
 from .ops.matrix_products import addr, chain_matmul, ger, logdet
 from .ops.special_functions import digamma, i0, lgamma, mvlgamma, polygamma, sinc
-from . import special  # noqa: I001
-from . import diagnostics, func, memory, nn, optim, utils
+from . import memory
 from .serialization import load, save
 
 clip = clamp
@@ -80,3 +81,19 @@ swapaxes = swapdims = transpose
 __version__ = "0.1.0"
 
 memory._keep_by_default()
+
+
+# Namespaces imported on first use, as ``ae.nn``, ``import autograd_engine.nn`` or ``from
+# autograd_engine import nn``: a script that never touches them does not pay for them.
+_LAZY_SUBMODULES = frozenset({"diagnostics", "func", "linalg", "nn", "optim", "special",
+                              "utils"})
+
+
+def __getattr__(name: str) -> _ModuleType:
+    if name in _LAZY_SUBMODULES:
+        return _import_module(f"{__name__}.{name}")
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def __dir__() -> list:
+    return sorted(set(globals()) | _LAZY_SUBMODULES)

@@ -56,3 +56,29 @@ def test_every_package_is_listed_for_the_wheel():
              for p in (root / "autograd_engine").rglob("__init__.py")}
     found |= {"autograd_engine.kernels"} if (root / "kernels" / "__init__.py").exists() else set()
     assert found == listed
+
+
+def test_namespaces_load_on_first_use():
+    """``import autograd_engine`` leaves nn, optim, ... unimported; every way of reaching
+    them imports them (a fresh process: this one has them already)."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, autograd_engine as ae\n"
+        "lazy = ['diagnostics', 'func', 'linalg', 'nn', 'optim', 'special', 'utils']\n"
+        "assert not [n for n in lazy if 'autograd_engine.' + n in sys.modules], sys.modules\n"
+        "assert set(lazy) <= set(dir(ae))\n"
+        "assert ae.nn.Linear(2, 3)(ae.ones(1, 2)).shape == (1, 3)\n"
+        "from autograd_engine import optim\n"
+        "import autograd_engine.func as func\n"
+        "assert optim.SGD and func.grad and ae.linalg.norm and ae.special.erf and ae.utils\n"
+        "try:\n"
+        "    ae.not_a_name\n"
+        "except AttributeError as e:\n"
+        "    assert 'not_a_name' in str(e)\n"
+        "else:\n"
+        "    raise AssertionError('no AttributeError')\n")
+    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         timeout=120)
+    assert run.returncode == 0, run.stderr
