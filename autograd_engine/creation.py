@@ -211,7 +211,8 @@ def linspace(start: float, end: float, steps: int, dtype: Any = None,
              requires_grad: bool = False) -> Tensor:
     if steps < 0:
         raise RuntimeError("linspace: number of steps must be non-negative")
-    array = np.linspace(start, end, int(steps)).astype(dtype or get_default_dtype())
+    dtype = np.dtype(dtype or get_default_dtype())
+    array = torch_linspace(start, end, int(steps), dtype) if steps else np.zeros(0, dtype)
     return _finish(array, requires_grad, "linspace")
 
 
@@ -307,3 +308,40 @@ def randint_like(t: Tensor, low: int = 0, high: Optional[int] = None, *,
     """Integers in [low, high) of ``t``'s shape (``randint_like(t, high)`` also accepted)."""
     return randint(low, high, t.shape, generator=generator, dtype=dtype or t.dtype,
                    requires_grad=requires_grad)
+
+
+def _fma(a: np.ndarray, b: np.ndarray, c: Any) -> np.ndarray:
+    """a * b + c with (almost always) one rounding, in float64: the product's exact error
+    by Veltkamp splitting, the sum's by TwoSum (numpy has no fma)."""
+    p = a * b
+    a_hi = a * 134217729.0 - (a * 134217729.0 - a)
+    b_hi = b * 134217729.0 - (b * 134217729.0 - b)
+    a_lo, b_lo = a - a_hi, b - b_hi
+    product_error = ((a_hi * b_hi - p) + a_hi * b_lo + a_lo * b_hi) + a_lo * b_lo
+    total = p + c
+    virtual = total - p
+    sum_error = (p - (total - virtual)) + (c - virtual)
+    return total + (sum_error + product_error)
+
+
+def torch_linspace(start: float, end: float, steps: int, dtype: np.dtype) -> np.ndarray:
+    """PyTorch's CPU linspace values: fma(step, i, start) for the first half and
+    fma(-step, steps - 1 - i, end) for the second, step and the result in ``dtype``; for an
+    integer dtype start and end are first truncated to it and the step is float64 (PyTorch's
+    vectorised integer loop rounds a few elements differently, by one)."""
+    dtype = np.dtype(dtype)
+    if dtype.kind in "iu":
+        start, end = float(int(start)), float(int(end))
+    work = dtype if dtype.kind == "f" else np.dtype(np.float64)
+    start, end = work.type(start), work.type(end)
+    if steps == 1:
+        return np.array([start], dtype)
+    step = (end - start) / work.type(steps - 1)
+    i = np.arange(steps, dtype=np.float64)
+    if work == np.float64:
+        first = _fma(np.full(steps, step), i, start)
+        second = _fma(np.full(steps, -step), steps - 1 - i, end)
+    else:  # float32 operands: the float64 product is exact
+        first = np.float64(start) + np.float64(step) * i
+        second = np.float64(end) - np.float64(step) * (steps - 1 - i)
+    return np.where(i < steps // 2, first, second).astype(work).astype(dtype)

@@ -193,3 +193,14 @@ def test_set_printoptions(i):
     ae.set_printoptions(**options)
     torch.set_printoptions(**options)
     assert repr(make(ae)) == repr(make(torch))
+
+
+def test_linspace_matches_torch_bitwise_on_random_ends():
+    rng = np.random.default_rng(3)
+    for _ in range(300):
+        start, end = (float(v) for v in rng.uniform(-1e3, 1e3, 2))
+        steps = int(rng.integers(0, 70))
+        for dtype in ("float32", "float64"):
+            ours = ae.linspace(start, end, steps, dtype=getattr(ae, dtype)).numpy()
+            theirs = torch.linspace(start, end, steps, dtype=getattr(torch, dtype)).numpy()
+            np.testing.assert_array_equal(ours, theirs)

@@ -176,3 +176,24 @@ def test_print_profiles_and_restoring():
     with ae.printing.printoptions(precision=1):
         assert repr(ae.tensor([1.25])) == "tensor([1.2])"
     assert repr(ae.tensor([1.25])) == "tensor([1.2500])"
+
+
+@pytest.mark.parametrize("args,dtype,expected", [
+    ((0.1, 7.3, 13), ae.float32, [0.10000000149011612, 0.7000000476837158, 1.3000000715255737,
+                                  1.9000000953674316, 2.5, 3.1000001430511475,
+                                  3.700000047683716, 4.300000190734863, 4.900000095367432,
+                                  5.5, 6.100000381469727, 6.700000286102295,
+                                  7.300000190734863]),
+    ((-3.3, 9.1, 7), ae.float64, [-3.3, -1.2333333333333334, 0.833333333333333,
+                                  2.9000000000000004, 4.966666666666667, 7.033333333333333,
+                                  9.1]),
+    ((0, 1, 11), ae.float32, [0.0, 0.10000000149011612, 0.20000000298023224,
+                              0.30000001192092896, 0.4000000059604645, 0.5,
+                              0.6000000238418579, 0.699999988079071, 0.800000011920929,
+                              0.8999999761581421, 1.0]),
+    ((27.39, -46.04, 12), ae.int64, [27, 20, 13, 7, 0, -6, -12, -19, -26, -32, -39, -46]),
+])
+def test_linspace_gives_pytorchs_values_to_the_bit(args, dtype, expected):
+    """PyTorch's halves (from start up, from end down; integer ends truncated first), not
+    numpy's start + i * step: np.linspace(0.1, 7.3, 13) cast to float32 differs in 6 elements."""
+    assert ae.linspace(*args, dtype=dtype).tolist() == expected

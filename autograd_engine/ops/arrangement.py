@@ -10,6 +10,7 @@ from typing import Any, Optional
 
 import numpy as np
 
+from ..creation import torch_linspace
 from ..devices import accepts_device
 from ..dtypes import get_default_dtype
 from ..tensor import Tensor
@@ -175,40 +176,6 @@ def tril_indices(row: int, col: int, offset: int = 0, *, dtype: Any = np.int64) 
 def triu_indices(row: int, col: int, offset: int = 0, *, dtype: Any = np.int64) -> Tensor:
     """(2, N) coordinates of the upper triangle (from the ``offset``-th diagonal)."""
     return _triangle_indices("triu_indices", False, row, col, offset, dtype)
-
-
-def _fma(a: np.ndarray, b: np.ndarray, c: Any) -> np.ndarray:
-    """a * b + c with (almost always) one rounding, in float64: the product's exact error
-    by Veltkamp splitting, the sum's by TwoSum (numpy has no fma)."""
-    p = a * b
-    a_hi = a * 134217729.0 - (a * 134217729.0 - a)
-    b_hi = b * 134217729.0 - (b * 134217729.0 - b)
-    a_lo, b_lo = a - a_hi, b - b_hi
-    product_error = ((a_hi * b_hi - p) + a_hi * b_lo + a_lo * b_hi) + a_lo * b_lo
-    total = p + c
-    virtual = total - p
-    sum_error = (p - (total - virtual)) + (c - virtual)
-    return total + (sum_error + product_error)
-
-
-def torch_linspace(start: float, end: float, steps: int, dtype: np.dtype) -> np.ndarray:
-    """PyTorch's CPU linspace values: fma(step, i, start) for the first half and
-    fma(-step, steps - 1 - i, end) for the second, step and the result in ``dtype`` (float64
-    steps for integer dtypes)."""
-    dtype = np.dtype(dtype)
-    work = dtype if dtype.kind == "f" else np.dtype(np.float64)
-    start, end = work.type(start), work.type(end)
-    if steps == 1:
-        return np.array([start], dtype)
-    step = (end - start) / work.type(steps - 1)
-    i = np.arange(steps, dtype=np.float64)
-    if work == np.float64:
-        first = _fma(np.full(steps, step), i, start)
-        second = _fma(np.full(steps, -step), steps - 1 - i, end)
-    else:  # float32 operands: the float64 product is exact
-        first = np.float64(start) + np.float64(step) * i
-        second = np.float64(end) - np.float64(step) * (steps - 1 - i)
-    return np.where(i < steps // 2, first, second).astype(work).astype(dtype)
 
 
 @accepts_device

@@ -12,7 +12,7 @@ import numpy as np
 
 from ..tensor import Tensor
 from ._util import result_type
-from .arrangement import torch_linspace
+from ..creation import torch_linspace
 from .linalg import kernel_error, torch_type_name
 
 HistogramResult = namedtuple("histogram", ["hist", "bin_edges"])
