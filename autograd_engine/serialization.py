@@ -61,6 +61,10 @@ class _Encoder:
         if isinstance(obj, float):
             return {"t": "float", "v": repr(obj)}  # repr round-trips, including inf and nan
         if isinstance(obj, Tensor):
+            if hasattr(type(obj), "materialize"):  # a lazy module's placeholder
+                raise ValueError("save: cannot store an uninitialized parameter or buffer of "
+                                 "a lazy module (its shape is unknown): run a forward pass "
+                                 "first")
             return {"t": "tensor", "a": self._array(obj, obj.data), "grad": obj.requires_grad}
         if isinstance(obj, np.ndarray):
             return {"t": "ndarray", "a": self._array(obj, obj)}

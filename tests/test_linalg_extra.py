@@ -117,3 +117,16 @@ def test_singular_matrix_raises_linalg_error():
         ae.linalg.inv(ae.zeros(2, 2))
     with pytest.raises(ae.linalg.LinAlgError):
         ae.linalg.solve(ae.zeros(2, 2), ae.ones(2))
+
+
+def test_matmul_over_an_empty_inner_dim_gives_zeros():
+    """k = 0 with a 1-D or batched left operand (numpy cannot infer a -1 there); PyTorch's
+    results: zeros of the broadcast shape, and empty gradients."""
+    assert ae.matmul(ae.zeros(0), ae.zeros(0, 1)).tolist() == [0.0]
+    assert ae.matmul(ae.zeros(0, 3, 0), ae.zeros(0, 2)).shape == (0, 3, 2)
+    x, w = ae.ones(2, 3, 0, requires_grad=True), ae.ones(0, 4, requires_grad=True)
+    y = x @ w
+    assert y.shape == (2, 3, 4) and y.abs().sum().item() == 0.0
+    y.sum().backward()
+    assert x.grad.shape == (2, 3, 0) and w.grad.shape == (0, 4)
+    assert ae.nn.Linear(0, 2)(ae.zeros(0)).shape == (2,)

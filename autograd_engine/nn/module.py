@@ -442,6 +442,11 @@ class Module:
         yield from ((n, b) for n, b in self._buffers.items()
                     if b is not None and n not in self._non_persistent_buffers)
 
+    def _save_to_state_dict(self, destination: dict, prefix: str, keep_vars: bool) -> None:
+        """This module's own entries of ``state_dict`` (lazy modules keep placeholders)."""
+        for name, t in self._state_items():
+            destination[prefix + name] = t if keep_vars else t.detach()
+
     def state_dict(self, destination: Optional[dict] = None, prefix: str = "",
                    keep_vars: bool = False) -> "OrderedDict[str, Tensor]":
         """Parameters and persistent buffers by dotted name (detached unless ``keep_vars``).
@@ -449,9 +454,8 @@ class Module:
         out = OrderedDict() if destination is None else destination
         for module_prefix, module in self.named_modules(prefix=prefix.rstrip("."),
                                                         remove_duplicate=False):
-            for name, t in module._state_items():
-                key = module_prefix + ("." if module_prefix else "") + name
-                out[key] = t if keep_vars else t.detach()
+            module._save_to_state_dict(out, module_prefix + ("." if module_prefix else ""),
+                                       keep_vars)
         return out
 
     def load_state_dict(self, state_dict: Mapping[str, Any], strict: bool = True,

@@ -33,7 +33,8 @@ def matmul_arrays(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     b2 = b[:, None] if b.ndim == 1 else b
     batch = np.broadcast_shapes(a2.shape[:-2], b2.shape[:-2])
     if b2.ndim == 2 and a2.flags.c_contiguous:  # (..., m, k) @ (k, n): fold batch into m
-        out = _gemm.gemm(a2.reshape(-1, a2.shape[-1]), b2).reshape(
+        rows = math.prod(a2.shape[:-1])  # not -1: numpy cannot infer it when k is 0
+        out = _gemm.gemm(a2.reshape(rows, a2.shape[-1]), b2).reshape(
             batch + (a2.shape[-2], b2.shape[-1]))
     else:
         count = (math.prod(batch),)  # not -1: numpy cannot infer it when a dim is 0
