@@ -167,7 +167,7 @@ def _record(ctx: Node, tensors: list, outs: list) -> None:
             continue
         if any(o is n or (isinstance(n, Tensor) and o.data is n.data) for n in non_diff):
             continue
-        o.requires_grad = True
+        o._requires_grad = True
         o.grad_fn = ctx
         o._output_nr = k
     if ctx._to_save is not None:

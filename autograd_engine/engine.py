@@ -365,29 +365,29 @@ def _accumulate_grad(leaf: Tensor, g: Tensor, create_graph: bool, given: set) ->
     ``p.grad.view(-1)`` works.
     """
     if create_graph:
-        if leaf.grad is not None:
-            g = leaf.grad + g
+        if leaf._grad is not None:
+            g = leaf._grad + g
         elif id(g.data) in given or not g.data.flags.writeable:
             g = g.clone()  # shared with another leaf or a root, or a broadcast view: the
             # .grad of each leaf must be its own, writeable (clip_grad_norm_ scales in place)
         given.add(id(g.data))
-        leaf.grad = g
+        leaf._grad = g
         return
     array = g.data
-    grad = leaf.grad
+    grad = leaf._grad
     if grad is not None:
         held = grad.data
         if held.flags.writeable and held.shape == array.shape and held.dtype == array.dtype:
             held += array  # in place, as PyTorch: a reference to ``.grad`` sees the sum
             grad._bump_version()
         else:
-            leaf.grad = Tensor(held + array)
+            leaf._grad = Tensor(held + array)
         return
     if (not _is_fresh(array) or id(array) in given
             or not array.flags.c_contiguous and leaf.data.flags.c_contiguous):
         array = array.copy()
     given.add(id(array))
-    leaf.grad = Tensor(array)
+    leaf._grad = Tensor(array)
 
 
 def _is_fresh(array: np.ndarray) -> bool:

@@ -271,7 +271,7 @@ class Function:
         requires = False
         if state.grad_enabled:
             for a in args:
-                if isinstance(a, Tensor) and a.requires_grad:
+                if isinstance(a, Tensor) and a._requires_grad:
                     requires = True
                     break
         ctx = Node(cls)
@@ -284,7 +284,7 @@ class Function:
         if not requires or out_array.dtype.kind != "f":
             return Tensor(out_array)
         out = Tensor(out_array, True, ctx)
-        ctx.next = tuple([edge(a) if isinstance(a, Tensor) and a.requires_grad else None
+        ctx.next = tuple([edge(a) if isinstance(a, Tensor) and a._requires_grad else None
                           for a in args])
         ctx.out_shape = out_array.shape
         ctx.out_dtype = out_array.dtype

@@ -227,12 +227,15 @@ def load(f: PathOrFile) -> Any:
     """Read what ``save`` wrote: tensors come back as tensors, arrays as arrays, containers
     and scalars intact. Missing file: ``FileNotFoundError``; anything else not written by
     ``save`` (truncated, foreign, pickled, object arrays): ``ValueError``. Never runs code."""
+    if not hasattr(f, "read"):
+        with open(f, "rb") as fh:  # (a missing file raises here, as FileNotFoundError)
+            return _load(fh, f)
+    return _load(f, f)
+
+
+def _load(fh: Any, f: PathOrFile) -> Any:
     try:
-        if hasattr(f, "read"):
-            arrays = _read_archive(f)
-        else:
-            with open(f, "rb") as fh:
-                arrays = _read_archive(fh)
+        arrays = _read_archive(fh)
         structure = arrays.pop(_STRUCTURE)
         if structure.dtype != np.uint8 or structure.ndim != 1:
             raise ValueError("structure member is not a byte string")
@@ -244,7 +247,8 @@ def load(f: PathOrFile) -> Any:
         return _Decoder(arrays).decode(header["root"])
     except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, UnicodeDecodeError, KeyError,
             TypeError, RecursionError, NotImplementedError, OverflowError, SyntaxError,
-            tokenize.TokenError, struct.error) as exc:  # whatever a corrupt header triggers
+            tokenize.TokenError, struct.error,
+            OSError) as exc:  # whatever a corrupt header triggers (OSError: a negative seek)
         raise _bad(f, f"{type(exc).__name__}: {exc}") from None
     except ValueError as exc:
         raise _bad(f, str(exc)) from None

@@ -14,6 +14,7 @@ from typing import Any, Callable, Optional
 
 import numpy as np
 
+from .grad_mode import is_inplace_recording_enabled, state
 from .tensor_methods.arithmetic import ArithmeticMethods
 from .tensor_methods.indexing import IndexingMethods
 from .tensor_methods.inplace import InplaceMethods
@@ -50,7 +51,7 @@ class _RetainGrad:
     def __call__(self, grad: "Tensor") -> None:
         tensor = self.ref()
         if tensor is not None:
-            tensor.grad = grad if tensor.grad is None else tensor.grad + grad
+            tensor._grad = grad if tensor._grad is None else tensor._grad + grad
 
 
 # id(leaf) -> hooks of register_post_accumulate_grad_hook (rare, so not a slot of every
@@ -69,7 +70,9 @@ class Tensor(ArithmeticMethods, PointwiseMethods, ReductionMethods, ShapeMethods
              IndexingMethods, LinalgMethods, InplaceMethods):
     """A numpy array with reverse-mode autodiff. Build one with ``autograd_engine.tensor``."""
 
-    __slots__ = ("data", "grad", "requires_grad", "grad_fn", "_output_nr", "_vc", "_hooks",
+    # requires_grad and grad are properties whose setters check what users assign; the
+    # engine reads and writes the slots _requires_grad and _grad directly
+    __slots__ = ("data", "_grad", "_requires_grad", "grad_fn", "_output_nr", "_vc", "_hooks",
                  "_view", "__weakref__")
     __array_ufunc__ = None  # numpy defers to our reflected operators: ndarray + Tensor -> Tensor
     __hash__ = object.__hash__  # == is elementwise; identity hashing keeps tensors usable as keys
@@ -77,8 +80,8 @@ class Tensor(ArithmeticMethods, PointwiseMethods, ReductionMethods, ShapeMethods
     def __init__(self, data: np.ndarray, requires_grad: bool = False, grad_fn: Any = None,
                  _output_nr: int = 0) -> None:
         self.data = data
-        self.grad = None
-        self.requires_grad = requires_grad
+        self._grad = None
+        self._requires_grad = requires_grad
         self.grad_fn = grad_fn
         self._output_nr = _output_nr
         self._vc = None  # version counter box [int], shared with views; created on demand
@@ -86,6 +89,44 @@ class Tensor(ArithmeticMethods, PointwiseMethods, ReductionMethods, ShapeMethods
         self._view = None  # a view: (the tensor owning its memory, version of its graph)
 
     # -- metadata ------------------------------------------------------------------------
+    @property
+    def requires_grad(self) -> bool:
+        return self._requires_grad
+
+    @requires_grad.setter
+    def requires_grad(self, requires_grad: bool) -> None:
+        if self.grad_fn is not None:
+            raise RuntimeError("requires_grad: you can only change requires_grad flags of leaf "
+                               "variables. If you want to use a computed variable in a "
+                               "subgraph that doesn't require differentiation use "
+                               "var_no_grad = var.detach().")
+        if requires_grad and self.data.dtype.kind != "f":
+            raise TypeError(f"requires_grad: only floating point tensors can require "
+                            f"gradients, got dtype {self.data.dtype}")
+        self._requires_grad = bool(requires_grad)
+
+    @property
+    def grad(self) -> Optional["Tensor"]:
+        return self._grad
+
+    @grad.setter
+    def grad(self, grad: Optional["Tensor"]) -> None:
+        if grad is not None:
+            if not isinstance(grad, Tensor):
+                raise TypeError(f"assigned grad expected to be a Tensor or None but got grad "
+                                f"of type {type(grad).__name__}")
+            if grad.data.shape != self.data.shape:
+                raise RuntimeError(f"attempting to assign a gradient of size "
+                                   f"{list(grad.data.shape)} to a tensor of size "
+                                   f"{list(self.data.shape)}. Please ensure that the gradient "
+                                   "and the tensor are the same size")
+            if grad.data.dtype != self.data.dtype:
+                raise RuntimeError(f"attempting to assign a gradient with dtype "
+                                   f"{grad.data.dtype} to a tensor of dtype "
+                                   f"{self.data.dtype}. The gradient must match the tensor's "
+                                   "dtype")
+        self._grad = grad
+
     @property
     def shape(self) -> tuple:
         return self.data.shape
@@ -148,10 +189,19 @@ class Tensor(ArithmeticMethods, PointwiseMethods, ReductionMethods, ShapeMethods
         return self.data if dtype is None else self.data.astype(dtype)
 
     def __float__(self) -> float:
-        return float(self.item())
+        return float(self._scalar("float"))
 
     def __int__(self) -> int:
-        return int(self.item())
+        return int(self._scalar("int"))
+
+    def _scalar(self, conversion: str) -> Any:
+        """The one element, for ``float()`` / ``int()`` (a ValueError otherwise, as PyTorch's;
+        ``item()``'s is a RuntimeError)."""
+        if self.data.size != 1:
+            raise ValueError(f"{conversion}(): only one element tensors can be converted to "
+                             f"Python scalars (got {self.data.size} elements, shape "
+                             f"{self.shape})")
+        return self.data.reshape(()).item()
 
     def __bool__(self) -> bool:
         if self.data.size != 1:
@@ -274,7 +324,7 @@ class Tensor(ArithmeticMethods, PointwiseMethods, ReductionMethods, ShapeMethods
 
     def detach_(self) -> "Tensor":
         self.grad_fn = None
-        self.requires_grad = False
+        self._requires_grad = False
         return self
 
     def requires_grad_(self, requires_grad: bool = True) -> "Tensor":
@@ -360,6 +410,8 @@ class Tensor(ArithmeticMethods, PointwiseMethods, ReductionMethods, ShapeMethods
 
     def _write(self, op: str, value: Any) -> "Tensor":
         """Assign ``value`` (array-like, broadcast) into all of self in place, unrecorded."""
+        if self._requires_grad and state.grad_enabled and not is_inplace_recording_enabled():
+            _inplace.check_allowed(self, op)  # (PyTorch lets its unrecorded writes through)
         self._check_writeable(op)
         value = value.data if isinstance(value, Tensor) else value
         try:
@@ -408,18 +460,26 @@ class Tensor(ArithmeticMethods, PointwiseMethods, ReductionMethods, ShapeMethods
 
     def new_full(self, size: Any, fill_value: Any, dtype: Any = None,
                  requires_grad: bool = False) -> "Tensor":
-        array = np.full(_util.shape_args((size,), "new_full"), fill_value,
-                        self.dtype if dtype is None else dtype)
-        return Tensor(array, requires_grad=requires_grad)
+        return self._new_filled("new_full", (size,), fill_value, dtype, requires_grad)
 
     def new_zeros(self, *size: Any, dtype: Any = None, requires_grad: bool = False) -> "Tensor":
-        return self.new_full(_util.shape_args(size, "new_zeros"), 0, dtype, requires_grad)
+        return self._new_filled("new_zeros", size, 0, dtype, requires_grad)
 
     def new_ones(self, *size: Any, dtype: Any = None, requires_grad: bool = False) -> "Tensor":
-        return self.new_full(_util.shape_args(size, "new_ones"), 1, dtype, requires_grad)
+        return self._new_filled("new_ones", size, 1, dtype, requires_grad)
 
     def new_empty(self, *size: Any, dtype: Any = None, requires_grad: bool = False) -> "Tensor":
-        return self.new_zeros(*size, dtype=dtype, requires_grad=requires_grad)
+        return self._new_filled("new_empty", size, 0, dtype, requires_grad)
+
+    def _new_filled(self, op: str, size: tuple, fill_value: Any, dtype: Any,
+                    requires_grad: bool) -> "Tensor":
+        """A new tensor of ``size`` filled with ``fill_value``, in self's dtype by default."""
+        array = np.full(_util.shape_args(size, op), fill_value,
+                        self.dtype if dtype is None else dtype)
+        if requires_grad and array.dtype.kind != "f":
+            raise TypeError(f"{op}: only floating point tensors can require gradients, got "
+                            f"dtype {array.dtype}")
+        return Tensor(array, requires_grad=requires_grad)
 
 
 from . import devices as _devices  # noqa: E402

@@ -106,3 +106,29 @@ def test_set_inplace_recording_as_call_block_and_decorator():
     finally:
         ae.autograd.set_inplace_recording(False)
     assert not ae.autograd.is_inplace_recording_enabled()
+
+
+@pytest.mark.parametrize("op", ["logical_not_", "logical_and_", "logical_or_", "logical_xor_"])
+def test_unrecorded_writes_are_refused_too(op):
+    """PyTorch lets the logical in-place ops write into a tensor that requires grad without
+    recording them; the default rules refuse every in-place write into one."""
+    args = () if op == "logical_not_" else (ae.tensor([1.0, 0.0]),)
+    x, y = _non_leaf()
+    with pytest.raises(RuntimeError, match=f"^{op}: a tensor that requires grad"):
+        getattr(y[:2], op)(*args)
+    with pytest.raises(RuntimeError, match=f"^{op}: a leaf Variable"):
+        getattr(x[:2].detach().requires_grad_(), op)(*args)
+    with ae.autograd.set_inplace_recording(True):
+        getattr(y[:2], op)(*args)  # as PyTorch
+
+
+@pytest.mark.parametrize("op", ["add_", "sub_", "mul_", "div_", "clamp_", "__iadd__",
+                                "__imul__"])
+def test_shapes_that_do_not_broadcast_name_the_op(op):
+    name = {"__iadd__": "add_", "__imul__": "mul_"}.get(op, op)
+    with pytest.raises(RuntimeError, match=rf"^{name}: shapes \(2, 3\) and \(4, 3\) cannot be "
+                                           "broadcast together"):
+        getattr(ae.zeros(2, 3), op)(ae.ones(4, 3))
+    with pytest.raises(RuntimeError, match=r"cannot write a value of shape \(4, 3\) into a "
+                                           r"tensor of shape \(1, 3\)"):
+        getattr(ae.zeros(1, 3), op)(ae.ones(4, 3))

@@ -402,8 +402,12 @@ def test_invalid_params_arguments():
     with pytest.raises(ValueError, match="more than one parameter group"):
         optim.SGD([{"params": [p]}, {"params": [p]}], lr=0.1)
     q = ae.ones(3, requires_grad=True)
-    q.grad = ae.ones(2)
-    with pytest.raises(RuntimeError, match=r"gradient shape \(2,\) does not match"):
+    with pytest.raises(RuntimeError, match=r"assign a gradient of size \[2\] to a tensor of "
+                                           r"size \[3\]"):
+        q.grad = ae.ones(2)
+    q.grad = ae.ones(3)
+    q.data = np.ones(2, np.float32)  # the data replaced after the gradient was set
+    with pytest.raises(RuntimeError, match=r"gradient shape \(3,\) does not match"):
         optim.SGD([q], lr=0.1).step()
 
 

@@ -32,21 +32,31 @@ def needs_graph(t: Tensor, sources: tuple) -> bool:
                                         for s in sources)))
 
 
-def write(t: Tensor, op: str, compute: Callable[[Tensor], Tensor], keeps_input: bool) -> Tensor:
-    """Record ``t = compute(t)`` in place. ``keeps_input``: the op may save its input for
-    the backward, so it gets a copy of t's previous value (t's memory is overwritten)."""
+def check_allowed(t: Tensor, op: str) -> None:
+    """Raise unless an in-place write into t is allowed with grad mode on: never into a leaf
+    that requires grad or a view of one (PyTorch's rule), and into another tensor that
+    requires grad only with ``set_inplace_recording(True)``."""
+    if not t._requires_grad:
+        return
     root = t._view[0] if t._view is not None else None
-    if t.requires_grad and t.grad_fn is None:
+    if t.grad_fn is None:
         raise RuntimeError(f"{op}: a leaf Variable that requires grad is being used in an "
                            "in-place operation.")
     if root is not None and root.requires_grad and root.grad_fn is None:
         raise RuntimeError(f"{op}: a view of a leaf Variable that requires grad is being used "
                            "in an in-place operation.")
-    if t.requires_grad and not is_inplace_recording_enabled():
+    if not is_inplace_recording_enabled():
         raise RuntimeError(
             f"{op}: a tensor that requires grad (shape {t.shape}, {t.dtype}) is being used in "
             "an in-place operation; use the out-of-place op, write under no_grad(), or record "
             "in-place ops as PyTorch does with ae.autograd.set_inplace_recording(True)")
+
+
+def write(t: Tensor, op: str, compute: Callable[[Tensor], Tensor], keeps_input: bool) -> Tensor:
+    """Record ``t = compute(t)`` in place. ``keeps_input``: the op may save its input for
+    the backward, so it gets a copy of t's previous value (t's memory is overwritten)."""
+    root = t._view[0] if t._view is not None else None
+    check_allowed(t, op)
     t._check_writeable(op)
     if root is not None:
         refresh_view(t)
@@ -139,7 +149,7 @@ def _rebind(t: Tensor, out: Tensor) -> None:
     # add_hook keeps retain_grad's hook last
     if retained and isinstance(retained[-1], _RetainGrad) and retained[-1].ref() is t:
         out.grad_fn.add_hook(0, retained.pop())
-    t.grad_fn, t._output_nr, t.requires_grad = out.grad_fn, 0, out.requires_grad
+    t.grad_fn, t._output_nr, t._requires_grad = out.grad_fn, 0, out.requires_grad
 
 
 def maybe_inplace(x: Tensor, op: str, compute: Callable[[Tensor], Tensor],

@@ -20,32 +20,43 @@ class InplaceMethods:
     def add_(self, other: Any, alpha: Any = 1) -> "Tensor":
         if ops.inplace.needs_graph(self, (other,)):
             return ops.inplace.write(self, "add_", lambda t: t.add(other, alpha=alpha), False)
-        other = ops._util.array_of(other)
-        return self._write_result("add_", self.data + (other * alpha if alpha != 1 else other))
+        return self._numpy_inplace("add_", lambda a, b: a + (b * alpha if alpha != 1 else b),
+                                   other)
 
     def sub_(self, other: Any, alpha: Any = 1) -> "Tensor":
         if ops.inplace.needs_graph(self, (other,)):
             return ops.inplace.write(self, "sub_", lambda t: t.sub(other, alpha=alpha), False)
-        other = ops._util.array_of(other)
-        return self._write_result("sub_", self.data - (other * alpha if alpha != 1 else other))
+        return self._numpy_inplace("sub_", lambda a, b: a - (b * alpha if alpha != 1 else b),
+                                   other)
 
     def mul_(self, other: Any) -> "Tensor":
         if ops.inplace.needs_graph(self, (other,)):
             return ops.inplace.write(self, "mul_", lambda t: t * other, True)
-        return self._write_result("mul_", self.data * ops._util.array_of(other))
+        return self._numpy_inplace("mul_", np.multiply, other)
 
     def div_(self, other: Any, *, rounding_mode: Optional[str] = None) -> "Tensor":
         if rounding_mode is not None:
             return self._inplace("div_", lambda t: t.div(other, rounding_mode), other)
         if ops.inplace.needs_graph(self, (other,)):
             return ops.inplace.write(self, "div_", lambda t: t / other, True)
-        return self._write_result("div_", self.data / ops._util.array_of(other))
+        return self._numpy_inplace("div_", np.true_divide, other)
 
     def clamp_(self, min: Any = None, max: Any = None) -> "Tensor":
         if ops.inplace.needs_graph(self, (min, max)):
             return ops.inplace.write(self, "clamp_", lambda t: t.clamp(min, max), True)
-        min, max = ops._util.array_of(min), ops._util.array_of(max)
-        return self._write_result("clamp_", np.clip(self.data, min, max))
+        if min is None and max is None:
+            raise RuntimeError("clamp_: at least one of 'min' or 'max' must not be None")
+        return self._numpy_inplace("clamp_", np.clip, min, max)
+
+    def _numpy_inplace(self, op: str, fn: Callable, *operands: Any) -> "Tensor":
+        """An unrecorded in-place op computed by numpy: ``fn(self.data, *operand arrays)``."""
+        arrays = [ops._util.array_of(o) for o in operands]
+        try:
+            result = fn(self.data, *arrays)
+        except ValueError:
+            shapes = " and ".join(str(np.shape(a)) for a in (self.data, *arrays) if a is not None)
+            raise RuntimeError(f"{op}: shapes {shapes} cannot be broadcast together") from None
+        return self._write_result(op, result)
 
     def zero_(self) -> "Tensor":
         return self._assign_all("zero_", 0)
@@ -81,6 +92,9 @@ class InplaceMethods:
 
     def __imod__(self, other: Any) -> "Tensor":
         return self._inplace("remainder_", lambda t: ops.elementwise.remainder(t, other), other)
+
+    def __ipow__(self, exponent: Any) -> "Tensor":
+        return self.pow_(exponent)
 
     def __setitem__(self, index: Any, value: Any) -> None:
         ops.inplace.setitem(self, index, value)
