@@ -11,6 +11,7 @@ import numpy as np
 from .devices import accepts_device
 from .dtypes import get_default_dtype
 from .ops._util import result_type, shape_args
+from .ops.shape import sequence_keyword
 from .random import rng
 from .tensor import Tensor
 
@@ -125,16 +126,19 @@ def _factory(shape: tuple, dtype: Any, requires_grad: bool, fill: Any, op: str) 
 
 
 @accepts_device
+@sequence_keyword
 def zeros(*size: Any, dtype: Any = None, requires_grad: bool = False) -> Tensor:
     return _factory(size, dtype, requires_grad, np.zeros, "zeros")
 
 
 @accepts_device
+@sequence_keyword
 def ones(*size: Any, dtype: Any = None, requires_grad: bool = False) -> Tensor:
     return _factory(size, dtype, requires_grad, np.ones, "ones")
 
 
 @accepts_device
+@sequence_keyword
 def empty(*size: Any, dtype: Any = None, requires_grad: bool = False) -> Tensor:
     return _factory(size, dtype, requires_grad, np.empty, "empty")
 
@@ -148,24 +152,24 @@ def full(size: Any, fill_value: Any, dtype: Any = None, requires_grad: bool = Fa
 
 
 @accepts_device
-def zeros_like(t: Tensor, dtype: Any = None, requires_grad: bool = False) -> Tensor:
-    return zeros(t.shape, dtype=dtype or t.dtype, requires_grad=requires_grad)
+def zeros_like(input: Tensor, dtype: Any = None, requires_grad: bool = False) -> Tensor:
+    return zeros(input.shape, dtype=dtype or input.dtype, requires_grad=requires_grad)
 
 
 @accepts_device
-def ones_like(t: Tensor, dtype: Any = None, requires_grad: bool = False) -> Tensor:
-    return ones(t.shape, dtype=dtype or t.dtype, requires_grad=requires_grad)
+def ones_like(input: Tensor, dtype: Any = None, requires_grad: bool = False) -> Tensor:
+    return ones(input.shape, dtype=dtype or input.dtype, requires_grad=requires_grad)
 
 
 @accepts_device
-def full_like(t: Tensor, fill_value: Any, dtype: Any = None,
+def full_like(input: Tensor, fill_value: Any, dtype: Any = None,
               requires_grad: bool = False) -> Tensor:
-    return full(t.shape, fill_value, dtype=dtype or t.dtype, requires_grad=requires_grad)
+    return full(input.shape, fill_value, dtype=dtype or input.dtype, requires_grad=requires_grad)
 
 
 @accepts_device
-def empty_like(t: Tensor, dtype: Any = None, requires_grad: bool = False) -> Tensor:
-    return empty(t.shape, dtype=dtype or t.dtype, requires_grad=requires_grad)
+def empty_like(input: Tensor, dtype: Any = None, requires_grad: bool = False) -> Tensor:
+    return empty(input.shape, dtype=dtype or input.dtype, requires_grad=requires_grad)
 
 
 def _arange_bound(value: Any, name: str) -> Any:
@@ -209,6 +213,7 @@ def arange(start: Any = None, end: Any = None, step: Any = 1, dtype: Any = None,
 @accepts_device
 def linspace(start: float, end: float, steps: int, dtype: Any = None,
              requires_grad: bool = False) -> Tensor:
+    steps = _int_argument(steps, "linspace", "steps", 3)
     if steps < 0:
         raise RuntimeError("linspace: number of steps must be non-negative")
     dtype = np.dtype(dtype or get_default_dtype())
@@ -219,7 +224,21 @@ def linspace(start: float, end: float, steps: int, dtype: Any = None,
 @accepts_device
 def eye(n: int, m: Optional[int] = None, dtype: Any = None,
         requires_grad: bool = False) -> Tensor:
+    """The n x m (n x n) identity matrix."""
+    n = _int_argument(n, "eye", "n", 1)
+    m = n if m is None else _int_argument(m, "eye", "m", 2)
+    for name, value in (("n", n), ("m", m)):
+        if value < 0:
+            raise RuntimeError(f"eye: {name} must be greater or equal to 0, got {value}")
     return _finish(np.eye(n, m, dtype=dtype or get_default_dtype()), requires_grad, "eye")
+
+
+def _int_argument(value: Any, op: str, name: str, position: int) -> int:
+    """An int argument as PyTorch's parser takes it: an integer (not a bool, not a float)."""
+    if isinstance(value, (builtins.bool, np.bool_)) or not isinstance(value, (int, np.integer)):
+        raise TypeError(f"{op}(): argument '{name}' (position {position}) must be int, not "
+                        f"{type(value).__name__}")
+    return int(value)
 
 
 def _float_dtype(dtype: Any, op: str) -> np.dtype:
@@ -233,6 +252,7 @@ def _float_dtype(dtype: Any, op: str) -> np.dtype:
 
 
 @accepts_device
+@sequence_keyword
 def rand(*size: Any, generator: Any = None, dtype: Any = None,
          requires_grad: bool = False) -> Tensor:
     """Uniform on [0, 1)."""
@@ -241,6 +261,7 @@ def rand(*size: Any, generator: Any = None, dtype: Any = None,
 
 
 @accepts_device
+@sequence_keyword
 def randn(*size: Any, generator: Any = None, dtype: Any = None,
           requires_grad: bool = False) -> Tensor:
     """Standard normal."""
@@ -286,27 +307,27 @@ def randint(low: Any = 0, high: Any = None, size: Any = None, *, generator: Any 
 
 
 @accepts_device
-def rand_like(t: Tensor, *, generator: Any = None, dtype: Any = None,
+def rand_like(input: Tensor, *, generator: Any = None, dtype: Any = None,
               requires_grad: bool = False) -> Tensor:
-    """Uniform [0, 1) values of ``t``'s shape (and dtype unless given)."""
-    return rand(t.shape, generator=generator, dtype=dtype or t.dtype,
+    """Uniform [0, 1) values of ``input``'s shape (and dtype unless given)."""
+    return rand(input.shape, generator=generator, dtype=dtype or input.dtype,
                 requires_grad=requires_grad)
 
 
 @accepts_device
-def randn_like(t: Tensor, *, generator: Any = None, dtype: Any = None,
+def randn_like(input: Tensor, *, generator: Any = None, dtype: Any = None,
                requires_grad: bool = False) -> Tensor:
-    """Standard normal values of ``t``'s shape (and dtype unless given)."""
-    return randn(t.shape, generator=generator, dtype=dtype or t.dtype,
+    """Standard normal values of ``input``'s shape (and dtype unless given)."""
+    return randn(input.shape, generator=generator, dtype=dtype or input.dtype,
                  requires_grad=requires_grad)
 
 
 @accepts_device
-def randint_like(t: Tensor, low: int = 0, high: Optional[int] = None, *,
+def randint_like(input: Tensor, low: int = 0, high: Optional[int] = None, *,
                  generator: Any = None, dtype: Any = None,
                  requires_grad: bool = False) -> Tensor:
-    """Integers in [low, high) of ``t``'s shape (``randint_like(t, high)`` also accepted)."""
-    return randint(low, high, t.shape, generator=generator, dtype=dtype or t.dtype,
+    """Integers in [low, high) of ``input``'s shape (``randint_like(t, high)`` also accepted)."""
+    return randint(low, high, input.shape, generator=generator, dtype=dtype or input.dtype,
                    requires_grad=requires_grad)
 
 

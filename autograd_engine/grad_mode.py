@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import functools
+import inspect
 import threading
 from typing import Any, Callable, Optional
 
@@ -24,15 +25,52 @@ class _SwitchContext:
     """Base for context managers that are also decorators."""
 
     def __call__(self, fn: Callable) -> Callable:
+        if inspect.isgeneratorfunction(fn):
+            return _wrap_generator(self._clone, fn)
+
         @functools.wraps(fn)
         def wrapper(*args: Any, **kwargs: Any) -> Any:
-            with self.__class__(*self._args()):
+            with self._clone():
                 return fn(*args, **kwargs)
 
         return wrapper
 
+    def _clone(self) -> "_SwitchContext":
+        """A fresh switch like this one, for one call of a decorated function."""
+        return self.__class__(*self._args())
+
     def _args(self) -> tuple:
         return ()
+
+
+def _wrap_generator(switch: Callable[[], Any], fn: Callable) -> Callable:
+    """A decorated generator function, as PyTorch's: its body runs in the switch's mode each
+    time it resumes (first ``next``, each ``send``, ``throw`` and ``close``), and the
+    caller's mode is back while it is suspended at a ``yield``."""
+
+    @functools.wraps(fn)
+    def generator(*args: Any, **kwargs: Any) -> Any:
+        gen = fn(*args, **kwargs)
+        try:
+            with switch():
+                response = gen.send(None)
+            while True:
+                try:
+                    request = yield response
+                except GeneratorExit:
+                    with switch():
+                        gen.close()
+                    raise
+                except BaseException as exc:
+                    with switch():
+                        response = gen.throw(exc)
+                else:
+                    with switch():
+                        response = gen.send(request)
+        except StopIteration as stop:
+            return stop.value
+
+    return generator
 
 
 class set_grad_enabled(_SwitchContext):

@@ -80,7 +80,7 @@ def test_stack():
     assert ae.stack([ae.tensor(1.0), ae.tensor(2.0)]).tolist() == [1.0, 2.0]
     with pytest.raises(RuntimeError, match=r"stack.*\(2, 3\) at entry 0 and \(2, 4\) at entry 1"):
         ae.stack([ae.ones(2, 3), ae.ones(2, 4)])
-    with pytest.raises(ValueError):
+    with pytest.raises(RuntimeError, match="stack expects a non-empty TensorList"):
         ae.stack([])
 
 

@@ -171,7 +171,7 @@ def test_recorded_inplace_forms_without_a_useful_gradient(name, inplace_recordin
 
 @pytest.mark.parametrize("name", ["logical_and_", "logical_or_", "logical_xor_",
                                   "logical_not_"])
-def test_logical_inplace_forms_are_not_recorded(name):
+def test_logical_inplace_forms_are_not_recorded(name, inplace_recording):
     """PyTorch writes them even into a leaf that requires grad, leaving the graph as it
     was."""
     seen = []

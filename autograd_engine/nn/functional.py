@@ -73,10 +73,10 @@ __all__ += ["cosine_embedding_loss", "ctc_loss", "gaussian_nll_loss", "hinge_emb
             "triplet_margin_loss", "triplet_margin_with_distance_loss"]
 
 
-def one_hot(tensor: Tensor, num_classes: int = -1) -> Tensor:
-    """int64 tensor of shape tensor.shape + (num_classes,), 1 at each index; num_classes=-1
+def one_hot(input: Tensor, num_classes: int = -1) -> Tensor:
+    """int64 tensor of shape input.shape + (num_classes,), 1 at each index; num_classes=-1
     means max + 1."""
-    labels = tensor.data if isinstance(tensor, Tensor) else np.asarray(tensor)
+    labels = input.data if isinstance(input, Tensor) else np.asarray(input)
     if labels.dtype != np.int64:
         raise RuntimeError(f"one_hot: one_hot is only applicable to index tensor of type "
                            f"LongTensor, got dtype {labels.dtype}.")

@@ -478,68 +478,68 @@ class LogSoftmaxBackward(Function):
 
 
 # -- public functions -----------------------------------------------------------------------
-def relu(x: Tensor, inplace: bool = False) -> Tensor:
+def relu(input: Tensor, inplace: bool = False) -> Tensor:
     """max(x, 0)"""
     if inplace:
-        return x._inplace("relu_", relu)
-    return Relu.apply(x)
+        return input._inplace("relu_", relu)
+    return Relu.apply(input)
 
 
-def leaky_relu(x: Tensor, negative_slope: float = 0.01, inplace: bool = False) -> Tensor:
+def leaky_relu(input: Tensor, negative_slope: float = 0.01, inplace: bool = False) -> Tensor:
     """x if x > 0 else negative_slope * x"""
     if inplace:
-        return x._inplace("leaky_relu_", lambda t: leaky_relu(t, negative_slope))
-    return LeakyRelu.apply(x, float(negative_slope))
+        return input._inplace("leaky_relu_", lambda t: leaky_relu(t, negative_slope))
+    return LeakyRelu.apply(input, float(negative_slope))
 
 
-def sigmoid(x: Tensor) -> Tensor:
+def sigmoid(input: Tensor) -> Tensor:
     """1 / (1 + exp(-x))"""
-    return Sigmoid.apply(x)
+    return Sigmoid.apply(input)
 
 
-def tanh(x: Tensor) -> Tensor:
-    return Tanh.apply(x)
+def tanh(input: Tensor) -> Tensor:
+    return Tanh.apply(input)
 
 
-def gelu(x: Tensor, approximate: str = "none") -> Tensor:
+def gelu(input: Tensor, approximate: str = "none") -> Tensor:
     """x * Phi(x), or its tanh approximation with ``approximate='tanh'``."""
     if approximate == "none":
-        return Gelu.apply(x)
+        return Gelu.apply(input)
     if approximate == "tanh":
-        return GeluTanh.apply(x)
+        return GeluTanh.apply(input)
     raise RuntimeError(f"gelu: approximate argument must be either none or tanh, "
                        f"got {approximate!r}")
 
 
-def silu(x: Tensor, inplace: bool = False) -> Tensor:
+def silu(input: Tensor, inplace: bool = False) -> Tensor:
     """x * sigmoid(x)"""
     if inplace:
-        return x._inplace("silu_", silu)
-    return Silu.apply(x)
+        return input._inplace("silu_", silu)
+    return Silu.apply(input)
 
 
-def softplus(x: Tensor, beta: float = 1.0, threshold: float = 20.0) -> Tensor:
+def softplus(input: Tensor, beta: float = 1.0, threshold: float = 20.0) -> Tensor:
     """log(1 + exp(beta x)) / beta; x itself where beta x > threshold."""
-    return Softplus.apply(x, float(beta), float(threshold))
+    return Softplus.apply(input, float(beta), float(threshold))
 
 
-def elu(x: Tensor, alpha: float = 1.0, inplace: bool = False) -> Tensor:
+def elu(input: Tensor, alpha: float = 1.0, inplace: bool = False) -> Tensor:
     """x if x > 0 else alpha (exp(x) - 1)"""
     if inplace:
-        return x._inplace("elu_", lambda t: elu(t, alpha))
-    return Elu.apply(x, float(alpha))
+        return input._inplace("elu_", lambda t: elu(t, alpha))
+    return Elu.apply(input, float(alpha))
 
 
-def softmax(x: Tensor, dim: Any = None, dtype: Any = None) -> Tensor:
+def softmax(input: Tensor, dim: Any = None, dtype: Any = None) -> Tensor:
     if dtype is not None:
-        x = x.to(dtype)
-    return Softmax.apply(x, _softmax_dim(x, dim, "softmax"))
+        input = input.to(dtype)
+    return Softmax.apply(input, _softmax_dim(input, dim, "softmax"))
 
 
-def log_softmax(x: Tensor, dim: Any = None, dtype: Any = None) -> Tensor:
+def log_softmax(input: Tensor, dim: Any = None, dtype: Any = None) -> Tensor:
     if dtype is not None:
-        x = x.to(dtype)
-    return LogSoftmax.apply(x, _softmax_dim(x, dim, "log_softmax"))
+        input = input.to(dtype)
+    return LogSoftmax.apply(input, _softmax_dim(input, dim, "log_softmax"))
 
 
 def _softmax_dim(x: Tensor, dim: Any, op: str) -> int:

@@ -536,97 +536,97 @@ class Cast(Function):
 
 
 # -- public functions -----------------------------------------------------------------------
-def add(a: Any, b: Any, alpha: Any = 1) -> Tensor:
-    return Add.apply(a, b if alpha == 1 else mul(b, alpha))
+def add(input: Any, other: Any, alpha: Any = 1) -> Tensor:
+    return Add.apply(input, other if alpha == 1 else mul(other, alpha))
 
 
-def sub(a: Any, b: Any, alpha: Any = 1) -> Tensor:
+def sub(input: Any, other: Any, alpha: Any = 1) -> Tensor:
     if alpha != 1:
-        if _is_bool(a) or _is_bool(b):  # b * alpha would hide a bool b
-            raise _sub_bool_error(a, b)
-        b = mul(b, alpha)
-    return Sub.apply(a, b)
+        if _is_bool(input) or _is_bool(other):  # other * alpha would hide a bool other
+            raise _sub_bool_error(input, other)
+        other = mul(other, alpha)
+    return Sub.apply(input, other)
 
 
-def mul(a: Any, b: Any) -> Tensor:
-    return Mul.apply(a, b)
+def mul(input: Any, other: Any) -> Tensor:
+    return Mul.apply(input, other)
 
 
-def div(a: Any, b: Any, rounding_mode: Any = None) -> Tensor:
+def div(input: Any, other: Any, rounding_mode: Any = None) -> Tensor:
     """a / b; rounding_mode 'trunc' or 'floor' rounds the quotient (gradient zero)."""
     if rounding_mode is None:
-        return Div.apply(a, b)
+        return Div.apply(input, other)
     if rounding_mode == "floor":
-        return DivFloor.apply(a, b)
+        return DivFloor.apply(input, other)
     if rounding_mode == "trunc":
-        return DivTrunc.apply(a, b)
+        return DivTrunc.apply(input, other)
     raise RuntimeError(f"div expected rounding_mode to be one of None, 'trunc', or 'floor' but "
                        f"found '{rounding_mode}'")
 
 
-def floor_divide(a: Any, b: Any) -> Tensor:
+def floor_divide(input: Any, other: Any) -> Tensor:
     """a // b, rounding down (towards -inf) like Python."""
-    return FloorDivide.apply(a, b)
+    return FloorDivide.apply(input, other)
 
 
-def remainder(a: Any, b: Any) -> Tensor:
+def remainder(input: Any, other: Any) -> Tensor:
     """a % b with the sign of b, like Python."""
-    return Remainder.apply(a, b)
+    return Remainder.apply(input, other)
 
 
-def pow(a: Any, b: Any) -> Tensor:
-    return Pow.apply(a, b)
+def pow(input: Any, exponent: Any) -> Tensor:
+    return Pow.apply(input, exponent)
 
 
-def neg(a: Any) -> Tensor:
-    return Neg.apply(a)
+def neg(input: Any) -> Tensor:
+    return Neg.apply(input)
 
 
-def abs(a: Any) -> Tensor:
-    return Abs.apply(a)
+def abs(input: Any) -> Tensor:
+    return Abs.apply(input)
 
 
-def exp(a: Any) -> Tensor:
-    return Exp.apply(a)
+def exp(input: Any) -> Tensor:
+    return Exp.apply(input)
 
 
-def log(a: Any) -> Tensor:
-    return Log.apply(a)
+def log(input: Any) -> Tensor:
+    return Log.apply(input)
 
 
-def sqrt(a: Any) -> Tensor:
-    return Sqrt.apply(a)
+def sqrt(input: Any) -> Tensor:
+    return Sqrt.apply(input)
 
 
-def sin(a: Any) -> Tensor:
-    return Sin.apply(a)
+def sin(input: Any) -> Tensor:
+    return Sin.apply(input)
 
 
-def cos(a: Any) -> Tensor:
-    return Cos.apply(a)
+def cos(input: Any) -> Tensor:
+    return Cos.apply(input)
 
 
-def clamp(a: Any, min: Any = None, max: Any = None) -> Tensor:
-    """Bounds are numbers or Tensors (broadcast with a); at least one must be given."""
+def clamp(input: Any, min: Any = None, max: Any = None) -> Tensor:
+    """Bounds are numbers or Tensors (broadcast with input); at least one must be given."""
     if min is None and max is None:
         raise RuntimeError("clamp: at least one of 'min' or 'max' must not be None")
-    return Clamp.apply(a, min, max)
+    return Clamp.apply(input, min, max)
 
 
-def maximum(a: Any, b: Any) -> Tensor:
-    return Maximum.apply(a, b)
+def maximum(input: Any, other: Any) -> Tensor:
+    return Maximum.apply(input, other)
 
 
-def minimum(a: Any, b: Any) -> Tensor:
-    return Minimum.apply(a, b)
+def minimum(input: Any, other: Any) -> Tensor:
+    return Minimum.apply(input, other)
 
 
-def where(cond: Any, a: Any, b: Any) -> Tensor:
-    return Where.apply(cond, a, b)
+def where(condition: Any, input: Any, other: Any) -> Tensor:
+    return Where.apply(condition, input, other)
 
 
-def sign(a: Any) -> Tensor:
-    return Sign.apply(a)
+def sign(input: Any) -> Tensor:
+    return Sign.apply(input)
 
 
 def cast(a: Tensor, dtype: Any) -> Tensor:
@@ -643,40 +643,40 @@ def _compare(op: str, ufunc: Any, a: Any, b: Any) -> Tensor:
     return Tensor(np.asarray(_binary(op, ufunc, a, b)))
 
 
-def lt(a: Any, b: Any) -> Tensor:
-    return _compare("lt", np.less, a, b)
+def lt(input: Any, other: Any) -> Tensor:
+    return _compare("lt", np.less, input, other)
 
 
-def le(a: Any, b: Any) -> Tensor:
-    return _compare("le", np.less_equal, a, b)
+def le(input: Any, other: Any) -> Tensor:
+    return _compare("le", np.less_equal, input, other)
 
 
-def gt(a: Any, b: Any) -> Tensor:
-    return _compare("gt", np.greater, a, b)
+def gt(input: Any, other: Any) -> Tensor:
+    return _compare("gt", np.greater, input, other)
 
 
-def ge(a: Any, b: Any) -> Tensor:
-    return _compare("ge", np.greater_equal, a, b)
+def ge(input: Any, other: Any) -> Tensor:
+    return _compare("ge", np.greater_equal, input, other)
 
 
-def eq(a: Any, b: Any) -> Tensor:
-    return _compare("eq", np.equal, a, b)
+def eq(input: Any, other: Any) -> Tensor:
+    return _compare("eq", np.equal, input, other)
 
 
-def ne(a: Any, b: Any) -> Tensor:
-    return _compare("ne", np.not_equal, a, b)
+def ne(input: Any, other: Any) -> Tensor:
+    return _compare("ne", np.not_equal, input, other)
 
 
-def logical_and(a: Any, b: Any) -> Tensor:
-    return _compare("logical_and", np.logical_and, a, b)
+def logical_and(input: Any, other: Any) -> Tensor:
+    return _compare("logical_and", np.logical_and, input, other)
 
 
-def logical_or(a: Any, b: Any) -> Tensor:
-    return _compare("logical_or", np.logical_or, a, b)
+def logical_or(input: Any, other: Any) -> Tensor:
+    return _compare("logical_or", np.logical_or, input, other)
 
 
-def logical_not(a: Any) -> Tensor:
-    data = a.data if isinstance(a, Tensor) else np.asarray(a)
+def logical_not(input: Any) -> Tensor:
+    data = input.data if isinstance(input, Tensor) else np.asarray(input)
     return Tensor(np.logical_not(data))
 
 
@@ -693,5 +693,5 @@ class Clone(Function):
         return g
 
 
-def clone(a: Tensor) -> Tensor:
-    return Clone.apply(a)
+def clone(input: Tensor) -> Tensor:
+    return Clone.apply(input)

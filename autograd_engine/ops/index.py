@@ -61,11 +61,13 @@ def _index_error(exc: Exception, shape: tuple, index: Any) -> IndexError:
 
 @register
 class GetItem(Function):
-    """y = a[index];  da = zeros with g scattered back (added for repeated indices)"""
+    """y = a[index];  da = zeros with g scattered back (added for repeated indices).
+    ``sources``: the Tensors an advanced index was made from (see ``_keep_index``)."""
 
     @staticmethod
-    def forward(ctx, a, index, advanced):
-        ctx.meta = (a.shape, index, advanced)
+    def forward(ctx, a, index, advanced, *sources):
+        ctx.meta = (a.shape, advanced)
+        _keep_index(ctx, index, advanced and bool(sources), sources)
         if not advanced and Ellipsis not in index:  # (no arrays in index: == is safe)
             index += (Ellipsis,)  # all ints: numpy gives a view (0-d), not a scalar copy
         try:
@@ -76,8 +78,43 @@ class GetItem(Function):
 
     @staticmethod
     def backward(ctx, g):
-        shape, index, advanced = ctx.meta
-        return IndexBackward.apply(g, shape, index, advanced), None, None
+        shape, advanced = ctx.meta
+        return (IndexBackward.apply(g, shape, _kept_index(ctx), advanced),
+                *_no_grads(ctx, 1))
+
+
+def _keep_index(ctx: Any, index: tuple, save: bool, sources: tuple) -> None:
+    """Keep an index for backward. An advanced one made from Tensors is saved, as PyTorch's
+    index nodes save theirs: backward() frees it, so a second walk of the graph raises, and
+    with it the ``sources`` (arrays of the Tensors the index was made from, passed to
+    ``apply`` as inputs), so that an in-place write into one of those Tensors before
+    backward raises instead of scattering to the new positions. Any other index (ints,
+    slices, and the arrays the library computes for diag, trace, repeat_interleave, nearest
+    interpolation, whose PyTorch nodes save no index) is metadata: such a graph may be
+    walked again."""
+    ctx.index = None if save else index
+    if save:
+        ctx.index_length = len(index)
+        ctx.save_for_backward(*index, *sources)
+
+
+def _kept_index(ctx: Any) -> tuple:
+    """The index ``_keep_index`` kept (raises once backward freed a saved one, or when a
+    source Tensor was written in place since)."""
+    if ctx.index is not None:
+        return ctx.index
+    saved = ctx.saved_tensors[:ctx.index_length]
+    return tuple([item.data if isinstance(item, Tensor) else item for item in saved])
+
+
+def _no_grads(ctx: Any, given: int) -> tuple:
+    """None for each input after the first ``given`` (the index and its sources)."""
+    return (None,) * (len(ctx.next) - given)
+
+
+def _sources(*values: Any) -> tuple:
+    """The Tensors among ``values`` (index arguments), to pass to an index op as sources."""
+    return tuple([v for v in values if isinstance(v, Tensor)])
 
 
 def _leading_positions(index: tuple, shape: tuple) -> tuple | None:
@@ -130,8 +167,9 @@ class IndexBackward(Function):
     """y = zeros(shape); y[index] += g;  dg = gg[index]"""
 
     @staticmethod
-    def forward(ctx, g, shape, index, advanced):
-        ctx.meta = (index, advanced)
+    def forward(ctx, g, shape, index, advanced, *sources):
+        ctx.advanced = advanced
+        _keep_index(ctx, index, advanced and bool(sources), sources)
         if advanced:
             return _scatter_add(shape, index, g)
         out = np.zeros(shape, g.dtype)
@@ -140,38 +178,43 @@ class IndexBackward(Function):
 
     @staticmethod
     def backward(ctx, gg):
-        index, advanced = ctx.meta
-        return GetItem.apply(gg, index, advanced), None, None, None
+        return GetItem.apply(gg, _kept_index(ctx), ctx.advanced), *_no_grads(ctx, 1)
 
 
 @register
 class SetItem(Function):
     """y = a with y[index] = value;  da = g with da[index] = 0,  dvalue = g[index] (the
     engine sums it to value's shape). As PyTorch's, every repeat of an advanced index gets
-    its position's gradient, though only the last write survives."""
+    its position's gradient, though only the last write survives. Any index is saved (a
+    write is PyTorch's CopySlices or IndexPut node, whose graph may not be walked twice)."""
 
     @staticmethod
-    def forward(ctx, a, value, index, advanced):
-        ctx.meta = (index, advanced, np.ndim(value))
+    def forward(ctx, a, value, index, advanced, *sources):
+        ctx.meta = (advanced, np.ndim(value))
+        _keep_index(ctx, index, True, sources)
         out = a.copy()
         assign(out, index, value)
         return out
 
     @staticmethod
     def backward(ctx, g):
-        index, advanced, value_ndim = ctx.meta
+        advanced, value_ndim = ctx.meta
+        index = _kept_index(ctx)
         needs_a, needs_value = ctx.needs_input_grad[:2]
         da = SetItem.apply(g, 0.0, index, advanced) if needs_a else None
         dvalue = GetItem.apply(g, index, advanced) if needs_value else None
         if dvalue is not None and dvalue.ndim < value_ndim:  # numpy drops leading 1s
             dvalue = dvalue.reshape((1,) * (value_ndim - dvalue.ndim) + dvalue.shape)
-        return da, dvalue, None, None
+        return da, dvalue, *_no_grads(ctx, 2)
 
 
-def getitem(a: Tensor, index: Any) -> Tensor:
+def getitem(a: Tensor, index: Any, sources: tuple = ()) -> Tensor:
+    """``a[index]``; ``sources``: Tensors the index was computed from, beside those in it."""
+    items = index if isinstance(index, tuple) else (index,)
     index, advanced = normalize_index(index)
-    out = GetItem.apply(a, index, advanced)
-    return out if advanced else _share_version(out, a)
+    if not advanced:
+        return _share_version(GetItem.apply(a, index, False), a)
+    return GetItem.apply(a, index, True, *_sources(*items), *sources)
 
 
 def assign(target: np.ndarray, index: tuple, value: Any) -> None:
@@ -199,31 +242,36 @@ def _first_out_of_range(index: np.ndarray, size: int) -> int | None:
     return int(index[bad].flat[0]) if bad.any() else None
 
 
-def index_select(a: Tensor, dim: int, index: Any) -> Tensor:
+def index_select(input: Tensor, dim: int, index: Any) -> Tensor:
     """y = a indexed by the 1-D ``index`` along ``dim`` (rows may repeat; gradients add)."""
-    d = normalize_dim(dim, a.ndim, "index_select")
+    d = normalize_dim(dim, input.ndim, "index_select")
     idx = _int_index(index, "index_select")
     if idx.ndim > 1:
         raise IndexError(f"index_select(): Index is supposed to be a vector, got shape "
                          f"{idx.shape}")
-    if a.ndim == 0:  # a scalar behaves as a 1-element vector
-        return index_select(a.reshape(1), 0, idx).reshape(idx.shape)
-    bad = _first_out_of_range(idx, a.shape[d])
+    if input.ndim == 0:  # a scalar behaves as a 1-element vector
+        return index_select(input.reshape(1), 0, index).reshape(idx.shape)
+    bad = _first_out_of_range(idx, input.shape[d])
     if bad is not None:
         raise IndexError(f"index_select(): index {bad} is out of range in self (dimension {d} "
-                         f"with size {a.shape[d]}, input shape {a.shape})")
-    return getitem(a, (slice(None),) * d + (idx.reshape(-1),))
+                         f"with size {input.shape[d]}, input shape {input.shape})")
+    return getitem(input, (slice(None),) * d + (idx.reshape(-1),), _sources(index))
 
 
-def gather(a: Tensor, dim: int, index: Any) -> Tensor:
+def gather(input: Tensor, dim: int, index: Any) -> Tensor:
     """y[i][j][k] = a[i][index[i][j][k]][k] (for dim = 1); gradients scatter-add."""
+    return _gather(input, dim, index, _sources(index))
+
+
+def _gather(a: Tensor, dim: int, index: Any, sources: tuple) -> Tensor:
+    """``gather`` of an index computed from the Tensors ``sources``."""
     d = normalize_dim(dim, a.ndim, "gather")
     idx = _int_index(index, "gather")
     if a.ndim and idx.ndim != a.ndim:
         raise RuntimeError(f"gather(): Index tensor must have the same number of dimensions "
                            f"as input tensor (index shape {idx.shape}, input shape {a.shape})")
     if a.ndim == 0:  # a scalar behaves as a 1-element vector
-        return gather(a.reshape(1), 0, idx.reshape(-1)).reshape(idx.shape)
+        return _gather(a.reshape(1), 0, idx.reshape(-1), sources).reshape(idx.shape)
     for k, (n, m) in enumerate(zip(idx.shape, a.shape)):
         if k != d and n > m:
             raise RuntimeError(f"gather(): Size does not match at dimension {k}: expected "
@@ -235,21 +283,22 @@ def gather(a: Tensor, dim: int, index: Any) -> Tensor:
                            f"size {a.shape[d]}")
     grid = list(np.ogrid[tuple(slice(n) for n in idx.shape)])
     grid[d] = idx
-    return getitem(a, tuple(grid))
+    return getitem(a, tuple(grid), sources)
 
 
-def masked_fill(a: Tensor, mask: Any, value: Any) -> Tensor:
+def masked_fill(input: Tensor, mask: Any, value: Any) -> Tensor:
     """y = value where mask else a (the value is cast to a's dtype; a 0-d tensor value gets
     the gradient of the filled positions)."""
     m = mask.data if isinstance(mask, Tensor) else np.asarray(mask)
     if m.dtype != np.bool_:
         raise RuntimeError(f"masked_fill(): only supports boolean masks, but got mask with "
-                           f"dtype {m.dtype} (input shape {a.shape})")
+                           f"dtype {m.dtype} (input shape {input.shape})")
     if isinstance(value, Tensor):
         if value.ndim:
             raise RuntimeError(f"masked_fill(): only supports a 0-dimensional value tensor, "
                                f"but got tensor with {value.ndim} dimension(s)")
-        value = value.to(a.dtype)
+        value = value.to(input.dtype)
     else:
-        value = np.asarray(value).astype(a.dtype)
-    return where(Tensor(m), value, a)
+        value = np.asarray(value).astype(input.dtype)
+    # the mask Tensor itself: backward checks its version, as PyTorch checks its saved mask's
+    return where(mask if isinstance(mask, Tensor) else Tensor(m), value, input)

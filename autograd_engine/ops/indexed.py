@@ -16,7 +16,7 @@ from ..tensor import Tensor
 from ._util import normalize_dim
 from .elementwise import where
 from .index import (GetItem, IndexBackward, SetItem, _first_out_of_range, _index_error,
-                    _int_index, gather, getitem, normalize_index)
+                    _int_index, _sources, gather, getitem, normalize_index)
 from .structure import nonzero
 
 
@@ -102,42 +102,43 @@ def _on_shape(a: Tensor, fn: Any) -> Tensor:
     return fn(a) if a.ndim else fn(a.reshape(1)).reshape(())
 
 
-def _write_at(a: Tensor, index: tuple, value: Any) -> Tensor:
-    """a with a[index] = value (gradients as setitem's)."""
-    return SetItem.apply(a, value, index, True)
+def _write_at(a: Tensor, index: tuple, value: Any, sources: tuple) -> Tensor:
+    """a with a[index] = value (gradients as setitem's); ``sources``: the Tensors the index
+    was made from (GetItem's)."""
+    return SetItem.apply(a, value, index, True, *sources)
 
 
-def _add_at(a: Tensor, index: tuple, value: Tensor) -> Tensor:
+def _add_at(a: Tensor, index: tuple, value: Tensor, sources: tuple) -> Tensor:
     """a with value added at a[index], repeats accumulating (d value = g[index])."""
     value = value if isinstance(value, Tensor) else Tensor(np.asarray(value, a.dtype))
     target = np.empty(a.shape, bool)[index].shape
     if value.shape != target:
         value = value.expand(target)
-    return a + IndexBackward.apply(value, a.shape, index, True)
+    return a + IndexBackward.apply(value, a.shape, index, True, *sources)
 
 
-def scatter(a: Tensor, dim: int, index: Any, src: Any = None, value: Any = None,
+def scatter(input: Tensor, dim: int, index: Any, src: Any = None, value: Any = None,
             reduce: Any = None) -> Tensor:
     """y = a with y[i][index[i][j]] = src[i][j] (dim = 1), or = value;
     da = g with the written positions zeroed, dsrc = g gathered at index. PyTorch's legacy
     ``reduce`` ('add', 'multiply') accumulates instead, as scatter_reduce 'sum' / 'prod'."""
     src = value if src is None else src
     if reduce is None:
-        grid, src = _scatter_grid(a, dim, index, src, "scatter")
-        return _on_shape(a, lambda x: _write_at(x, grid, src))
+        grid, src = _scatter_grid(input, dim, index, src, "scatter")
+        return _on_shape(input, lambda x: _write_at(x, grid, src, _sources(index)))
     if reduce not in _LEGACY_REDUCES:
         raise RuntimeError(f"scatter(): reduce argument must be either add or multiply, got "
                            f"{reduce!r}")
-    d, idx = _scatter_index(a, dim, index, src, "scatter")
+    d, idx = _scatter_index(input, dim, index, src, "scatter")
     if not isinstance(src, Tensor):  # a scalar value: one per index element
-        src = Tensor(np.full(idx.shape, _as_value(src, a)))
-    return _reduce_op(a, d, idx, src, _LEGACY_REDUCES[reduce], True, "scatter")
+        src = Tensor(np.full(idx.shape, _as_value(src, input)))
+    return _reduce_op(input, d, idx, src, _LEGACY_REDUCES[reduce], True, "scatter")
 
 
-def scatter_add(a: Tensor, dim: int, index: Any, src: Tensor) -> Tensor:
+def scatter_add(input: Tensor, dim: int, index: Any, src: Tensor) -> Tensor:
     """y = a with src[i][j] added at y[i][index[i][j]] (dim = 1);  da = g, dsrc = gathered g"""
-    grid, src = _scatter_grid(a, dim, index, src, "scatter_add")
-    return _on_shape(a, lambda x: _add_at(x, grid, src))
+    grid, src = _scatter_grid(input, dim, index, src, "scatter_add")
+    return _on_shape(input, lambda x: _add_at(x, grid, src, _sources(index)))
 
 
 # -- scatter_reduce / index_reduce: one op, PyTorch's scatter_reduce_backward --------------
@@ -320,20 +321,20 @@ def _check_arguments(op: str, tensors: dict, include_self: Any) -> None:
                         f"{type(include_self).__name__}")
 
 
-def scatter_reduce(a: Tensor, dim: int, index: Any, src: Tensor, reduce: str,
+def scatter_reduce(input: Tensor, dim: int, index: Any, src: Tensor, reduce: str,
                    include_self: bool = True) -> Tensor:
     """y = a with src[i][j] reduced into y[i][index[i][j]] (dim = 1) by ``reduce``: 'sum',
     'prod', 'mean' (floor division on integers), 'amax' or 'amin', over the scattered values
     and, with include_self, a's own value. index may be smaller than src in every dim."""
     _check_arguments("scatter_reduce", {"src": src}, include_self)
-    d, idx = _scatter_index(a, dim, index, src, "scatter_reduce")
+    d, idx = _scatter_index(input, dim, index, src, "scatter_reduce")
     if reduce not in _REDUCES and reduce not in _ALIASES:
         raise RuntimeError(f"scatter_reduce(): reduce argument must be either sum, prod, mean, "
                            f"amax or amin, got {reduce}")
-    return _reduce_op(a, d, idx, src, reduce, include_self, "scatter_reduce")
+    return _reduce_op(input, d, idx, src, reduce, include_self, "scatter_reduce")
 
 
-def index_reduce(a: Tensor, dim: int, index: Any, source: Tensor, reduce: str,
+def index_reduce(input: Tensor, dim: int, index: Any, source: Tensor, reduce: str,
                  include_self: bool = True) -> Tensor:
     """y = a with the slices of source reduced into y's slices ``index`` along dim by
     ``reduce``: 'prod', 'mean', 'amax' or 'amin' (with or without a's own value);
@@ -342,14 +343,14 @@ def index_reduce(a: Tensor, dim: int, index: Any, source: Tensor, reduce: str,
     if reduce not in _INDEX_REDUCES:
         raise RuntimeError(f"index_reduce(): Expected reduce to be one of prod, mean, amax or "
                            f"amin but got {reduce}.")
-    d = normalize_dim(dim, a.ndim, "index_reduce")
+    d = normalize_dim(dim, input.ndim, "index_reduce")
     idx = index.data if isinstance(index, Tensor) else np.asarray(index)
-    _check_index_reduce(a, d, idx, source)
+    _check_index_reduce(input, d, idx, source)
     shape = source.shape or (1,)
     along = [1] * len(shape)
     along[d] = idx.size
     expanded = np.broadcast_to(idx.reshape(along), shape)
-    return _reduce_op(a, d, expanded, source, reduce, include_self, "index_reduce")
+    return _reduce_op(input, d, expanded, source, reduce, include_self, "index_reduce")
 
 
 def _check_index_reduce(a: Tensor, d: int, idx: np.ndarray, source: Tensor) -> None:
@@ -404,72 +405,75 @@ def _check_source(a: Tensor, d: int, n: int, source: Tensor, op: str) -> None:
                            f"self {a.shape} elsewhere, for dim: {d}")
 
 
-def index_add(a: Tensor, dim: int, index: Any, source: Tensor, alpha: Any = 1) -> Tensor:
+def index_add(input: Tensor, dim: int, index: Any, source: Tensor, alpha: Any = 1) -> Tensor:
     """y = a with alpha * source's slices added at ``index`` along dim;
     da = g, dsource = alpha * g[index]"""
     idx = _int_index(index, "index_add")
-    d, grid = _index_dim_grid(a, dim, idx, "index_add", RuntimeError)
-    _check_source(a, d, idx.size, source, "index_add")
+    # PyTorch's kernel for a 0-d or 1-D self raises IndexError, the one for more dims not
+    d, grid = _index_dim_grid(input, dim, idx, "index_add",
+                              IndexError if input.ndim <= 1 else RuntimeError)
+    _check_source(input, d, idx.size, source, "index_add")
     source = source * alpha if alpha != 1 else source
-    return _on_shape(a, lambda x: _add_at(x, grid, source.reshape(
-        np.empty(x.shape, bool)[grid].shape)))
+    return _on_shape(input, lambda x: _add_at(x, grid, source.reshape(
+        np.empty(x.shape, bool)[grid].shape), _sources(index)))
 
 
-def index_copy(a: Tensor, dim: int, index: Any, source: Tensor) -> Tensor:
+def index_copy(input: Tensor, dim: int, index: Any, source: Tensor) -> Tensor:
     """y = a with source's slices written at ``index`` along dim."""
     idx = _long_index(index, "index_copy")
-    d, grid = _index_dim_grid(a, dim, idx, "index_copy", IndexError)
-    _check_source(a, d, idx.size, source, "index_copy")
-    return _on_shape(a, lambda x: _write_at(x, grid, source.reshape(
-        np.empty(x.shape, bool)[grid].shape)))
+    d, grid = _index_dim_grid(input, dim, idx, "index_copy", IndexError)
+    _check_source(input, d, idx.size, source, "index_copy")
+    return _on_shape(input, lambda x: _write_at(x, grid, source.reshape(
+        np.empty(x.shape, bool)[grid].shape), _sources(index)))
 
 
-def index_fill(a: Tensor, dim: int, index: Any, value: Any) -> Tensor:
+def index_fill(input: Tensor, dim: int, index: Any, value: Any) -> Tensor:
     """y = a with the slices at ``index`` along dim set to value (negatives wrap)."""
     idx = _long_index(index, "index_fill", IndexError)
-    size = (a.shape or (1,))[normalize_dim(dim, a.ndim, "index_fill")]
+    size = (input.shape or (1,))[normalize_dim(dim, input.ndim, "index_fill")]
     idx = np.where(idx < 0, idx + size, idx) if (idx >= -size).all() else idx
-    _, grid = _index_dim_grid(a, dim, idx, "index_fill", IndexError)
-    return _on_shape(a, lambda x: _write_at(x, grid, _as_value(value, x)))
+    _, grid = _index_dim_grid(input, dim, idx, "index_fill", IndexError)
+    return _on_shape(input, lambda x: _write_at(x, grid, _as_value(value, x), _sources(index)))
 
 
-def index_put(a: Tensor, indices: Any, values: Tensor, accumulate: bool = False) -> Tensor:
+def index_put(input: Tensor, indices: Any, values: Tensor, accumulate: bool = False) -> Tensor:
     """y = a with y[indices] = values (or += values, repeats accumulating)."""
     if not isinstance(values, Tensor):
         raise TypeError(f"index_put(): argument 'values' must be Tensor, not "
                         f"{type(values).__name__}")
     index, _ = normalize_index(tuple(indices))
     try:
-        np.empty(a.shape, bool)[index]
+        np.empty(input.shape, bool)[index]
     except IndexError as exc:
-        raise _index_error(exc, a.shape, index) from None
-    values = values.to(a.dtype) if values.dtype != a.dtype else values
+        raise _index_error(exc, input.shape, index) from None
+    values = values.to(input.dtype) if values.dtype != input.dtype else values
+    sources = _sources(*indices)
     if accumulate:
-        return _add_at(a, index, values)
-    return _write_at(a, index, values)
+        return _add_at(input, index, values, sources)
+    return _write_at(input, index, values, sources)
 
 
-def masked_select(a: Tensor, mask: Any) -> Tensor:
+def masked_select(input: Tensor, mask: Any) -> Tensor:
     """The elements of a (broadcast with mask) where mask is True, as a 1-D tensor."""
     m = mask.data if isinstance(mask, Tensor) else np.asarray(mask)
     if m.dtype != np.bool_:
         raise RuntimeError(f"masked_select: expected BoolTensor for mask, got {m.dtype}")
-    shape = np.broadcast_shapes(a.shape, m.shape)
-    x = a if a.shape == shape else a.expand(shape)
-    return getitem(x, np.broadcast_to(m, shape))
+    shape = np.broadcast_shapes(input.shape, m.shape)
+    x = input if input.shape == shape else input.expand(shape)
+    return getitem(x, np.broadcast_to(m, shape), _sources(mask))
 
 
-def masked_scatter(a: Tensor, mask: Any, source: Tensor) -> Tensor:
+def masked_scatter(input: Tensor, mask: Any, source: Tensor) -> Tensor:
     """y = a with its masked positions taken, in order, from source's first elements."""
     m = mask.data if isinstance(mask, Tensor) else np.asarray(mask)
     if m.dtype != np.bool_:
         raise RuntimeError(f"masked_scatter_: expected BoolTensor for mask, got {m.dtype}")
-    m = np.broadcast_to(m, a.shape)
+    m = np.broadcast_to(m, input.shape)
     n = int(m.sum())
     if n > source.numel():
         raise RuntimeError(f"masked_scatter: Number of elements of source ({source.numel()}) "
                            f"< number of ones in mask ({n})")
-    return _write_at(a, (m,), source.reshape(-1)[:n])
+    return _write_at(input, (m,), source.reshape(-1)[:n], _sources(mask))
 
 
 def _flat_index(a: Tensor, index: Any, op: str) -> np.ndarray:
@@ -482,43 +486,45 @@ def _flat_index(a: Tensor, index: Any, op: str) -> np.ndarray:
     return idx
 
 
-def take(a: Tensor, index: Any) -> Tensor:
+def take(input: Tensor, index: Any) -> Tensor:
     """y = a.flatten()[index] (shaped as index; negatives wrap)."""
-    idx = _flat_index(a, index, "take")
-    return getitem(a.reshape(-1), idx)
+    idx = _flat_index(input, index, "take")
+    return getitem(input.reshape(-1), idx, _sources(index))
 
 
-def put(a: Tensor, index: Any, source: Tensor, accumulate: bool = False) -> Tensor:
+def put(input: Tensor, index: Any, source: Tensor, accumulate: bool = False) -> Tensor:
     """y = a with y.flatten()[index] = source (or += source)."""
-    idx = _flat_index(a, index, "put")
+    idx = _flat_index(input, index, "put")
     if idx.size != source.numel():
         raise IndexError(f"put_(): Expected source and index to have the same number of "
                            f"elements, but got source.numel() = {source.numel()}, "
                            f"index.numel() = {idx.size}")
-    flat, grid, values = a.reshape(-1), (idx.reshape(-1),), source.reshape(-1)
-    out = _add_at(flat, grid, values) if accumulate else _write_at(flat, grid, values)
-    return out.reshape(a.shape)
+    flat, grid, values = input.reshape(-1), (idx.reshape(-1),), source.reshape(-1)
+    write = _add_at if accumulate else _write_at
+    out = write(flat, grid, values, _sources(index))
+    return out.reshape(input.shape)
 
 
-def take_along_dim(a: Tensor, indices: Any, dim: Any = None) -> Tensor:
+def take_along_dim(input: Tensor, indices: Any, dim: Any = None) -> Tensor:
     """gather along dim after broadcasting a and indices over the other dims (dim=None: over
     the flattened a); negatives wrap."""
     idx = _long_index(indices, "take_along_dim")
     if dim is None:
-        return take(a, idx.reshape(-1))
-    d = normalize_dim(dim, a.ndim, "take_along_dim")
-    if idx.ndim != a.ndim:
+        return take(input, indices).reshape(-1)
+    d = normalize_dim(dim, input.ndim, "take_along_dim")
+    if idx.ndim != input.ndim:
         raise RuntimeError(f"torch.take_along_dim(): input and indices should have the same "
-                           f"number of dimensions, but got {a.ndim} and {idx.ndim}")
-    size = a.shape[d]
+                           f"number of dimensions, but got {input.ndim} and {idx.ndim}")
+    size = input.shape[d]
     idx = np.where(idx < 0, idx + size, idx)
-    a_shape, i_shape = list(a.shape), list(idx.shape)
+    a_shape, i_shape = list(input.shape), list(idx.shape)
     a_shape[d] = i_shape[d] = 1
     common = np.broadcast_shapes(tuple(a_shape), tuple(i_shape))
     a_shape, i_shape = list(common), list(common)
-    a_shape[d], i_shape[d] = a.shape[d], idx.shape[d]
-    x = a if a.shape == tuple(a_shape) else a.expand(tuple(a_shape))
-    return gather(x, d, np.broadcast_to(idx, tuple(i_shape)))
+    a_shape[d], i_shape[d] = input.shape[d], idx.shape[d]
+    x = input if input.shape == tuple(a_shape) else input.expand(tuple(a_shape))
+    # a copy, as PyTorch's broadcast index: a later write into indices changes nothing
+    return gather(x, d, np.broadcast_to(idx, tuple(i_shape)).copy())
 
 
 # -- no gradient: unique, unique_consecutive ------------------------------------------------
@@ -532,17 +538,17 @@ def _unique_result(values: np.ndarray, inverse: np.ndarray, counts: np.ndarray,
     return out[0] if len(out) == 1 else tuple(out)
 
 
-def unique(a: Tensor, sorted: bool = True, return_inverse: bool = False,
+def unique(input: Tensor, sorted: bool = True, return_inverse: bool = False,
            return_counts: bool = False, dim: Any = None) -> Any:
     """The distinct values (sorted; rows of ``dim`` when given), with the inverse index and
     counts on request. No gradient."""
-    data = a.data
+    data = input.data
     if dim is None:
         values, inverse, counts = np.unique(data.reshape(-1), return_inverse=True,
                                             return_counts=True)
         inverse = inverse.reshape(data.shape)
     else:
-        d = normalize_dim(dim, a.ndim, "unique")
+        d = normalize_dim(dim, input.ndim, "unique")
         moved = np.moveaxis(data, d, 0)
         values, inverse, counts = np.unique(moved.reshape(moved.shape[0], -1), axis=0,
                                             return_inverse=True, return_counts=True)
@@ -552,11 +558,11 @@ def unique(a: Tensor, sorted: bool = True, return_inverse: bool = False,
                           return_counts)
 
 
-def unique_consecutive(a: Tensor, return_inverse: bool = False, return_counts: bool = False,
+def unique_consecutive(input: Tensor, return_inverse: bool = False, return_counts: bool = False,
                        dim: Any = None) -> Any:
     """Each run of equal consecutive values (rows of ``dim``) kept once. No gradient."""
-    data = a.data
-    d = 0 if dim is None else normalize_dim(dim, a.ndim, "unique_consecutive")
+    data = input.data
+    d = 0 if dim is None else normalize_dim(dim, input.ndim, "unique_consecutive")
     moved = data.reshape(-1) if dim is None else np.moveaxis(data, d, 0)
     rows = moved.reshape(moved.shape[0], -1)
     if rows.shape[0] == 0:
@@ -574,6 +580,6 @@ def unique_consecutive(a: Tensor, return_inverse: bool = False, return_counts: b
                           return_counts)
 
 
-def argwhere(a: Tensor) -> Tensor:
+def argwhere(input: Tensor) -> Tensor:
     """nonzero(a): the (n, ndim) int64 indices of the nonzero elements."""
-    return nonzero(a)
+    return nonzero(input)

@@ -102,8 +102,8 @@ class MatMul(Function):
         return ga, gb
 
 
-def matmul(a: Any, b: Any) -> Tensor:
-    return MatMul.apply(a, b)
+def matmul(input: Any, other: Any) -> Tensor:
+    return MatMul.apply(input, other)
 
 
 def bmm(a: Tensor, b: Tensor) -> Tensor:

@@ -82,51 +82,71 @@ class Sum(Function):
         return _expand_back(g, shape, dims, keepdim), None, None
 
 
-def sum(a: Tensor, dim: Any = None, keepdim: Optional[bool] = None, *, axis: Any = None,
+def sum(input: Tensor, dim: Any = None, keepdim: Optional[bool] = None, *, axis: Any = None,
         keepdims: Optional[bool] = None, dtype: Any = None) -> Tensor:
     """sum over ``dim``; bool/int input gives int64, as PyTorch."""
     dim, keepdim = reduce_dim_args(dim, keepdim, axis, keepdims)
-    dims = _dims(a, dim, "sum")
+    dims = _dims(input, dim, "sum")
     if dtype is not None:
-        a = a.to(dtype)
-    return Sum.apply(a, dims, keepdim)
+        input = input.to(dtype)
+    return Sum.apply(input, dims, keepdim)
 
 
-def mean(a: Tensor, dim: Any = None, keepdim: Optional[bool] = None, *, axis: Any = None,
+@register
+class Mean(Function):
+    """y = sum(a, dims) / n (n elements reduced into each output);  da = g broadcast back / n.
+    Saves only shapes, so its graph may be walked again (as PyTorch's MeanBackward)."""
+
+    @staticmethod
+    def forward(ctx, a, dims, keepdim):
+        ctx.meta = (a.shape, dims, keepdim)
+        with np.errstate(invalid="ignore"):  # nothing to reduce: 0 / 0 is NaN, as PyTorch
+            return np.sum(a, axis=dims, keepdims=keepdim) / a.dtype.type(_count(a.shape, dims))
+
+    @staticmethod
+    def backward(ctx, g):
+        shape, dims, keepdim = ctx.meta
+        return _expand_back(g, shape, dims, keepdim) / _count(shape, dims), None, None
+
+
+def mean(input: Tensor, dim: Any = None, keepdim: Optional[bool] = None, *, axis: Any = None,
          keepdims: Optional[bool] = None, dtype: Any = None) -> Tensor:
-    """sum / count; integer input is an error, as in PyTorch."""
+    """sum / count over ``dim``; integer input is an error unless a float ``dtype`` is
+    given (the input is cast to it first), as in PyTorch."""
     dim, keepdim = reduce_dim_args(dim, keepdim, axis, keepdims)
     if dtype is not None:
-        a = a.to(dtype)
-    _require_float(a, "mean()", "could not infer output dtype. Input dtype must be floating "
-                   "point")
-    dims = _dims(a, dim, "mean")
-    count = _count(a.shape, dims)
-    return Sum.apply(a, dims, keepdim) * (1.0 / count if count else float("nan"))
+        if np.dtype(dtype).kind != "f":
+            raise RuntimeError(f"mean(): could not infer output dtype. Optional dtype must be "
+                               f"either a floating point or complex dtype. Got: "
+                               f"{np.dtype(dtype)} (input shape {input.shape})")
+        input = input.to(dtype)
+    _require_float(input, "mean()", "could not infer output dtype. Input dtype must be either "
+                   "a floating point or complex dtype")
+    return Mean.apply(input, _dims(input, dim, "mean"), keepdim)
 
 
 def _isnan(a: Tensor) -> Tensor:
     return Tensor(np.isnan(a.data) if a.dtype.kind == "f" else np.zeros(a.shape, np.bool_))
 
 
-def nansum(a: Tensor, dim: Any = None, keepdim: bool = False, *, dtype: Any = None) -> Tensor:
+def nansum(input: Tensor, dim: Any = None, keepdim: bool = False, *, dtype: Any = None) -> Tensor:
     """``sum`` treating NaN as zero (no gradient flows to NaN elements)."""
     if dtype is not None:
-        a = a.to(dtype)
-    return sum(where(_isnan(a), 0, a), dim, keepdim)
+        input = input.to(dtype)
+    return sum(where(_isnan(input), 0, input), dim, keepdim)
 
 
-def nanmean(a: Tensor, dim: Any = None, keepdim: bool = False, *, dtype: Any = None) -> Tensor:
+def nanmean(input: Tensor, dim: Any = None, keepdim: bool = False, *, dtype: Any = None) -> Tensor:
     """``mean`` of the non-NaN elements (NaN where there are none)."""
     if dtype is not None:
-        a = a.to(dtype)
-    _require_float(a, "nanmean()", "expected input to have floating point dtype")
-    return nansum(a, dim, keepdim) / count_nonzero(~_isnan(a), dim, keepdim).to(a.dtype)
+        input = input.to(dtype)
+    _require_float(input, "nanmean()", "expected input to have floating point dtype")
+    return nansum(input, dim, keepdim) / count_nonzero(~_isnan(input), dim, keepdim).to(input.dtype)
 
 
-def count_nonzero(a: Tensor, dim: Any = None, keepdim: bool = False) -> Tensor:
+def count_nonzero(input: Tensor, dim: Any = None, keepdim: bool = False) -> Tensor:
     """int64 count of the nonzero elements over ``dim`` (int or tuple; all for None)."""
-    return Tensor(np.count_nonzero(a.data, axis=_dims(a, dim, "count_nonzero"),
+    return Tensor(np.count_nonzero(input.data, axis=_dims(input, dim, "count_nonzero"),
                                    keepdims=keepdim).astype(np.int64))
 
 
@@ -168,14 +188,14 @@ def _prod_others(a: Tensor, dims: tuple) -> Tensor:
     return others.permute(tuple(np.argsort(rest + dims).tolist())) if a.ndim else others
 
 
-def prod(a: Tensor, dim: Any = None, keepdim: Optional[bool] = None, *, axis: Any = None,
+def prod(input: Tensor, dim: Any = None, keepdim: Optional[bool] = None, *, axis: Any = None,
          keepdims: Optional[bool] = None, dtype: Any = None) -> Tensor:
     """product over ``dim``; bool/int input gives int64, as PyTorch."""
     dim, keepdim = reduce_dim_args(dim, keepdim, axis, keepdims)
-    dims = _dims(a, dim, "prod")
+    dims = _dims(input, dim, "prod")
     if dtype is not None:
-        a = a.to(dtype)
-    return Prod.apply(a, dims, keepdim)
+        input = input.to(dtype)
+    return Prod.apply(input, dims, keepdim)
 
 
 # -- var, std -------------------------------------------------------------------------------
@@ -255,40 +275,40 @@ def _var_args(a: Tensor, op: str, dim: Any, unbiased: Any, keepdim: Any, axis: A
     return _dims(a, dim, op), keepdim, correction
 
 
-def var(a: Tensor, dim: Any = None, unbiased: Optional[bool] = None,
+def var(input: Tensor, dim: Any = None, unbiased: Optional[bool] = None,
         keepdim: Optional[bool] = None, *, correction: Any = None, axis: Any = None,
         keepdims: Optional[bool] = None) -> Tensor:
     """Variance with Bessel's correction by default (``correction=1``), as PyTorch."""
-    dims, keepdim, correction = _var_args(a, "var", dim, unbiased, keepdim, axis, keepdims,
+    dims, keepdim, correction = _var_args(input, "var", dim, unbiased, keepdim, axis, keepdims,
                                           correction)
-    return Var.apply(a, dims, keepdim, correction)
+    return Var.apply(input, dims, keepdim, correction)
 
 
-def std(a: Tensor, dim: Any = None, unbiased: Optional[bool] = None,
+def std(input: Tensor, dim: Any = None, unbiased: Optional[bool] = None,
         keepdim: Optional[bool] = None, *, correction: Any = None, axis: Any = None,
         keepdims: Optional[bool] = None) -> Tensor:
     """sqrt(var); its gradient is 0 where the std is 0 (PyTorch's choice)."""
-    dims, keepdim, correction = _var_args(a, "std", dim, unbiased, keepdim, axis, keepdims,
+    dims, keepdim, correction = _var_args(input, "std", dim, unbiased, keepdim, axis, keepdims,
                                           correction)
-    return Std.apply(a, dims, keepdim, correction)
+    return Std.apply(input, dims, keepdim, correction)
 
 
-def var_mean(a: Tensor, dim: Any = None, unbiased: Optional[bool] = None,
+def var_mean(input: Tensor, dim: Any = None, unbiased: Optional[bool] = None,
              keepdim: Optional[bool] = None, *, correction: Any = None, axis: Any = None,
              keepdims: Optional[bool] = None) -> tuple:
     """(var, mean) over ``dim``; arguments as ``var``."""
-    dims, keepdim, correction = _var_args(a, "var_mean", dim, unbiased, keepdim, axis,
+    dims, keepdim, correction = _var_args(input, "var_mean", dim, unbiased, keepdim, axis,
                                           keepdims, correction)
-    return Var.apply(a, dims, keepdim, correction), mean(a, dims, keepdim)
+    return Var.apply(input, dims, keepdim, correction), mean(input, dims, keepdim)
 
 
-def std_mean(a: Tensor, dim: Any = None, unbiased: Optional[bool] = None,
+def std_mean(input: Tensor, dim: Any = None, unbiased: Optional[bool] = None,
              keepdim: Optional[bool] = None, *, correction: Any = None, axis: Any = None,
              keepdims: Optional[bool] = None) -> tuple:
     """(std, mean) over ``dim``; arguments as ``var``."""
-    dims, keepdim, correction = _var_args(a, "std_mean", dim, unbiased, keepdim, axis,
+    dims, keepdim, correction = _var_args(input, "std_mean", dim, unbiased, keepdim, axis,
                                           keepdims, correction)
-    return Std.apply(a, dims, keepdim, correction), mean(a, dims, keepdim)
+    return Std.apply(input, dims, keepdim, correction), mean(input, dims, keepdim)
 
 
 # -- max, min, argmax, argmin ---------------------------------------------------------------
@@ -350,46 +370,46 @@ def _arg(fn: Any, a: Tensor, d: Optional[int], keepdim: bool) -> Tensor:
     return Tensor(np.asarray(fn(a.data, axis=d, keepdims=keepdim), np.int64))
 
 
-def max(a: Tensor, dim: Any = None, keepdim: Optional[bool] = None, *, axis: Any = None,
+def max(input: Tensor, dim: Any = None, keepdim: Optional[bool] = None, *, axis: Any = None,
         keepdims: Optional[bool] = None) -> Any:
     """The largest value (ties share the gradient); with an int ``dim``, (values, indices)
     where the first occurrence gets the gradient."""
-    return _extremum("max", True, a, dim, keepdim, axis, keepdims)
+    return _extremum("max", True, input, dim, keepdim, axis, keepdims)
 
 
-def min(a: Tensor, dim: Any = None, keepdim: Optional[bool] = None, *, axis: Any = None,
+def min(input: Tensor, dim: Any = None, keepdim: Optional[bool] = None, *, axis: Any = None,
         keepdims: Optional[bool] = None) -> Any:
     """The smallest value; see ``max``."""
-    return _extremum("min", False, a, dim, keepdim, axis, keepdims)
+    return _extremum("min", False, input, dim, keepdim, axis, keepdims)
 
 
-def amax(a: Tensor, dim: Any = (), keepdim: bool = False) -> Tensor:
+def amax(input: Tensor, dim: Any = (), keepdim: bool = False) -> Tensor:
     """max over ``dim`` (int or tuple; all for ()), the gradient split evenly among ties."""
-    return Extremum.apply(a, _nonempty_dims(a, dim, "amax"), bool(keepdim), True)
+    return Extremum.apply(input, _nonempty_dims(input, dim, "amax"), bool(keepdim), True)
 
 
-def amin(a: Tensor, dim: Any = (), keepdim: bool = False) -> Tensor:
+def amin(input: Tensor, dim: Any = (), keepdim: bool = False) -> Tensor:
     """min over ``dim``; see ``amax``."""
-    return Extremum.apply(a, _nonempty_dims(a, dim, "amin"), bool(keepdim), False)
+    return Extremum.apply(input, _nonempty_dims(input, dim, "amin"), bool(keepdim), False)
 
 
-def aminmax(a: Tensor, *, dim: Any = None, keepdim: bool = False) -> MinMax:
+def aminmax(input: Tensor, *, dim: Any = None, keepdim: bool = False) -> MinMax:
     """(amin, amax) over ``dim`` (an int, or all dims for None); ties share the gradient."""
-    if dim is None and a.data.size == 0:
+    if dim is None and input.data.size == 0:
         raise RuntimeError("aminmax(): cannot compute aminmax over an empty dimension as the "
                            "operation has no identity.")
-    dims = () if dim is None else normalize_dim(dim, a.ndim, "aminmax") if a.ndim else ()
-    return MinMax(amin(a, dims, keepdim), amax(a, dims, keepdim))
+    dims = () if dim is None else normalize_dim(dim, input.ndim, "aminmax") if input.ndim else ()
+    return MinMax(amin(input, dims, keepdim), amax(input, dims, keepdim))
 
 
-def all(a: Tensor, dim: Any = None, keepdim: bool = False) -> Tensor:
+def all(input: Tensor, dim: Any = None, keepdim: bool = False) -> Tensor:
     """Whether every element (along ``dim``) is nonzero; a bool tensor, no gradient."""
-    return Tensor(np.all(a.data, axis=_dims(a, dim, "all"), keepdims=keepdim))
+    return Tensor(np.all(input.data, axis=_dims(input, dim, "all"), keepdims=keepdim))
 
 
-def any(a: Tensor, dim: Any = None, keepdim: bool = False) -> Tensor:
+def any(input: Tensor, dim: Any = None, keepdim: bool = False) -> Tensor:
     """Whether some element (along ``dim``) is nonzero; a bool tensor, no gradient."""
-    return Tensor(np.any(a.data, axis=_dims(a, dim, "any"), keepdims=keepdim))
+    return Tensor(np.any(input.data, axis=_dims(input, dim, "any"), keepdims=keepdim))
 
 
 def _nonempty_dims(a: Tensor, dim: Any, op: str) -> tuple:
@@ -412,16 +432,16 @@ def _argextremum(op: str, fn: Any, a: Tensor, dim: Any, keepdim: Any, axis: Any,
     return _arg(fn, a, _single_dim(a, dim, op), keepdim)
 
 
-def argmax(a: Tensor, dim: Any = None, keepdim: Optional[bool] = None, *, axis: Any = None,
+def argmax(input: Tensor, dim: Any = None, keepdim: Optional[bool] = None, *, axis: Any = None,
            keepdims: Optional[bool] = None) -> Tensor:
     """int64 index of the first maximum along ``dim`` (of the flattened input for None)."""
-    return _argextremum("argmax", np.argmax, a, dim, keepdim, axis, keepdims)
+    return _argextremum("argmax", np.argmax, input, dim, keepdim, axis, keepdims)
 
 
-def argmin(a: Tensor, dim: Any = None, keepdim: Optional[bool] = None, *, axis: Any = None,
+def argmin(input: Tensor, dim: Any = None, keepdim: Optional[bool] = None, *, axis: Any = None,
            keepdims: Optional[bool] = None) -> Tensor:
     """int64 index of the first minimum along ``dim``; see ``argmax``."""
-    return _argextremum("argmin", np.argmin, a, dim, keepdim, axis, keepdims)
+    return _argextremum("argmin", np.argmin, input, dim, keepdim, axis, keepdims)
 
 
 # -- logsumexp ------------------------------------------------------------------------------
@@ -449,14 +469,14 @@ class LogSumExp(Function):
                 * (a - _expand_back(out, shape, dims, keepdim)).exp()), None, None
 
 
-def logsumexp(a: Tensor, dim: Any = None, keepdim: Optional[bool] = None, *,
+def logsumexp(input: Tensor, dim: Any = None, keepdim: Optional[bool] = None, *,
               axis: Any = None, keepdims: Optional[bool] = None) -> Tensor:
     """log(sum(exp(a))) over ``dim``; integer input computes in the default dtype, as
     PyTorch."""
     dim, keepdim = reduce_dim_args(dim, keepdim, axis, keepdims)
-    if a.dtype.kind != "f":
-        a = a.to(get_default_dtype())
-    return LogSumExp.apply(a, _dims(a, dim, "logsumexp"), keepdim)
+    if input.dtype.kind != "f":
+        input = input.to(get_default_dtype())
+    return LogSumExp.apply(input, _dims(input, dim, "logsumexp"), keepdim)
 
 
 # -- norm -----------------------------------------------------------------------------------
@@ -491,23 +511,23 @@ class Norm(Function):
             None, None, None
 
 
-def norm(a: Tensor, p: Any = 2, dim: Any = None, keepdim: Optional[bool] = None, *,
+def norm(input: Tensor, p: Any = 2, dim: Any = None, keepdim: Optional[bool] = None, *,
          axis: Any = None, keepdims: Optional[bool] = None, dtype: Any = None) -> Tensor:
     """Vector p-norm over ``dim``: p = 2 ('fro'), 1, inf, -inf, 0 (count of non-zeros) or any
     other non-zero float."""
     dim, keepdim = reduce_dim_args(dim, keepdim, axis, keepdims)
     if dtype is not None:
-        a = a.to(dtype)
-    _require_float(a, "norm", "expected a floating point tensor as input")
+        input = input.to(dtype)
+    _require_float(input, "norm", "expected a floating point tensor as input")
     p = _norm_order(p)
-    dims = _dims(a, dim, "norm")
+    dims = _dims(input, dim, "norm")
     if p == 1:
-        return sum(a.abs(), dims, keepdim)
+        return sum(input.abs(), dims, keepdim)
     if p == 0:
-        return sum(a.sign().abs(), dims, keepdim)
+        return sum(input.sign().abs(), dims, keepdim)
     if math.isinf(p):
-        return (amax if p > 0 else amin)(a.abs(), dims, keepdim)
-    return Norm.apply(a, p, dims, keepdim)
+        return (amax if p > 0 else amin)(input.abs(), dims, keepdim)
+    return Norm.apply(input, p, dims, keepdim)
 
 
 def _norm_order(p: Any) -> float:

@@ -1,8 +1,10 @@
 """Shape ops: views and copies that move elements without arithmetic."""
 from __future__ import annotations
 
+import functools
+import inspect
 import math
-from typing import Any
+from typing import Any, Callable
 
 import numpy as np
 
@@ -34,6 +36,33 @@ def c_contiguous(array: np.ndarray) -> np.ndarray:
     in the inputs' order (a cat of transposed inputs, ``x[:, idx]``) where PyTorch's are
     C-contiguous, and ``view`` depends on the layout."""
     return array if array.flags.c_contiguous else array.copy()
+
+
+def sequence_keyword(fn: Callable) -> Callable:
+    """Let a function taking a shape as varargs (``zeros(*size)``, ``reshape(input,
+    *shape)``) also take it as PyTorch's keyword, a tuple or list: ``zeros(size=(2, 3))``,
+    ``reshape(input=x, shape=(3, 2))``."""
+    params = list(inspect.signature(fn).parameters.values())
+    varargs = next(p for p in params if p.kind is p.VAR_POSITIONAL)
+    name, leading = varargs.name, [p.name for p in params[:params.index(varargs)]]
+
+    @functools.wraps(fn)
+    def call(*args: Any, **kwargs: Any) -> Any:
+        if name not in kwargs:
+            return fn(*args, **kwargs)
+        value = kwargs.pop(name)
+        if len(args) > len(leading):
+            raise TypeError(f"{fn.__name__}() got multiple values for argument '{name}'")
+        if not isinstance(value, (tuple, list)):
+            raise TypeError(f"{fn.__name__}(): argument '{name}' must be tuple of ints, not "
+                            f"{type(value).__name__}")
+        for missing in leading[len(args):]:
+            if missing not in kwargs:
+                raise TypeError(f"{fn.__name__}() missing required argument '{missing}'")
+            args += (kwargs.pop(missing),)
+        return fn(*args, tuple(value), **kwargs)
+
+    return call
 
 
 def _resolve_shape(shape: tuple, size: int, op: str, src: tuple) -> tuple:
@@ -95,41 +124,44 @@ class Permute(Function):
         return g.permute(tuple(np.argsort(ctx.dims).tolist())), None
 
 
-def reshape(a: Tensor, *shape: Any) -> Tensor:
+@sequence_keyword
+def reshape(input: Tensor, *shape: Any) -> Tensor:
     """A view when a's strides allow one, else a copy; a new tensor even for a's own shape
-    (PyTorch's: hooks and retain_grad on it must not act on ``a``)."""
-    shape = _resolve_shape(shape_args(shape, "reshape"), a.data.size, "reshape", a.shape)
-    return _share_version(Reshape.apply(a, shape), a)
+    (PyTorch's: hooks and retain_grad on it must not act on ``input``)."""
+    shape = _resolve_shape(shape_args(shape, "reshape"), input.data.size, "reshape", input.shape)
+    return _share_version(Reshape.apply(input, shape), input)
 
 
-def view(a: Tensor, *shape: Any) -> Tensor:
-    """A view of ``shape`` sharing a's memory; RuntimeError when a's strides cannot give one.
-    numpy's reshape copies exactly when PyTorch's view rule fails (a copy never overlaps its
-    source; ``reshape(copy=False)`` would need numpy 2.1)."""
-    shape = _resolve_shape(shape_args(shape, "view"), a.data.size, "view", a.shape)
-    if a.data.size and not np.may_share_memory(a.data.reshape(shape), a.data):
-        strides = tuple(s // a.data.itemsize for s in a.data.strides)
-        raise RuntimeError(f"view: shape {shape} is not compatible with input tensor's size "
-                           f"{a.shape} and stride {strides} (at least one dimension spans "
+@sequence_keyword
+def view(input: Tensor, *size: Any) -> Tensor:
+    """A view of ``size`` sharing input's memory; RuntimeError when input's strides cannot
+    give one. numpy's reshape copies exactly when PyTorch's view rule fails (a copy never
+    overlaps its source; ``reshape(copy=False)`` would need numpy 2.1)."""
+    size = _resolve_shape(shape_args(size, "view"), input.data.size, "view", input.shape)
+    if input.data.size and not np.may_share_memory(input.data.reshape(size), input.data):
+        strides = tuple(s // input.data.itemsize for s in input.data.strides)
+        raise RuntimeError(f"view: shape {size} is not compatible with input tensor's size "
+                           f"{input.shape} and stride {strides} (at least one dimension spans "
                            f"across two contiguous subspaces). Use .reshape(...) instead.")
-    return _share_version(Reshape.apply(a, shape), a)
+    return _share_version(Reshape.apply(input, size), input)
 
 
-def expand(a: Tensor, *shape: Any) -> Tensor:
-    """Broadcast to ``shape``; -1 keeps a dim; new dims are added in front."""
-    shape = shape_args(shape, "expand")
-    src = a.shape
-    if len(shape) < len(src):
-        raise RuntimeError(f"expand: the number of sizes provided ({len(shape)}) must be "
+@sequence_keyword
+def expand(input: Tensor, *size: Any) -> Tensor:
+    """Broadcast to ``size``; -1 keeps a dim; new dims are added in front."""
+    size = shape_args(size, "expand")
+    src = input.shape
+    if len(size) < len(src):
+        raise RuntimeError(f"expand: the number of sizes provided ({len(size)}) must be "
                            f"greater or equal to the number of dimensions in the tensor "
-                           f"({len(src)}); shape {src} -> {shape}")
-    lead = len(shape) - len(src)
+                           f"({len(src)}); shape {src} -> {size}")
+    lead = len(size) - len(src)
     target = []
-    for i, s in enumerate(shape):
+    for i, s in enumerate(size):
         if i < lead:
             if s == -1:
                 raise RuntimeError(f"expand: -1 is not allowed in a leading, non-existing "
-                                   f"dimension; shape {src} -> {shape}")
+                                   f"dimension; shape {src} -> {size}")
             target.append(s)
             continue
         have = src[i - lead]
@@ -138,65 +170,66 @@ def expand(a: Tensor, *shape: Any) -> Tensor:
         if have != s and have != 1:
             raise RuntimeError(f"expand: the expanded size of the tensor ({s}) must match "
                                f"the existing size ({have}) at non-singleton dimension {i}; "
-                               f"shape {src} -> {shape}")
+                               f"shape {src} -> {size}")
         target.append(s)
-    return _share_version(Expand.apply(a, tuple(target)), a)
+    return _share_version(Expand.apply(input, tuple(target)), input)
 
 
-def permute(a: Tensor, *dims: Any) -> Tensor:
+@sequence_keyword
+def permute(input: Tensor, *dims: Any) -> Tensor:
     dims = shape_args(dims, "permute")
-    if len(dims) != a.ndim:
-        raise RuntimeError(f"permute: number of dims don't match: input of shape {a.shape} "
-                           f"has {a.ndim} dims but got dims {dims}")
-    norm = tuple(normalize_dim(d, a.ndim, "permute") for d in dims)
+    if len(dims) != input.ndim:
+        raise RuntimeError(f"permute: number of dims don't match: input of shape {input.shape} "
+                           f"has {input.ndim} dims but got dims {dims}")
+    norm = tuple(normalize_dim(d, input.ndim, "permute") for d in dims)
     if len(set(norm)) != len(norm):
-        raise RuntimeError(f"permute: repeated dim in {dims} for input of shape {a.shape}")
-    return _share_version(Permute.apply(a, norm), a)
+        raise RuntimeError(f"permute: repeated dim in {dims} for input of shape {input.shape}")
+    return _share_version(Permute.apply(input, norm), input)
 
 
-def transpose(a: Tensor, dim0: int, dim1: int) -> Tensor:
+def transpose(input: Tensor, dim0: int, dim1: int) -> Tensor:
     """Swap two dims (PyTorch meaning)."""
-    d0 = normalize_dim(dim0, a.ndim, "transpose")
-    d1 = normalize_dim(dim1, a.ndim, "transpose")
-    dims = list(range(a.ndim))
-    if a.ndim:  # (dims 0 and -1 of a 0-d tensor name the tensor itself)
+    d0 = normalize_dim(dim0, input.ndim, "transpose")
+    d1 = normalize_dim(dim1, input.ndim, "transpose")
+    dims = list(range(input.ndim))
+    if input.ndim:  # (dims 0 and -1 of a 0-d tensor name the tensor itself)
         dims[d0], dims[d1] = dims[d1], dims[d0]
-    return permute(a, tuple(dims))
+    return permute(input, tuple(dims))
 
 
-def squeeze(a: Tensor, dim: Any = None) -> Tensor:
+def squeeze(input: Tensor, dim: Any = None) -> Tensor:
     """Drop size-1 dims (all, or the given ones; a non-size-1 dim is left alone)."""
     if dim is None:
-        dims = tuple(i for i, s in enumerate(a.shape) if s == 1)
+        dims = tuple(i for i, s in enumerate(input.shape) if s == 1)
     else:
         dims = (dim,) if isinstance(dim, (int, np.integer)) else tuple(dim)
-        dims = tuple(normalize_dim(d, a.ndim, "squeeze") for d in dims)
+        dims = tuple(normalize_dim(d, input.ndim, "squeeze") for d in dims)
         repeated = next((d for i, d in enumerate(dims) if d in dims[:i]), None)
         if repeated is not None:
             raise RuntimeError(f"squeeze: dim {repeated} appears multiple times in the list "
-                               f"of dims {dim} (input shape {a.shape})")
-    shape = tuple(s for i, s in enumerate(a.shape) if not (i in dims and s == 1))
-    return reshape(a, shape)
+                               f"of dims {dim} (input shape {input.shape})")
+    shape = tuple(s for i, s in enumerate(input.shape) if not (i in dims and s == 1))
+    return reshape(input, shape)
 
 
-def unsqueeze(a: Tensor, dim: int) -> Tensor:
-    d = normalize_dim(dim, a.ndim + 1, "unsqueeze")
-    return reshape(a, a.shape[:d] + (1,) + a.shape[d:])
+def unsqueeze(input: Tensor, dim: int) -> Tensor:
+    d = normalize_dim(dim, input.ndim + 1, "unsqueeze")
+    return reshape(input, input.shape[:d] + (1,) + input.shape[d:])
 
 
-def flatten(a: Tensor, start_dim: int = 0, end_dim: int = -1) -> Tensor:
-    """Merge dims start_dim..end_dim; ``a`` itself when that is a single dim (PyTorch's)."""
-    if a.ndim == 0:
-        return reshape(a, (1,))
-    s = normalize_dim(start_dim, a.ndim, "flatten")
-    e = normalize_dim(end_dim, a.ndim, "flatten")
+def flatten(input: Tensor, start_dim: int = 0, end_dim: int = -1) -> Tensor:
+    """Merge dims start_dim..end_dim; ``input`` itself when that is a single dim (PyTorch's)."""
+    if input.ndim == 0:
+        return reshape(input, (1,))
+    s = normalize_dim(start_dim, input.ndim, "flatten")
+    e = normalize_dim(end_dim, input.ndim, "flatten")
     if s > e:
         raise RuntimeError(f"flatten: start_dim ({start_dim}) cannot come after end_dim "
-                           f"({end_dim}) for shape {a.shape}")
+                           f"({end_dim}) for shape {input.shape}")
     if s == e:
-        return a
-    return reshape(a, a.shape[:s] + (-1,) + a.shape[e + 1:]) if a.data.size else reshape(
-        a, a.shape[:s] + (math.prod(a.shape[s:e + 1]),) + a.shape[e + 1:])
+        return input
+    shape = input.shape
+    return reshape(input, shape[:s] + (math.prod(shape[s:e + 1]),) + shape[e + 1:])
 
 
 # -- copies: repeat, cat, stack, split, chunk, pad ------------------------------------------
@@ -218,15 +251,16 @@ class Repeat(Function):
         return g.reshape(split).sum(tiles).reshape(shape), None
 
 
-def repeat(a: Tensor, *repeats: Any) -> Tensor:
-    """Tile ``a`` ``repeats[i]`` times along dim i; extra leading repeats add dims."""
+@sequence_keyword
+def repeat(input: Tensor, *repeats: Any) -> Tensor:
+    """Tile ``input`` ``repeats[i]`` times along dim i; extra leading repeats add dims."""
     repeats = shape_args(repeats, "repeat")
-    if len(repeats) < a.ndim:
+    if len(repeats) < input.ndim:
         raise RuntimeError(f"repeat: Number of dimensions of repeat dims {repeats} can not be "
-                           f"smaller than number of dimensions of tensor of shape {a.shape}")
+                           f"smaller than number of dimensions of tensor of shape {input.shape}")
     if any(r < 0 for r in repeats):
         raise RuntimeError(f"repeat: repeats must be non-negative, got {repeats}")
-    return Repeat.apply(a, repeats)
+    return Repeat.apply(input, repeats)
 
 
 @register
@@ -260,8 +294,10 @@ def _tensor_list(tensors: Any, op: str) -> list:
     if isinstance(tensors, Tensor) or not isinstance(tensors, (list, tuple)):
         raise TypeError(f"{op}(): argument 'tensors' must be a sequence of Tensors, got "
                         f"{type(tensors).__name__}")
-    if not tensors:
-        raise ValueError(f"{op}(): expected a non-empty list of Tensors")
+    if not tensors:  # (PyTorch's types: cat's check is in Python, the others' in C++)
+        if op == "cat":
+            raise ValueError("cat(): expected a non-empty list of Tensors")
+        raise RuntimeError(f"{op} expects a non-empty TensorList")
     for i, t in enumerate(tensors):
         if not isinstance(t, Tensor):
             raise TypeError(f"{op}(): expected Tensor as element {i} in argument 0, but got "
@@ -328,18 +364,23 @@ def _narrow(a: Tensor, dim: int, start: int, length: int) -> Tensor:
     return a[(slice(None),) * dim + (slice(start, start + length),)]
 
 
-def narrow(a: Tensor, dim: int, start: int, length: int) -> Tensor:
+def narrow(input: Tensor, dim: int, start: int, length: int) -> Tensor:
     """The view of ``length`` elements from ``start`` along ``dim`` (negative start counts
     from the end)."""
-    if a.ndim == 0:
+    if input.ndim == 0:
         raise RuntimeError("narrow() cannot be applied to a 0-dim tensor.")
-    d = normalize_dim(dim, a.ndim, "narrow")
-    size = a.shape[d]
-    begin = start + size if -size <= start < 0 else start
-    if not 0 <= begin <= size or length < 0 or begin + length > size:
+    d = normalize_dim(dim, input.ndim, "narrow")
+    size = input.shape[d]
+    if not -size <= start <= size:
+        raise IndexError(f"narrow: start out of range (expected to be in range of [{-size}, "
+                         f"{size}], but got {start})")
+    if length < 0:
+        raise RuntimeError(f"narrow(): length must be non-negative, got {length}.")
+    begin = start + size if start < 0 else start
+    if begin + length > size:
         raise RuntimeError(f"narrow: start ({start}) + length ({length}) exceeds dimension "
                            f"size ({size}).")
-    return _narrow(a, d, begin, length)
+    return _narrow(input, d, begin, length)
 
 
 class _Unbind(CustomFunction):
@@ -358,41 +399,48 @@ class _Unbind(CustomFunction):
         return stack(list(grads))
 
 
-def unbind(a: Tensor, dim: int = 0) -> tuple:
+def unbind(input: Tensor, dim: int = 0) -> tuple:
     """The slices along ``dim``, each without that dim."""
-    if a.ndim == 0:
+    if input.ndim == 0:
         raise IndexError("unbind: Dimension specified as 0 but tensor has no dimensions")
-    d = normalize_dim(dim, a.ndim, "unbind")
-    if a.shape[d] == 0:
+    d = normalize_dim(dim, input.ndim, "unbind")
+    if input.shape[d] == 0:
         return ()
-    return tuple(_share_version(t, a) for t in _Unbind.apply(movedim(a, d, 0) if d else a))
+    moved = movedim(input, d, 0) if d else input
+    return tuple(_share_version(t, input) for t in _Unbind.apply(moved))
 
 
-def movedim(a: Tensor, source: Any, destination: Any) -> Tensor:
+def movedim(input: Tensor, source: Any, destination: Any) -> Tensor:
     """Move dims ``source`` to positions ``destination``; the others keep their order."""
-    src = (source,) if isinstance(source, (int, np.integer)) else tuple(source)
-    dst = (destination,) if isinstance(destination, (int, np.integer)) else tuple(destination)
+    single = isinstance(source, (int, np.integer))
+    if single != isinstance(destination, (int, np.integer)):
+        raise TypeError(f"movedim(): source and destination must both be ints or both be "
+                        f"sequences of ints, got {type(source).__name__} and "
+                        f"{type(destination).__name__}")
+    src = (source,) if single else tuple(source)
+    dst = (destination,) if single else tuple(destination)
     if len(src) != len(dst):
         raise RuntimeError(f"movedim: Invalid source or destination dims: source "
                            f"({list(src)} dims) should contain the same number of dims as "
                            f"destination ({list(dst)} dims)")
-    src = tuple(normalize_dim(d, a.ndim, "movedim") for d in src)
-    dst = tuple(normalize_dim(d, a.ndim, "movedim") for d in dst)
+    src = tuple(normalize_dim(d, input.ndim, "movedim") for d in src)
+    dst = tuple(normalize_dim(d, input.ndim, "movedim") for d in dst)
     if len(set(src)) != len(src) or len(set(dst)) != len(dst):
         raise RuntimeError(f"movedim: repeated dim in source {list(src)} or destination "
                            f"{list(dst)}")
-    rest = iter(d for d in range(a.ndim) if d not in src)
+    rest = iter(d for d in range(input.ndim) if d not in src)
     placed = dict(zip(dst, src))
-    return permute(a, tuple(placed[i] if i in placed else next(rest) for i in range(a.ndim)))
+    return permute(input, tuple(placed[i] if i in placed else next(rest)
+                                for i in range(input.ndim)))
 
 
-def split(a: Tensor, split_size_or_sections: Any, dim: int = 0) -> tuple:
+def split(tensor: Tensor, split_size_or_sections: Any, dim: int = 0) -> tuple:
     """Pieces of ``split_size`` along ``dim`` (the last may be smaller), or of the given
     list of sizes, which must sum to the dim's size."""
-    if a.ndim == 0:
+    if tensor.ndim == 0:
         raise RuntimeError("split(): expects at least a 1-dimensional tensor")
-    d = normalize_dim(dim, a.ndim, "split")
-    n = a.shape[d]
+    d = normalize_dim(dim, tensor.ndim, "split")
+    n = tensor.shape[d]
     if isinstance(split_size_or_sections, (int, np.integer)):
         size = int(split_size_or_sections)
         if size < 0:
@@ -400,7 +448,7 @@ def split(a: Tensor, split_size_or_sections: Any, dim: int = 0) -> tuple:
                                f"split_size={size}")
         if size == 0 and n:
             raise RuntimeError(f"split(): split_size can only be 0 if dimension size is 0, "
-                               f"but got dimension size of {n} (input shape {a.shape})")
+                               f"but got dimension size of {n} (input shape {tensor.shape})")
         sizes = [min(size, n - s) for s in range(0, n, size)] if size else [0]
     else:
         sizes = [int(s) for s in split_size_or_sections]
@@ -410,23 +458,23 @@ def split(a: Tensor, split_size_or_sections: Any, dim: int = 0) -> tuple:
         if sum(sizes) != n:
             raise RuntimeError(f"split(): split_with_sizes expects split_sizes to sum exactly "
                                f"to {n} (input tensor's size at dimension {d}, shape "
-                               f"{a.shape}), but got split_sizes={sizes}")
+                               f"{tensor.shape}), but got split_sizes={sizes}")
     starts = np.cumsum([0] + sizes[:-1]).tolist()
-    return tuple(_narrow(a, d, s, m) for s, m in zip(starts, sizes))
+    return tuple(_narrow(tensor, d, s, m) for s, m in zip(starts, sizes))
 
 
-def chunk(a: Tensor, chunks: int, dim: int = 0) -> tuple:
+def chunk(input: Tensor, chunks: int, dim: int = 0) -> tuple:
     """Split into pieces of ceil(size / chunks) along ``dim``: possibly fewer than
     ``chunks`` pieces (6 elements in 4 chunks give sizes [2, 2, 2])."""
-    if a.ndim == 0:
+    if input.ndim == 0:
         raise RuntimeError("chunk(): expects at least a 1-dimensional tensor")
     if chunks <= 0:
         raise RuntimeError(f"chunk(): expects `chunks` to be greater than 0, got: {chunks}")
-    d = normalize_dim(dim, a.ndim, "chunk")
-    n = a.shape[d]
+    d = normalize_dim(dim, input.ndim, "chunk")
+    n = input.shape[d]
     if n == 0:
-        return tuple(_narrow(a, d, 0, 0) for _ in range(chunks))
-    return split(a, -(-n // chunks), d)
+        return tuple(_narrow(input, d, 0, 0) for _ in range(chunks))
+    return split(input, -(-n // chunks), d)
 
 
 @register
@@ -530,7 +578,7 @@ def _pad_by_index(a: Tensor, pairs: tuple, mode: str) -> Tensor:
     return a[(slice(None),) * lead + index]
 
 
-def pad(a: Tensor, pad: Any, mode: str = "constant", value: Any = None) -> Tensor:
+def pad(input: Tensor, pad: Any, mode: str = "constant", value: Any = None) -> Tensor:
     """Pad (or crop, by negative widths) with ``value``, or by reflecting, replicating or
     wrapping the input (``mode``); ``pad = (last_lo, last_hi, prev_lo, prev_hi, ...)``. The
     non-constant modes pad the last 1-3 dims of an unbatched or batched input (PyTorch's)."""
@@ -539,33 +587,33 @@ def pad(a: Tensor, pad: Any, mode: str = "constant", value: Any = None) -> Tenso
     pad = shape_args(tuple(pad), "pad")
     if len(pad) % 2:
         raise RuntimeError(f"pad: Padding length must be divisible by 2, got {pad}")
-    if len(pad) > 2 * a.ndim:
+    if len(pad) > 2 * input.ndim:
         raise RuntimeError(f"pad: Padding length should be less than or equal to two times "
                            f"the input dimension but got padding length {len(pad)} and input "
-                           f"of dimension {a.ndim} (shape {a.shape})")
+                           f"of dimension {input.ndim} (shape {input.shape})")
     pairs = tuple((pad[i], pad[i + 1]) for i in range(0, len(pad), 2))[::-1]
     fill = 0 if value is None else (value.item() if isinstance(value, Tensor) else value)
     if mode != "constant":
         if fill != 0:
             raise RuntimeError(f'pad: Padding mode "{mode}" doesn\'t take in value argument')
-        _check_pad_mode(a, pairs, mode)
-    widths = ((0, 0),) * (a.ndim - len(pairs)) + pairs
-    out_shape = tuple(n + lo + hi for n, (lo, hi) in zip(a.shape, widths))
+        _check_pad_mode(input, pairs, mode)
+    widths = ((0, 0),) * (input.ndim - len(pairs)) + pairs
+    out_shape = tuple(n + lo + hi for n, (lo, hi) in zip(input.shape, widths))
     if any(n < 0 for n in out_shape):
-        raise RuntimeError(f"pad: padding {pad} of an input of shape {a.shape} gives a "
+        raise RuntimeError(f"pad: padding {pad} of an input of shape {input.shape} gives a "
                            f"negative output size {out_shape}")
     if mode == "constant":
-        return Pad.apply(a, widths, np.asarray(fill).astype(a.dtype))
-    return _pad_by_index(a, pairs, mode)
+        return Pad.apply(input, widths, np.asarray(fill).astype(input.dtype))
+    return _pad_by_index(input, pairs, mode)
 
 
 # -- aliases and numpy-style joins and splits (compositions of the ops above) -----------------
 concat = concatenate = cat
 
 
-def broadcast_to(a: Tensor, shape: Any) -> Tensor:
-    """expand to ``shape``."""
-    return expand(a, *shape_args((shape,), "broadcast_to"))
+def broadcast_to(input: Tensor, size: Any) -> Tensor:
+    """expand to ``size``."""
+    return expand(input, *shape_args((size,), "broadcast_to"))
 
 
 def broadcast_tensors(*tensors: Any) -> tuple:
@@ -605,11 +653,11 @@ def dstack(tensors: Any) -> Tensor:
     return cat([_at_least(t, 3) for t in _tensor_list(tensors, "dstack")], 2)
 
 
-def tensor_split(a: Tensor, indices_or_sections: Any, dim: int = 0) -> tuple:
+def tensor_split(input: Tensor, indices_or_sections: Any, dim: int = 0) -> tuple:
     """Views along ``dim``: n near-equal sections (the first size % n one longer), or split
     before each of the given indices."""
-    d = normalize_dim(dim, a.ndim, "tensor_split")
-    n = a.shape[d]
+    d = normalize_dim(dim, input.ndim, "tensor_split")
+    n = input.shape[d]
     spec = indices_or_sections
     if isinstance(spec, Tensor):
         spec = spec.item() if spec.ndim == 0 else spec.tolist()
@@ -622,7 +670,7 @@ def tensor_split(a: Tensor, indices_or_sections: Any, dim: int = 0) -> tuple:
         bounds = np.cumsum([0] + sizes).tolist()
     else:
         bounds = [0] + [min(max(int(i) + n if i < 0 else int(i), 0), n) for i in spec] + [n]
-    return tuple(_narrow(a, d, s, max(e - s, 0)) for s, e in zip(bounds[:-1], bounds[1:]))
+    return tuple(_narrow(input, d, s, max(e - s, 0)) for s, e in zip(bounds[:-1], bounds[1:]))
 
 
 def _numpy_split(a: Tensor, spec: Any, dim: int, op: str, min_dim: int) -> tuple:
@@ -636,11 +684,11 @@ def _numpy_split(a: Tensor, spec: Any, dim: int, op: str, min_dim: int) -> tuple
     return tensor_split(a, spec, dim)
 
 
-def hsplit(a: Tensor, indices_or_sections: Any) -> tuple:
+def hsplit(input: Tensor, indices_or_sections: Any) -> tuple:
     """tensor_split along dim 1 (dim 0 for 1-D); a section count must divide the size."""
-    return _numpy_split(a, indices_or_sections, 0 if a.ndim == 1 else 1, "hsplit", 1)
+    return _numpy_split(input, indices_or_sections, 0 if input.ndim == 1 else 1, "hsplit", 1)
 
 
-def vsplit(a: Tensor, indices_or_sections: Any) -> tuple:
+def vsplit(input: Tensor, indices_or_sections: Any) -> tuple:
     """tensor_split along dim 0 of an at least 2-D tensor."""
-    return _numpy_split(a, indices_or_sections, 0, "vsplit", 2)
+    return _numpy_split(input, indices_or_sections, 0, "vsplit", 2)

@@ -34,7 +34,7 @@ def repeat_interleave(a: Tensor, repeats: Any, dim: Optional[int] = None) -> Ten
         raise RuntimeError(f"repeat_interleave: repeats must have the same size as input "
                            f"along dim {dim}, got {counts.size} for size {a.shape[d]}")
     index = np.repeat(np.arange(a.shape[d]), counts.reshape(-1) if counts.ndim else counts)
-    return a.index_select(d, Tensor(index.astype(np.int64)))
+    return a.index_select(d, index.astype(np.int64))
 
 
 def meshgrid(*tensors: Any, indexing: str = "ij") -> tuple:
@@ -70,7 +70,7 @@ def diag(a: Tensor, diagonal: int = 0) -> Tensor:
     start_row, start_col = max(-diagonal, 0), max(diagonal, 0)
     length = max(min(rows - start_row, cols - start_col), 0)
     index = np.arange(length)
-    return a[Tensor(index + start_row), Tensor(index + start_col)]
+    return a[index + start_row, index + start_col]
 
 
 def trace(a: Tensor) -> Tensor:

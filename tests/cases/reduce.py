@@ -34,9 +34,13 @@ def _three_d(fn):
 
 
 CASES = {
-    "Sum": _reductions(lambda x, d, k: x.sum(d, k)) + _three_d(lambda x, d, k: x.sum(d, k))
+    "Sum": _reductions(lambda x, d, k: x.sum(d, k)) + _three_d(lambda x, d, k: x.sum(d, k)),
+    "Mean": _reductions(lambda x, d, k: x.mean(d, k)) + _three_d(lambda x, d, k: ae.mean(x, d, k))
     + [Case(lambda x: x.mean(axis=(0, 1), keepdims=True), lambda: (rand(2, 3),),
-            label="mean axis alias")],
+            label="axis alias"),
+       Case(lambda x: ae.mean(x, dim=(), dtype=ae.float64) * x.mean(0), lambda: (rand(4),),
+            label="dim=() dtype= product"),
+       Case(lambda x: x.mean(1), lambda: (rand(3, 0),), label="empty dim")],
     "Prod": _reductions(lambda x, d, k: x.prod(d, k), make=positive)
     + _three_d(lambda x, d, k: ae.prod(x, d, k))
     + [Case(lambda x: x.prod(), lambda: (_const([2.0, 0.0, 3.0]),), label="one zero"),
