@@ -36,11 +36,11 @@ class ShapeMethods:
     def vsplit(self, indices_or_sections: Any) -> tuple:
         return ops.shape.vsplit(self, indices_or_sections)
 
-    def reshape(self, *shape: Any, **keyword: Any) -> "Tensor":
-        return ops.shape.reshape(self, *_sizes("reshape", "shape", shape, keyword))
+    def reshape(self, *shape: Any, **keyword: Any) -> "Tensor":  # (or shape=, as PyTorch)
+        return ops.shape.reshape(self, *shape, **keyword)
 
-    def view(self, *shape: Any, **keyword: Any) -> "Tensor":
-        return ops.shape.view(self, *_sizes("view", "size", shape, keyword))
+    def view(self, *size: Any, **keyword: Any) -> "Tensor":
+        return ops.shape.view(self, *size, **keyword)
 
     def flatten(self, start_dim: int = 0, end_dim: int = -1) -> "Tensor":
         return ops.shape.flatten(self, start_dim, end_dim)
@@ -61,16 +61,16 @@ class ShapeMethods:
         return self.T
 
     def permute(self, *dims: Any, **keyword: Any) -> "Tensor":
-        return ops.shape.permute(self, *_sizes("permute", "dims", dims, keyword))
+        return ops.shape.permute(self, *dims, **keyword)
 
-    def expand(self, *shape: Any, **keyword: Any) -> "Tensor":
-        return ops.shape.expand(self, *_sizes("expand", "size", shape, keyword))
+    def expand(self, *size: Any, **keyword: Any) -> "Tensor":
+        return ops.shape.expand(self, *size, **keyword)
 
     def expand_as(self, other: "Tensor") -> "Tensor":
         return ops.shape.expand(self, other.shape)
 
     def repeat(self, *repeats: Any, **keyword: Any) -> "Tensor":
-        return ops.shape.repeat(self, *_sizes("repeat", "repeats", repeats, keyword))
+        return ops.shape.repeat(self, *repeats, **keyword)
 
     def split(self, split_size: Any, dim: int = 0) -> tuple:
         return ops.shape.split(self, split_size, dim)
@@ -283,14 +283,3 @@ def _tensor_arg(value: Any, op: str) -> "Tensor":
 
     def msort(self) -> "Tensor":
         return ops.arrangement.msort(self)
-
-
-def _sizes(op: str, name: str, args: tuple, keyword: dict) -> tuple:
-    """A method's sizes given as varargs, or as PyTorch's keyword ``name`` (``reshape(shape=
-    (2, 3))``)."""
-    if not keyword:
-        return args
-    if args or set(keyword) != {name}:
-        unexpected = next((k for k in keyword if k != name), name)
-        raise TypeError(f"{op}() got an unexpected keyword argument {unexpected!r}")
-    return (keyword[name],)
