@@ -1069,3 +1069,21 @@ def test_heaviside_backward_raises():
     x = ae.tensor([1.0, -2.0], requires_grad=True)
     with pytest.raises(RuntimeError, match="heaviside"):
         ae.heaviside(x, ae.tensor([0.5])).sum().backward()
+
+
+def test_diagonal_and_select_family_as_tensor_methods():
+    """The methods of torch 2.13, with its results written out."""
+    x = ae.arange(12.0).reshape(3, 4)
+    assert x.diagonal(1).tolist() == [1.0, 6.0, 11.0]
+    assert x.diagonal(offset=-1, dim1=1, dim2=0).tolist() == [1.0, 6.0, 11.0]
+    assert x.select(1, -1).tolist() == [3.0, 7.0, 11.0]
+    assert x[0].diag_embed(1).tolist()[:2] == [[0.0] * 5, [0.0, 0.0, 1.0, 0.0, 0.0]]
+    assert x.diagonal_scatter(ae.ones(3)).tolist() == [
+        [1.0, 1.0, 2.0, 3.0], [4.0, 1.0, 6.0, 7.0], [8.0, 9.0, 1.0, 11.0]]
+    assert x.select_scatter(ae.zeros(4), 0, 1).tolist() == [
+        [0.0, 1.0, 2.0, 3.0], [0.0, 0.0, 0.0, 0.0], [8.0, 9.0, 10.0, 11.0]]
+    assert x.slice_scatter(ae.zeros(3, 2), 1, 0, 4, 2).tolist() == [
+        [0.0, 1.0, 0.0, 3.0], [0.0, 5.0, 0.0, 7.0], [0.0, 9.0, 0.0, 11.0]]
+    y = ae.arange(12.0, requires_grad=True)
+    (y.reshape(3, 4).diagonal(1) * 2).sum().backward()
+    assert np.nonzero(y.grad.numpy())[0].tolist() == [1, 6, 11] and y.grad.sum().item() == 6.0

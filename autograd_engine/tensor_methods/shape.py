@@ -101,6 +101,26 @@ class ShapeMethods:
     def narrow(self, dim: int, start: int, length: int) -> "Tensor":
         return ops.shape.narrow(self, dim, start, length)
 
+    def diagonal(self, offset: int = 0, dim1: int = 0, dim2: int = 1) -> "Tensor":
+        return ops.diagonal.diagonal(self, offset, dim1, dim2)
+
+    def select(self, dim: int, index: int) -> "Tensor":
+        return ops.diagonal.select(self, dim, index)
+
+    def diag_embed(self, offset: int = 0, dim1: int = -2, dim2: int = -1) -> "Tensor":
+        return ops.diagonal.diag_embed(self, offset, dim1, dim2)
+
+    def diagonal_scatter(self, src: "Tensor", offset: int = 0, dim1: int = 0,
+                         dim2: int = 1) -> "Tensor":
+        return ops.diagonal.diagonal_scatter(self, src, offset, dim1, dim2)
+
+    def select_scatter(self, src: "Tensor", dim: int, index: int) -> "Tensor":
+        return ops.diagonal.select_scatter(self, src, dim, index)
+
+    def slice_scatter(self, src: "Tensor", dim: int = 0, start: Optional[int] = None,
+                      end: Optional[int] = None, step: int = 1) -> "Tensor":
+        return ops.diagonal.slice_scatter(self, src, dim, start, end, step)
+
     def unbind(self, dim: int = 0) -> tuple:
         return ops.shape.unbind(self, dim)
 
