@@ -38,14 +38,26 @@ def require_float(op: str, a: np.ndarray) -> None:
                                   f"{a.dtype}); expected a floating point tensor")
 
 
-def _compute(op: str, kernel: Callable, x: np.ndarray, *rest: Any) -> np.ndarray:
-    """``kernel(x, *rest)`` in x's dtype; float16 runs in float32 (PyTorch's opmath) and is
-    rounded back, since the kernels take float32/float64 only."""
+def _compute(op: str, kernel: Callable, x: np.ndarray, *rest: Any) -> Any:
+    """``kernel(x, *rest)`` in x's dtype; float16 runs in float32 (PyTorch's opmath) and its
+    float results are rounded back, since the kernels take float32/float64 only (other
+    arrays, such as relu's bit mask, pass as they are)."""
     require_float(op, x)
     if x.dtype != np.float16:
         return kernel(x, *rest)
-    rest = tuple(r.astype(np.float32) if isinstance(r, np.ndarray) else r for r in rest)
-    return kernel(x.astype(np.float32), *rest).astype(np.float16)
+    rest = tuple(_half_to_single(r) for r in rest)
+    out = kernel(x.astype(np.float32), *rest)
+    if isinstance(out, tuple):
+        return tuple(_single_to_half(o) for o in out)
+    return _single_to_half(out)
+
+
+def _half_to_single(a: Any) -> Any:
+    return a.astype(np.float32) if isinstance(a, np.ndarray) and a.dtype == np.float16 else a
+
+
+def _single_to_half(a: np.ndarray) -> np.ndarray:
+    return a.astype(np.float16) if a.dtype == np.float32 else a
 
 
 def _int_to_float(x: np.ndarray) -> np.ndarray:
@@ -68,11 +80,7 @@ class Relu(Function):
     def forward(ctx, x):
         if x.dtype.kind != "f":
             return _relu_integer(x)
-        if x.dtype == np.float16:  # the kernels take float32/float64; relu is exact in both
-            out, ctx.mask = _act.relu_fwd(x.astype(np.float32))
-            out = out.astype(np.float16)
-        else:
-            out, ctx.mask = _act.relu_fwd(x)
+        out, ctx.mask = _compute("relu", _act.relu_fwd, x)
         ctx.save_for_backward(out)
         return out
 
@@ -96,9 +104,7 @@ class ReluBackward(Function):
     @staticmethod
     def forward(ctx, g, mask):
         ctx.mask = mask
-        if g.dtype == np.float16:
-            return _act.relu_bwd(mask, g.astype(np.float32)).astype(np.float16)
-        return _act.relu_bwd(mask, g)
+        return _compute("relu_backward", lambda g, mask: _act.relu_bwd(mask, g), g, mask)
 
     @staticmethod
     def backward(ctx, gg):
