@@ -350,3 +350,53 @@ def test_the_tensor_op_follows_the_selected_backend(backend, monkeypatch):
     np.testing.assert_allclose(out, a @ b, rtol=1e-5, atol=1e-5)
     expected = {"numba": True, "blas": False}.get(backend, not matmul.blas_selected(16, 8, 24))
     assert bool(calls) == expected
+
+
+def test_unrecorded_2d_products_skip_the_op_machinery(monkeypatch):
+    import autograd_engine as ae
+    from autograd_engine.ops import linalg
+    applied = []
+    real_apply = linalg.MatMul.apply
+    monkeypatch.setattr(linalg.MatMul, "apply",
+                        lambda *args: applied.append(1) or real_apply(*args))
+    rng = np.random.default_rng(6)
+    a, b = rng.standard_normal((7, 5)), rng.standard_normal((5, 3))
+    for dtype in (np.float32, np.float64):
+        x, y = ae.tensor(a.astype(dtype)), ae.tensor(b.astype(dtype))
+        fast = x @ y
+        assert not applied and fast.grad_fn is None and fast.dtype == dtype
+        np.testing.assert_array_equal(fast.numpy(), np.matmul(x.numpy(), y.numpy()))
+        x.requires_grad_()
+        with ae.no_grad():
+            assert (x @ y).grad_fn is None and not applied
+        recorded = x @ y  # same numbers through the op
+        assert applied and recorded.grad_fn is not None
+        np.testing.assert_array_equal(recorded.detach().numpy(), fast.numpy())
+        applied.clear()
+    with ae.autograd.detect_anomaly():  # anomaly mode checks every output: the op runs
+        ae.ones(2, 2) @ ae.ones(2, 2)
+    assert applied
+    applied.clear()
+    for left, right in ((ae.ones(2, 3), ae.ones(2, 3)), (ae.ones(2, 2, dtype=ae.int64),) * 2,
+                        (ae.ones(3), ae.ones(3, 2)), (ae.ones(2, 2), ae.ones(2, 2).double())):
+        try:  # misaligned, integer, 1-D and mixed-dtype products go through the op
+            left @ right
+        except RuntimeError:
+            pass
+        assert applied
+        applied.clear()
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("m,k,n", [(1, 5, 3), (7, 1, 1), (3, 300, 1), (65, 64, 63), (2, 0, 4)])
+def test_op_products_on_blas_are_bit_identical_to_np_matmul(m, k, n, dtype, monkeypatch):
+    from autograd_engine.ops.linalg import matmul_arrays
+    monkeypatch.setattr(matmul, "_backend", "blas")
+    rng = np.random.default_rng(7)
+    a, b = _operands(rng, m, k, n, dtype)
+    for left in (a, np.asfortranarray(a), np.ascontiguousarray(a.T).T):
+        for right in (b, np.asfortranarray(b)):
+            expected = np.matmul(left, right)
+            got = matmul_arrays(left, right)
+            assert got.dtype == expected.dtype
+            np.testing.assert_array_equal(got, expected)

@@ -8,6 +8,7 @@ from typing import Any
 import numpy as np
 
 from ..function import Function, register
+from ..grad_mode import state
 from ..kernels import matmul as _gemm
 from ..tensor import Tensor
 
@@ -25,10 +26,7 @@ def matmul_arrays(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     if a.dtype != b.dtype or a.dtype not in _GEMM_DTYPES:
         return np.matmul(a, b)
     if a.ndim == 2 and b.ndim == 2:
-        m, k = a.shape
-        if _gemm.blas_selected(m, b.shape[1], k):
-            return np.matmul(a, b)
-        return _gemm.gemm(a, b)
+        return _matmul_2d(a, b)
     a2 = a[None] if a.ndim == 1 else a
     b2 = b[:, None] if b.ndim == 1 else b
     batch = np.broadcast_shapes(a2.shape[:-2], b2.shape[:-2])
@@ -46,6 +44,16 @@ def matmul_arrays(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     if b.ndim == 1:
         out = out[..., 0]
     return out
+
+
+def _matmul_2d(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """``a @ b`` for aligned 2-D float32/float64 arrays of one dtype. On BLAS, ``np.dot``:
+    the same ``sgemm``/``dgemm`` call as ``np.matmul`` (bit-identical results), without the
+    generalized ufunc's ~0.25 us of dispatch (6 % of a 64x64 product)."""
+    m, k = a.shape
+    if _gemm.blas_selected(m, b.shape[1], k):
+        return np.dot(a, b)
+    return _gemm.gemm(a, b)
 
 
 def _check_matmul(a: np.ndarray, b: np.ndarray) -> None:
@@ -103,6 +111,15 @@ class MatMul(Function):
 
 
 def matmul(input: Any, other: Any) -> Tensor:
+    """Matrix product with numpy's broadcasting rules (1-D, 2-D, batched)."""
+    if isinstance(input, Tensor) and isinstance(other, Tensor):
+        a, b = input.data, other.data
+        # Nothing to record (inference, or the matmuls of a backward pass): a 2-D product
+        # skips the op machinery, which costs as much as a 64x64 product itself.
+        if (a.ndim == 2 and b.ndim == 2 and a.shape[1] == b.shape[0] and a.dtype == b.dtype
+                and a.dtype in _GEMM_DTYPES and not state.anomaly
+                and not (state.grad_enabled and (input._requires_grad or other._requires_grad))):
+            return Tensor(_matmul_2d(a, b))
     return MatMul.apply(input, other)
 
 
