@@ -59,6 +59,7 @@ class Node:
     custom = False  # custom ops: the engine calls op._run_backward (PyTorch's checks)
     dirty = ()
     materialize_grads = True
+    name_suffix = None  # set where one op stands for several PyTorch overloads ("SumBackward1")
 
     def __init__(self, op: type) -> None:
         self.op = op
@@ -81,7 +82,10 @@ class Node:
     def name(self) -> str:
         """PyTorch's node name: "MulBackward0" for a built-in op, "SqBackward" for a custom
         one."""
-        return f"{self.op.__name__}Backward{getattr(self.op, '_node_suffix', '0')}"
+        suffix = self.name_suffix
+        if suffix is None:
+            suffix = getattr(self.op, "_node_suffix", "0")
+        return f"{self.op.__name__}Backward{suffix}"
 
     @property
     def next_functions(self) -> tuple:

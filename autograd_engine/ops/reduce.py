@@ -38,6 +38,14 @@ def _count(shape: tuple, dims: tuple) -> int:
     return math.prod(shape[d] for d in dims)
 
 
+def _dim_overload(out: Tensor, dim: Any) -> Tensor:
+    """``out``, its node named as PyTorch's overload taking a ``dim`` ("SumBackward1") when
+    one was given."""
+    if dim is not None and out.grad_fn is not None:
+        out.grad_fn.name_suffix = "1"
+    return out
+
+
 def _expand_back(g: Tensor, shape: tuple, dims: tuple, keepdim: bool) -> Tensor:
     """Undo a reduction's shape change so ``g`` broadcasts against the input."""
     return _keep(g, shape, dims, keepdim).expand(shape)
@@ -89,7 +97,7 @@ def sum(input: Tensor, dim: Any = None, keepdim: Optional[bool] = None, *, axis:
     dims = _dims(input, dim, "sum")
     if dtype is not None:
         input = input.to(dtype)
-    return Sum.apply(input, dims, keepdim)
+    return _dim_overload(Sum.apply(input, dims, keepdim), dim)
 
 
 @register
@@ -122,7 +130,7 @@ def mean(input: Tensor, dim: Any = None, keepdim: Optional[bool] = None, *, axis
         input = input.to(dtype)
     _require_float(input, "mean()", "could not infer output dtype. Input dtype must be either "
                    "a floating point or complex dtype")
-    return Mean.apply(input, _dims(input, dim, "mean"), keepdim)
+    return _dim_overload(Mean.apply(input, _dims(input, dim, "mean"), keepdim), dim)
 
 
 def _isnan(a: Tensor) -> Tensor:
@@ -195,7 +203,7 @@ def prod(input: Tensor, dim: Any = None, keepdim: Optional[bool] = None, *, axis
     dims = _dims(input, dim, "prod")
     if dtype is not None:
         input = input.to(dtype)
-    return Prod.apply(input, dims, keepdim)
+    return _dim_overload(Prod.apply(input, dims, keepdim), dim)
 
 
 # -- var, std -------------------------------------------------------------------------------
