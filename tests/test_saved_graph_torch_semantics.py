@@ -288,3 +288,34 @@ def test_index_list_is_not_aliased():
     index[0] = 0
     y.sum().backward()
     np.testing.assert_array_equal(x.grad.numpy(), [[0, 0, 0], [2, 2, 2]])
+
+
+# -- embedding ------------------------------------------------------------------------------
+def test_embedding_saves_its_indices():
+    # torch 2.13's EmbeddingBackward0 saves the index tensor: backward frees it, and an
+    # in-place write into it before backward is an error
+    weight = leaf([[1.0, 2.0], [3.0, 4.0], [5.0, 6.0]])
+    index = ae.tensor([0, 2, 2])
+    y = ae.nn.functional.embedding(index, weight).sum()
+    y.backward(retain_graph=True)
+    y.backward()
+    np.testing.assert_array_equal(weight.grad.numpy(), [[2, 2], [0, 0], [4, 4]])
+    with pytest.raises(RuntimeError, match="^Embedding: trying to backward through the graph "
+                                           "a second time"):
+        y.backward()
+    y = ae.nn.functional.embedding(index, weight).sum()
+    index[0] = 1
+    with pytest.raises(RuntimeError, match="modified by an inplace operation"):
+        y.backward()
+    y = ae.nn.Embedding(3, 2)(ae.tensor([[1, 1]])).sum()
+    y.backward()
+    with pytest.raises(RuntimeError, match="second time"):
+        y.backward()
+
+
+def test_embedding_double_backward_after_the_change():
+    weight = leaf([[1.0, 2.0], [3.0, 4.0], [5.0, 6.0]], ae.float64)
+    index = ae.tensor([[0, 2], [2, 1]])
+    assert ae.autograd.gradcheck(lambda w: ae.nn.functional.embedding(index, w) ** 2, (weight,))
+    assert ae.autograd.gradgradcheck(lambda w: ae.nn.functional.embedding(index, w) ** 2,
+                                     (weight,))

@@ -207,17 +207,22 @@ def _check_indices(indices: np.ndarray, num: int) -> None:
 @register
 class Embedding(Function):
     """y = W[indices];  dW = zeros with g's rows scatter-added at indices (repeated indices
-    accumulate, or average with scale_grad_by_freq), the padding row gets nothing"""
+    accumulate, or average with scale_grad_by_freq), the padding row gets nothing. The
+    indices are saved, as PyTorch's: backward frees them (a second walk raises), and an
+    in-place write into the index tensor before backward raises."""
 
     @staticmethod
     def forward(ctx, weight, indices, padding_idx, scale_grad_by_freq):
         _check_lookup(weight, indices)
-        ctx.meta = (indices, weight.shape[0], padding_idx, scale_grad_by_freq)
+        ctx.save_for_backward(indices)
+        ctx.meta = (weight.shape[0], padding_idx, scale_grad_by_freq)
         return weight[indices]
 
     @staticmethod
     def backward(ctx, g):
-        return EmbeddingBackward.apply(g, *ctx.meta), None, None, None
+        indices = ctx.saved_tensor(0)
+        indices = indices.data if isinstance(indices, Tensor) else indices
+        return EmbeddingBackward.apply(g, indices, *ctx.meta), None, None, None
 
 
 @register
@@ -290,7 +295,8 @@ def embedding(input: Any, weight: Tensor, padding_idx: Optional[int] = None,
     padding_idx = _padding_index(padding_idx, weight.shape[0])
     if max_norm is not None:
         _renorm_rows(weight, indices, float(max_norm), float(norm_type))
-    return Embedding.apply(weight, indices, padding_idx, bool(scale_grad_by_freq))
+    return Embedding.apply(weight, input if isinstance(input, Tensor) else indices, padding_idx,
+                           bool(scale_grad_by_freq))
 
 
 def _padding_index(padding_idx: Optional[int], num: int) -> Optional[int]:
