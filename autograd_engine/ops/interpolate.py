@@ -6,10 +6,12 @@ The nearest modes pick source slices with ``index_select`` along each spatial di
 index arrays computed as PyTorch's kernels compute them). The other modes are separable:
 each output position along a dim is a fixed weighted sum of input positions, so the resize
 is one small matrix product per spatial dim (as in ``pool.py``); row ``i`` of a dim's matrix
-holds the weights of output ``i`` (2 for linear, 4 for cubic, a window mean for area).
+holds the weights of output ``i`` (2 for linear, 4 for cubic, a window mean for area; with
+``antialias``, every input under the filter widened by the downscale factor).
 """
 from __future__ import annotations
 
+import functools
 import math
 from typing import Any, Callable, List, Optional
 
@@ -106,16 +108,23 @@ def _nearest_exact_index(in_size: int, out_size: int, scale: Optional[float],
     return np.minimum(src, in_size - 1)
 
 
+def _pixel_scale(in_size: int, out_size: int, scale: Optional[float], align_corners: bool,
+                 t: type) -> Any:
+    """PyTorch's area_pixel_compute_scale: input pixels per output pixel."""
+    if align_corners:
+        return t(in_size - 1) / t(out_size - 1) if out_size > 1 else t(0)
+    return _inverse_scale(in_size, out_size, scale, t)
+
+
 def _source_coords(in_size: int, out_size: int, scale: Optional[float], align_corners: bool,
                    cubic: bool, dtype: np.dtype) -> np.ndarray:
     """PyTorch's area_pixel_compute_source_index for every output position; the linear
     modes clamp the coordinate at 0, the cubic one does not."""
     t = dtype.type
     dst = np.arange(out_size).astype(dtype)
+    ratio = _pixel_scale(in_size, out_size, scale, align_corners, t)
     if align_corners:
-        ratio = t(in_size - 1) / t(out_size - 1) if out_size > 1 else t(0)
         return ratio * dst
-    ratio = _inverse_scale(in_size, out_size, scale, t)
     src = ratio * (dst + t(0.5)) - t(0.5)
     return src if cubic else np.maximum(src, t(0))
 
@@ -144,18 +153,21 @@ def _linear_matrix(in_size: int, out_size: int, scale: Optional[float], align_co
     return matrix
 
 
+def _cubic_near(x: np.ndarray, a: Any) -> np.ndarray:
+    """Keys' cubic convolution kernel on |x| <= 1."""
+    return ((a + 2) * x - (a + 3)) * x * x + 1
+
+
+def _cubic_far(x: np.ndarray, a: Any) -> np.ndarray:
+    """Keys' cubic convolution kernel on 1 < |x| < 2."""
+    return ((a * x - 5 * a) * x + 8 * a) * x - 4 * a
+
+
 def _cubic_weights(t: np.ndarray) -> List[np.ndarray]:
     """PyTorch's get_cubic_upsample_coefficients: the weights of inputs index-1 .. index+2
     for a fraction ``t`` past ``index`` (Keys' kernel with a = -0.75)."""
     a = t.dtype.type(_CUBIC_A)
-
-    def near(x: np.ndarray) -> np.ndarray:  # |x| <= 1
-        return ((a + 2) * x - (a + 3)) * x * x + 1
-
-    def far(x: np.ndarray) -> np.ndarray:  # 1 < |x| < 2
-        return ((a * x - 5 * a) * x + 8 * a) * x - 4 * a
-
-    return [far(t + 1), near(t), near(1 - t), far(2 - t)]
+    return [_cubic_far(t + 1, a), _cubic_near(t, a), _cubic_near(1 - t, a), _cubic_far(2 - t, a)]
 
 
 def _cubic_matrix(in_size: int, out_size: int, scale: Optional[float], align_corners: bool,
@@ -179,6 +191,53 @@ def _area_matrix(in_size: int, out_size: int, scale: Optional[float], align_corn
     for i in range(out_size):
         start, end = i * in_size // out_size, -(-(i + 1) * in_size // out_size)
         matrix[i, start:end] = dtype.type(1) / dtype.type(end - start)
+    return matrix
+
+
+def _triangle(x: np.ndarray) -> np.ndarray:
+    """The antialiasing filter of 'bilinear': 1 - |x| on (-1, 1)."""
+    x = np.abs(x)
+    return np.where(x < 1, 1 - x, 0).astype(x.dtype)
+
+
+def _keys_cubic(x: np.ndarray) -> np.ndarray:
+    """The antialiasing filter of 'bicubic': Keys' kernel with a = -0.5 (PIL's), on (-2, 2)."""
+    x = np.abs(x)
+    a = x.dtype.type(-0.5)
+    return np.where(x < 1, _cubic_near(x, a), np.where(x < 2, _cubic_far(x, a), 0)).astype(x.dtype)
+
+
+def _antialias_matrix(in_size: int, out_size: int, scale: Optional[float],
+                      align_corners: bool, dtype: np.dtype, cubic: bool) -> np.ndarray:
+    """(out_size, in_size) weights of PyTorch's antialiased resampling (PIL's): downscaling
+    by s widens the filter s times, so each output averages every input it covers; the
+    weights of a row are normalised to sum to 1. Computed in PyTorch's precisions (float
+    products of double coordinates) so the weights match its own."""
+    if in_size == out_size:  # PyTorch skips a dim whose size does not change
+        return np.eye(out_size, dtype=dtype)
+    t = dtype.type
+    ratio = _pixel_scale(in_size, out_size, scale, align_corners, t)
+    half_width = 2.0 if cubic else 1.0  # interp_size / 2
+    support = t(half_width * np.float64(ratio)) if ratio >= 1 else t(half_width)
+    taps = int(math.ceil(support)) * 2 + 1
+    inverse = t(1.0 / np.float64(ratio)) if ratio >= 1 else t(1)
+    center = (np.float64(ratio) * (np.arange(out_size) + 0.5)).astype(dtype)
+    first = np.maximum(np.trunc((center - support).astype(np.float64) + 0.5).astype(np.int64), 0)
+    count = np.minimum(np.trunc((center + support).astype(np.float64) + 0.5).astype(np.int64),
+                       in_size) - first
+    count = np.clip(count, 0, taps)
+    filter_fn = _keys_cubic if cubic else _triangle
+    weights = np.zeros((out_size, taps), dtype)
+    total = np.zeros(out_size, dtype)
+    for j in range(taps):  # the row sums accumulate in order, as PyTorch's loop
+        x = ((first + j).astype(dtype) - center).astype(np.float64) + 0.5
+        w = np.where(j < count, filter_fn((x * np.float64(inverse)).astype(dtype)), t(0))
+        weights[:, j] = w
+        total += w
+    weights /= np.where(total == 0, t(1), total)[:, None]  # a zero sum stays unnormalised
+    matrix = np.zeros((out_size, in_size), dtype)
+    rows, cols = np.nonzero(np.arange(taps)[None, :] < count[:, None])
+    matrix[rows, first[rows] + cols] = weights[rows, cols]
     return matrix
 
 
@@ -218,8 +277,6 @@ def interpolate(input: Tensor, size: Any = None, scale_factor: Any = None,
                          "requires a 4-D tensor as input")
     out_size, scales = _output_size(input, size, scale_factor, recompute_scale_factor)
     _check_mode_and_rank(input, mode)
-    if antialias:
-        raise NotImplementedError("interpolate: antialias=True is not supported")
     in_size = input.shape[2:]
     if min(out_size) <= 0 or min(in_size) <= 0:
         raise RuntimeError(f"Input and output sizes should be greater than 0, but got input "
@@ -231,6 +288,8 @@ def interpolate(input: Tensor, size: Any = None, scale_factor: Any = None,
         return out
     _check_float(f"upsample_{mode}{input.ndim - 2}d", input)
     build: Callable[..., np.ndarray] = _MATRIX[mode]
+    if antialias:
+        build = functools.partial(_antialias_matrix, cubic=mode == "bicubic")
     matrices = [build(n_in, n_out, scale, bool(align_corners), input.dtype)
                 for n_in, n_out, scale in zip(in_size, out_size, scales)]
     # area is adaptive average pooling: its windows keep an inf or NaN to themselves
