@@ -73,6 +73,7 @@ from .ops.matrix_products import addr, chain_matmul, ger, logdet
 from .ops.special_functions import digamma, i0, lgamma, mvlgamma, polygamma, sinc
 from . import memory
 from .serialization import load, save
+from ._lazy_names import LAZY_NAMES as _LAZY_NAMES
 
 clip = clamp
 moveaxis = movedim
@@ -92,8 +93,13 @@ _LAZY_SUBMODULES = frozenset({"diagnostics", "func", "linalg", "nn", "optim", "s
 def __getattr__(name: str) -> _ModuleType:
     if name in _LAZY_SUBMODULES:
         return _import_module(f"{__name__}.{name}")
+    if name in _LAZY_NAMES:  # functions whose module loads on first use (_lazy_names.py)
+        module, _, attribute = _LAZY_NAMES[name].partition(":")
+        value = globals()[name] = getattr(_import_module(f"{__name__}.{module}"),
+                                          attribute or name)
+        return value
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def __dir__() -> list:
-    return sorted(set(globals()) | _LAZY_SUBMODULES)
+    return sorted(set(globals()) | _LAZY_SUBMODULES | set(_LAZY_NAMES))

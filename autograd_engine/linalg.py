@@ -1,7 +1,8 @@
 """``ae.linalg``: torch.linalg's norms, determinants, inverse, solve and decompositions
 (batched over leading dims). Norms and ``cond`` are compositions; the matrix routines live in
-ops/linalg.py, the decompositions (svd, eigh, qr, cholesky) in ops/decomp.py and pinv, lstsq,
-matrix_power, matrix_exp in ops/matrix_functions.py."""
+ops/linalg.py, the decompositions (svd, eigh, qr, cholesky) in ops/decomp.py, pinv, lstsq,
+matrix_power, matrix_exp in ops/matrix_functions.py and the LU family and solve_triangular in
+ops/solvers.py."""
 from __future__ import annotations
 
 import math
@@ -16,12 +17,14 @@ from .ops.elementwise import where
 from .ops.linalg import (LinAlgError, check_matrix, det, inv, linalg_cross as cross, matmul,
                          multi_dot, slogdet, solve)
 from .ops.matrix_functions import lstsq, matrix_exp, matrix_power, matrix_rank, pinv
+from .ops.solvers import lu, lu_factor, lu_factor_ex, lu_solve, solve_triangular
 from .tensor import Tensor
 
 __all__ = ["LinAlgError", "cholesky", "cholesky_ex", "cond", "cross", "det", "eigh",
            "eigvalsh", "inv", "lstsq", "matmul", "matrix_exp", "matrix_norm", "matrix_power",
            "matrix_rank", "multi_dot", "norm", "pinv", "qr", "slogdet", "solve", "svd",
-           "svdvals", "vector_norm"]
+           "svdvals", "vector_norm", "lu", "lu_factor", "lu_factor_ex", "lu_solve",
+           "solve_triangular"]
 
 
 def _require_float(x: Tensor, name: str) -> None:

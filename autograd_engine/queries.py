@@ -1,6 +1,6 @@
 """Questions about tensors as functions, as PyTorch's: ``is_tensor``, ``is_floating_point``,
-``is_complex``, ``is_nonzero``, ``numel`` and ``result_type`` (the dtype an arithmetic op of
-two operands gives)."""
+``is_complex``, ``is_nonzero``, ``is_inference``, ``numel``, ``typename`` and ``result_type``
+(the dtype an arithmetic op of two operands gives)."""
 from __future__ import annotations
 
 from typing import Any
@@ -58,3 +58,25 @@ def result_type(tensor: Any, other: Any) -> np.dtype:
             raise TypeError(f"result_type(): arguments must be Tensors or Numbers, got "
                             f"{type(value).__name__}")
     return _promoted(*operands)
+
+
+def is_inference(input: Tensor) -> bool:
+    """Whether ``input`` is an inference tensor: never here (tensors made under
+    ``inference_mode`` are ordinary tensors)."""
+    return _tensor(input, "is_inference").is_inference()
+
+
+def typename(obj: Any) -> str:
+    """A tensor's type name (``autograd_engine.FloatTensor``, as ``Tensor.type()``), else the
+    object's qualified name (``module.Class``, builtins unqualified)."""
+    if isinstance(obj, Tensor):
+        return obj.type()
+    module = getattr(obj, "__module__", "") or ""
+    if hasattr(obj, "__qualname__"):
+        qualname = obj.__qualname__
+    elif hasattr(obj, "__name__"):
+        qualname = obj.__name__
+    else:
+        module = obj.__class__.__module__ or ""
+        qualname = obj.__class__.__qualname__
+    return qualname if module in ("", "builtins") else f"{module}.{qualname}"

@@ -146,10 +146,10 @@ def embedding_bag(input: Any, weight: Tensor, offsets: Any = None,
     return out
 
 
-def _bag_max(rows: Tensor, bag: np.ndarray, n_bags: int) -> Tensor:
-    """Each bag's elementwise maximum, NaN rows skipped unless first (PyTorch's running
-    max); the first row holding it gets the gradient (as PyTorch's max indices)."""
-    values = rows.data
+def bag_max_rows(values: np.ndarray, bag: np.ndarray) -> tuple:
+    """(first row of each bag, (width, bags) rows holding each bag's column maximum) for
+    rows ``values`` in contiguous bags: NaN rows skipped unless first (PyTorch's running
+    max), ties to the first row."""
     n, width = values.shape
     starts = np.flatnonzero(np.r_[True, bag[1:] != bag[:-1]])  # bags are contiguous
     peak = np.repeat(np.fmax.reduceat(values, starts, axis=0), np.diff(np.r_[starts, n]),
@@ -161,6 +161,12 @@ def _bag_max(rows: Tensor, bag: np.ndarray, n_bags: int) -> Tensor:
     column_base = np.arange(width)[:, None] * n
     first = positions[np.searchsorted(positions, column_base + starts)] - column_base
     # PyTorch's running max starts from the bag's first row and never replaces a NaN there
-    first = np.where(np.isnan(values[starts]).T, starts, first)
-    winners = rows[first.T, np.arange(width)[None, :]]
+    return starts, np.where(np.isnan(values[starts]).T, starts, first)
+
+
+def _bag_max(rows: Tensor, bag: np.ndarray, n_bags: int) -> Tensor:
+    """Each bag's elementwise maximum; the first row holding it gets the gradient (as
+    PyTorch's max indices)."""
+    starts, first = bag_max_rows(rows.data, bag)
+    winners = rows[first.T, np.arange(rows.shape[1])[None, :]]
     return _segment_sum(winners, bag[starts], n_bags)

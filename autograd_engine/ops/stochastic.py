@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import math
 import warnings
+from typing import Any
 
 import numpy as np
 
-from ..random import generator
+from ..random import generator, rng
 from ..tensor import Tensor
 from .activation import dtype_name, leaky_relu, require_float, softmax
 from .nn_ops import _SELU_ALPHA_PRIME, _dropout
@@ -23,6 +24,12 @@ def rrelu(input: Tensor, lower: float = 1.0 / 8, upper: float = 1.0 / 3,
           training: bool = False, inplace: bool = False) -> Tensor:
     """x where x > 0, else a * x: while training a ~ U(lower, upper) drawn per element (the
     gradient is that slope), in eval a = (lower + upper) / 2."""
+    return rrelu_with_generator(input, lower, upper, training, inplace, None)
+
+
+def rrelu_with_generator(input: Tensor, lower: float, upper: float, training: bool,
+                         inplace: bool, generator: Any) -> Tensor:
+    """``rrelu`` drawing its slopes from ``generator`` (None: the default one)."""
     if lower > upper:
         raise RuntimeError(f"rrelu: Lower bound should be less than or equal to the upper "
                            f"bound (lower={lower}, upper={upper})")
@@ -34,7 +41,8 @@ def rrelu(input: Tensor, lower: float = 1.0 / 8, upper: float = 1.0 / 3,
         # PyTorch draws a slope for each x <= 0 in order; the others keep slope 1
         slopes = np.ones(x.shape, x.dtype)
         negative = x.data <= 0
-        slopes[negative] = generator().uniform(lower, upper, int(negative.sum()))
+        slopes[negative] = rng(generator, "rrelu").uniform(lower, upper,
+                                                          int(negative.sum()))
         return x * Tensor(slopes)
 
     return input._inplace("rrelu_", compute) if inplace else compute(input)

@@ -142,5 +142,9 @@ class IndexingMethods:
     def masked_fill(self, mask: Any, value: Any) -> "Tensor":
         return ops.index.masked_fill(self, mask, value)
 
+    def nonzero_static(self, *, size: int, fill_value: int = -1) -> "Tensor":
+        from ..ops.copies import nonzero_static
+        return nonzero_static(self, size=size, fill_value=fill_value)
+
     def nonzero(self, as_tuple: bool = False) -> Any:
         return ops.structure.nonzero(self, as_tuple)

@@ -1,5 +1,5 @@
 """Tensor methods: in-place forms, recorded in the graph when a gradient is needed
-(ops/inplace.py).
+(ops/inplace.py), and the legacy resize_/apply_/map_ (ops/legacy_inplace.py).
 
 Each delegates to its op; ``ops`` is resolved at call time, since the ops import Tensor."""
 from __future__ import annotations
@@ -473,3 +473,28 @@ class InplaceMethods:
               alpha: Any = 1) -> "Tensor":
         return self._inplace("addr_", lambda t: ops.matrix_products.addr(
             t, vec1, vec2, beta=beta, alpha=alpha), vec1, vec2)
+
+    # -- legacy in-place methods (ops/legacy_inplace.py) ------------------------------------
+    def resize_(self, *sizes: Any) -> "Tensor":
+        """A new shape over the same memory (grown when too small); see ops/legacy_inplace."""
+        from ..ops.legacy_inplace import resize_
+        return resize_(self, sizes)
+
+    def resize_as_(self, the_template: "Tensor") -> "Tensor":
+        from ..ops.legacy_inplace import resize_as_
+        return resize_as_(self, the_template)
+
+    def apply_(self, callable: Callable) -> "Tensor":
+        """Each element x replaced by callable(x) (not differentiable)."""
+        from ..ops.legacy_inplace import apply_
+        return apply_(self, callable)
+
+    def map_(self, tensor: "Tensor", callable: Callable) -> "Tensor":
+        """Each element x replaced by callable(x, y), y from ``tensor`` broadcast."""
+        from ..ops.legacy_inplace import map_
+        return map_(self, tensor, callable)
+
+    def conj_physical_(self) -> "Tensor":
+        """The conjugate in place: a real tensor keeps its values (an in-place op all the
+        same, checked and recorded as the others)."""
+        return self._inplace("conj_physical_", lambda t: t, keeps_input=False)

@@ -1,5 +1,5 @@
-"""Tensor methods: products and matrix functions
-(ops/linalg.py).
+"""Tensor methods: products, matrix functions and solvers
+(ops/linalg.py, ops/decomp.py, ops/solvers.py).
 
 Each delegates to its op; ``ops`` is resolved at call time, since the ops import Tensor."""
 from __future__ import annotations
@@ -101,3 +101,25 @@ class LinalgMethods:
 
     def logdet(self) -> "Tensor":
         return ops.matrix_products.logdet(self)
+
+    # -- solvers (ops/solvers.py, imported on first use) ------------------------------------
+    def cholesky_solve(self, input2: "Tensor", upper: bool = False) -> "Tensor":
+        from ..ops.solvers import cholesky_solve
+        return cholesky_solve(self, input2, upper)
+
+    def cholesky_inverse(self, upper: bool = False) -> "Tensor":
+        from ..ops.solvers import cholesky_inverse
+        return cholesky_inverse(self, upper)
+
+    def triangular_solve(self, A: "Tensor", upper: bool = True, transpose: bool = False,
+                         unitriangular: bool = False) -> tuple:
+        from ..ops.solvers import triangular_solve
+        return triangular_solve(self, A, upper, transpose, unitriangular)
+
+    def lu(self, pivot: bool = True, get_infos: bool = False) -> Any:
+        from ..ops.solvers import legacy_lu
+        return legacy_lu(self, pivot, get_infos)
+
+    def lu_solve(self, LU_data: "Tensor", LU_pivots: "Tensor") -> "Tensor":
+        from ..ops.solvers import legacy_lu_solve
+        return legacy_lu_solve(self, LU_data, LU_pivots)

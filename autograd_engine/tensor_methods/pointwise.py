@@ -174,6 +174,14 @@ class PointwiseMethods:
         from ..ops.sampling import multinomial
         return multinomial(self, num_samples, replacement, generator=generator)
 
+    def hardshrink(self, lambd: float = 0.5) -> "Tensor":
+        from ..ops.composed_activation import hardshrink
+        return hardshrink(self, lambd)
+
+    def prelu(self, weight: "Tensor") -> "Tensor":
+        from ..ops.composed_activation import prelu
+        return prelu(self, weight)
+
     # PyTorch's alternative names
     arcsin, arccos, arctan, arctan2 = asin, acos, atan, atan2
     arcsinh, arccosh, arctanh = asinh, acosh, atanh

@@ -1,11 +1,14 @@
 """Tensor methods: views, copies and rearrangements
-(ops/shape.py, ops/reorder.py, ops/structure.py, ops/windows.py), their in-place forms, and
-metadata queries (sizes, dtype kind, device).
+(ops/shape.py, ops/reorder.py, ops/structure.py, ops/windows.py, ops/arrangement.py), their
+in-place forms, metadata queries (sizes, dtype kind, device, storage), the complex-number API
+on real tensors (ops/conjugation.py), casts and the legacy ``new``.
 
 Each delegates to its op; ``ops`` is resolved at call time, since the ops import Tensor."""
 from __future__ import annotations
 
 from typing import Any, Callable, Optional, TYPE_CHECKING
+
+import numpy as np
 
 from .. import ops
 
@@ -22,7 +25,22 @@ class ShapeMethods:
 
     @property
     def mT(self) -> "Tensor":
+        if self.ndim < 2:
+            return _conjugation().matrix_transpose(self, "mT")
         return ops.shape.transpose(self, -2, -1)
+
+    @property
+    def mH(self) -> "Tensor":
+        """The conjugate transpose of the last two dims: for real tensors ``mT``."""
+        return _conjugation().matrix_transpose(self, "mH")
+
+    @property
+    def H(self) -> "Tensor":
+        """The conjugate transpose of a matrix: for real tensors its transpose."""
+        return _conjugation().matrix_transpose(self, "H")
+
+    def adjoint(self) -> "Tensor":
+        return _conjugation().matrix_transpose(self, "adjoint")
 
     def broadcast_to(self, shape: Any) -> "Tensor":
         return ops.shape.broadcast_to(self, shape)
@@ -179,6 +197,34 @@ class ShapeMethods:
                                           if s == 1 and self.shape[lead + i] != 1)
         return ops.reduce.sum(self, dims, True).reshape(size)
 
+    def unflatten(self, dim: int, sizes: Any) -> "Tensor":
+        return ops.arrangement.unflatten(self, dim, sizes)
+
+    def narrow_copy(self, dim: int, start: int, length: int) -> "Tensor":
+        return ops.arrangement.narrow_copy(self, dim, start, length)
+
+    def rot90(self, k: int = 1, dims: Any = (0, 1)) -> "Tensor":
+        return ops.arrangement.rot90(self, k, dims)
+
+    def fliplr(self) -> "Tensor":
+        return ops.arrangement.fliplr(self)
+
+    def flipud(self) -> "Tensor":
+        return ops.arrangement.flipud(self)
+
+    def msort(self) -> "Tensor":
+        return ops.arrangement.msort(self)
+
+    def dsplit(self, indices_or_sections: Any) -> tuple:
+        return ops.arrangement.dsplit(self, indices_or_sections)
+
+    def diagflat(self, offset: int = 0) -> "Tensor":
+        return ops.diagonal.diagflat(self, offset)
+
+    def split_with_sizes(self, split_sizes: Any, dim: int = 0) -> tuple:
+        from ..ops.copies import split_with_sizes
+        return split_with_sizes(self, split_sizes, dim)
+
     # -- in-place views: new shape and strides over the same memory ------------------------
     def _restride_(self, op: str, compute: Callable[["Tensor"], "Tensor"]) -> "Tensor":
         """Self becomes ``compute(self)``, a view of its own memory; recorded as
@@ -257,6 +303,86 @@ class ShapeMethods:
         """Whether the tensor was made under ``inference_mode``."""
         return bool(getattr(self, "_inference", False))
 
+    def is_nonzero(self) -> bool:
+        """The truth of a one-element tensor."""
+        from ..queries import is_nonzero
+        return is_nonzero(self)
+
+    @property
+    def output_nr(self) -> int:
+        """Which output of its ``grad_fn`` the tensor is (0 for a leaf)."""
+        return self._output_nr
+
+    def storage_offset(self) -> int:
+        """Where the first element lies in the memory the tensor shares, in elements (0
+        for a tensor owning its memory)."""
+        root = self.data
+        while isinstance(root.base, np.ndarray):
+            root = root.base
+        if self.data.size == 0:
+            return 0
+        return (self.data.ctypes.data - root.ctypes.data) // self.data.itemsize
+
+    def data_ptr(self) -> int:
+        """The address of the first element (0 for an empty tensor)."""
+        return self.data.ctypes.data if self.data.size else 0
+
+    # -- the complex-number API on real tensors (ops/conjugation.py) ------------------------
+    @property
+    def real(self) -> "Tensor":
+        return _conjugation().real(self)
+
+    @property
+    def imag(self) -> "Tensor":
+        return _conjugation().imag(self)
+
+    def conj(self) -> "Tensor":
+        return _conjugation().conj(self)
+
+    def conj_physical(self) -> "Tensor":
+        return _conjugation().conj_physical(self)
+
+    def resolve_conj(self) -> "Tensor":
+        return _conjugation().resolve_conj(self)
+
+    def resolve_neg(self) -> "Tensor":
+        return _conjugation().resolve_neg(self)
+
+    def is_conj(self) -> bool:
+        return _conjugation().is_conj(self)
+
+    def is_neg(self) -> bool:
+        return _conjugation().is_neg(self)
+
+    def isreal(self) -> "Tensor":
+        return _conjugation().isreal(self)
+
+    def angle(self) -> "Tensor":
+        return _conjugation().angle(self)
+
+    # -- casts (torch.ByteTensor, CharTensor, ShortTensor) ------------------------------------
+    def byte(self) -> "Tensor":
+        return self.to(np.uint8)
+
+    def char(self) -> "Tensor":
+        return self.to(np.int8)
+
+    def short(self) -> "Tensor":
+        return self.to(np.int16)
+
+    def new(self, *args: Any, size: Any = None, device: Any = None) -> "Tensor":
+        """PyTorch's legacy constructor, in self's dtype: ``new()`` empty, ``new(2, 3)`` or
+        ``new(size=...)`` uninitialised of that size, ``new(sequence)`` from data,
+        ``new(tensor)`` an alias of a tensor of the same dtype."""
+        from ..conversion import legacy_new
+        return legacy_new(self, args, size, device)
+
+
+def _conjugation() -> Any:
+    """ops/conjugation.py, imported on first use (tensor.py does not load it)."""
+    from ..ops import conjugation
+    return conjugation
+
 
 def _tensor_arg(value: Any, op: str) -> "Tensor":
     """``value`` if it is a Tensor, else PyTorch's TypeError."""
@@ -265,41 +391,3 @@ def _tensor_arg(value: Any, op: str) -> "Tensor":
         raise TypeError(f"{op}(): argument 'other' (position 1) must be Tensor, not "
                         f"{type(value).__name__}")
     return value
-
-    def diagonal(self, offset: int = 0, dim1: int = 0, dim2: int = 1) -> "Tensor":
-        return ops.diagonal.diagonal(self, offset, dim1, dim2)
-
-    def select(self, dim: int, index: int) -> "Tensor":
-        return ops.diagonal.select(self, dim, index)
-
-    def select_scatter(self, src: "Tensor", dim: int, index: int) -> "Tensor":
-        return ops.diagonal.select_scatter(self, src, dim, index)
-
-    def slice_scatter(self, src: "Tensor", dim: int = 0, start: Optional[int] = None,
-                      end: Optional[int] = None, step: int = 1) -> "Tensor":
-        return ops.diagonal.slice_scatter(self, src, dim, start, end, step)
-
-    def diagonal_scatter(self, src: "Tensor", offset: int = 0, dim1: int = 0,
-                         dim2: int = 1) -> "Tensor":
-        return ops.diagonal.diagonal_scatter(self, src, offset, dim1, dim2)
-
-    def diag_embed(self, offset: int = 0, dim1: int = -2, dim2: int = -1) -> "Tensor":
-        return ops.diagonal.diag_embed(self, offset, dim1, dim2)
-
-    def unflatten(self, dim: int, sizes: Any) -> "Tensor":
-        return ops.arrangement.unflatten(self, dim, sizes)
-
-    def narrow_copy(self, dim: int, start: int, length: int) -> "Tensor":
-        return ops.arrangement.narrow_copy(self, dim, start, length)
-
-    def rot90(self, k: int = 1, dims: Any = (0, 1)) -> "Tensor":
-        return ops.arrangement.rot90(self, k, dims)
-
-    def fliplr(self) -> "Tensor":
-        return ops.arrangement.fliplr(self)
-
-    def flipud(self) -> "Tensor":
-        return ops.arrangement.flipud(self)
-
-    def msort(self) -> "Tensor":
-        return ops.arrangement.msort(self)
