@@ -11,9 +11,10 @@ from .ops._util import result_type as _promoted
 from .tensor import Tensor
 
 
-def _tensor(value: Any, op: str) -> Tensor:
+def _tensor(value: Any, op: str, name: str = "input", position: int = 1) -> Tensor:
+    """``value``, or PyTorch's TypeError when it is not a Tensor."""
     if not isinstance(value, Tensor):
-        raise TypeError(f"{op}(): argument 'input' (position 1) must be Tensor, not "
+        raise TypeError(f"{op}(): argument '{name}' (position {position}) must be Tensor, not "
                         f"{type(value).__name__}")
     return value
 

@@ -269,8 +269,7 @@ def test_backward_inputs_errors():
 @pytest.mark.parametrize("op", [
     lambda t: t.add_(1.5), lambda t: t.sub_(0.5), lambda t: t.mul_(0.5), lambda t: t.div_(2),
     lambda t: t.__iadd__(1.5), lambda t: t.__isub__(0.5), lambda t: t.__imul__(0.5),
-    lambda t: t.__itruediv__(2), lambda t: t.add_(1, alpha=0.5),
-    lambda t: t.add_(ae.tensor([1.0, 2.0])),
+    lambda t: t.__itruediv__(2), lambda t: t.add_(ae.tensor([1.0, 2.0])),
     lambda t: t.mul_(ae.tensor(2.0, dtype=ae.float64)),
     lambda t: t.clamp_(min=0.5), lambda t: t.clamp_(max=ae.tensor(3.5)),
 ])
@@ -278,6 +277,9 @@ def test_inplace_float_result_into_int_tensor_raises(dtype, op):
     t = ae.tensor([3, 4], dtype=dtype)
     with pytest.raises(RuntimeError, match="can't be cast to the desired output type"):
         op(t)
+    assert t.tolist() == [3, 4] and t._version == 0
+    with pytest.raises(RuntimeError, match="argument alpha must not be a floating point"):
+        t.add_(1, alpha=0.5)  # torch checks alpha first
     assert t.tolist() == [3, 4] and t._version == 0
 
 

@@ -371,3 +371,54 @@ def test_bitwise_ops_refuse_floats_with_not_implemented_error():
             call()
     assert (ae.tensor([True]) << 1).tolist() == [2] and (ae.tensor([3]) << ae.tensor([True])
                                                            ).tolist() == [6]
+
+
+# -- dtype errors, as torch 2.13 raises them ---------------------------------------------------
+@pytest.mark.parametrize("name", ["abs", "floor", "ceil", "trunc", "round"])
+def test_rounding_and_abs_refuse_bool(name):
+    # torch: NotImplementedError "abs_cpu" not implemented for 'Bool' (and the others alike);
+    # integer tensors pass through
+    mask = ae.tensor([True, False])
+    with pytest.raises(NotImplementedError, match=f"^{name}: not implemented for 'Bool'"):
+        getattr(ae, name)(mask)
+    assert getattr(ae, name)(ae.tensor([3, -2])).tolist() == ([3, 2] if name == "abs"
+                                                              else [3, -2])
+    if name == "abs":
+        with pytest.raises(NotImplementedError):
+            abs(mask)
+
+
+def test_frac_is_for_floats_only():
+    with pytest.raises(NotImplementedError, match="^frac: not implemented for int64"):
+        ae.frac(ae.tensor([1, 2]))
+    assert ae.frac(ae.tensor([1.5, -2.25])).tolist() == [0.5, -0.25]
+
+
+def test_atan2_takes_two_tensors():
+    x = ae.ones(2)
+    with pytest.raises(TypeError, match=r"atan2\(\): argument 'other' \(position 2\) must be "
+                                        r"Tensor, not float"):
+        ae.atan2(x, 2.0)
+    with pytest.raises(TypeError, match="must be Tensor, not float"):
+        x.atan2(2.0)
+    with pytest.raises(TypeError, match=r"argument 'input' \(position 1\)"):
+        ae.atan2(2.0, x)
+    assert x.atan2(ae.ones(2)).tolist() == pytest.approx([0.7853981633974483] * 2)
+
+
+@pytest.mark.parametrize("call", [lambda a, b: ae.add(a, b, alpha=0.5),
+                                  lambda a, b: ae.sub(a, b, alpha=1.0),
+                                  lambda a, b: a.add(3, alpha=2.0),
+                                  lambda a, b: a.clone().add_(b, alpha=0.5),
+                                  lambda a, b: a.clone().sub_(b, alpha=0.5),
+                                  lambda a, b: ae.rsub(a, 3, alpha=0.5)],
+                         ids=["add", "sub", "add-scalar", "add_", "sub_", "rsub"])
+def test_float_alpha_with_integral_operands_raises(call):
+    # torch: RuntimeError "For integral input tensors, argument alpha must not be a floating
+    # point number."; a float operand makes it fine
+    a, b = ae.tensor([1, 2]), ae.tensor([1, 1])
+    with pytest.raises(RuntimeError, match="for integral input tensors, argument alpha must "
+                                           "not be a floating point number"):
+        call(a, b)
+    assert ae.add(a, b.double(), alpha=0.5).tolist() == [1.5, 2.5]
+    assert ae.sub(a, b, alpha=2).tolist() == [-1, 0]

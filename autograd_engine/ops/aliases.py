@@ -42,13 +42,7 @@ def positive(input: Tensor) -> Tensor:
 
 def rsub(input: Tensor, other: Any, *, alpha: Any = 1) -> Tensor:
     """other - alpha * input."""
-    _input(input, "rsub")
-    integral = input.dtype.kind in "iub" and (
-        not isinstance(other, Tensor) or other.dtype.kind in "iub")
-    if integral and isinstance(alpha, float):
-        raise RuntimeError("For integral input tensors, argument alpha must not be a floating "
-                           "point number.")
-    return sub(other, input, alpha)
+    return sub(other, _input(input, "rsub"), alpha)
 
 
 # -- functional forms of Tensor methods -------------------------------------------------------

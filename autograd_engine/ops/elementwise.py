@@ -294,6 +294,9 @@ class Abs(Function):
 
     @staticmethod
     def forward(ctx, a):
+        if a.dtype is _BOOL:
+            raise NotImplementedError(f"abs: not implemented for 'Bool' (a tensor of shape "
+                                      f"{a.shape}), as in PyTorch")
         ctx.save_for_backward(a)
         return np.abs(a)
 
@@ -536,11 +539,29 @@ class Cast(Function):
 
 
 # -- public functions -----------------------------------------------------------------------
+def _integral(x: Any) -> bool:
+    """An integer or bool Tensor, array or Python number."""
+    kind = getattr(x, "dtype", None)
+    return x.dtype.kind in "iub" if kind is not None else isinstance(x, (int, np.integer))
+
+
+def check_alpha(op: str, input: Any, other: Any, alpha: Any) -> None:
+    """PyTorch refuses a float ``alpha`` where the result would be an integer."""
+    if isinstance(alpha, (float, np.floating)) and _integral(input) and _integral(other):
+        raise RuntimeError(f"{op}: for integral input tensors, argument alpha must not be a "
+                           f"floating point number (dtypes {_dtype_name(input)} and "
+                           f"{_dtype_name(other)}, alpha={alpha})")
+
+
 def add(input: Any, other: Any, alpha: Any = 1) -> Tensor:
+    if type(alpha) is not int:
+        check_alpha("add", input, other, alpha)
     return Add.apply(input, other if alpha == 1 else mul(other, alpha))
 
 
 def sub(input: Any, other: Any, alpha: Any = 1) -> Tensor:
+    if type(alpha) is not int:
+        check_alpha("sub", input, other, alpha)
     if alpha != 1:
         if _is_bool(input) or _is_bool(other):  # other * alpha would hide a bool other
             raise _sub_bool_error(input, other)

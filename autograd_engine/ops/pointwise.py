@@ -13,6 +13,7 @@ import numpy as np
 from ..dtypes import get_default_dtype
 from ..function import Function, register
 from ..kernels import special as _special
+from ..queries import _tensor
 from ..tensor import Tensor
 from ._util import broadcast_error, promote, result_type
 from .activation import sigmoid
@@ -64,6 +65,9 @@ class Round(Function):
     @staticmethod
     def forward(ctx, a, mode, decimals):
         if a.dtype.kind != "f":
+            if a.dtype.kind == "b":
+                raise NotImplementedError(f"{mode}: not implemented for 'Bool' (a tensor of "
+                                          f"shape {a.shape}), as in PyTorch")
             return a.copy()
         if mode == "round":
             return np.round(a, decimals)
@@ -103,7 +107,10 @@ def round(a: Any, decimals: int = 0) -> Tensor:
 
 
 def frac(a: Tensor) -> Tensor:
-    """The fractional part, a - trunc(a) (sign of a)."""
+    """The fractional part, a - trunc(a) (sign of a); float tensors only, as PyTorch."""
+    if a.dtype.kind != "f":
+        raise NotImplementedError(f"frac: not implemented for {a.dtype} (a tensor of shape "
+                                  f"{tuple(a.shape)}), as in PyTorch")
     return a - trunc(a)
 
 
@@ -696,9 +703,9 @@ class Xlogy(Function):
         return (g * log_b if da else None), (g * a / b if db else None)
 
 
-def atan2(a: Any, b: Any) -> Tensor:
-    """The angle of the point (b, a), in (-pi, pi]."""
-    return Atan2.apply(a, b)
+def atan2(a: Tensor, b: Tensor) -> Tensor:
+    """The angle of the point (b, a), in (-pi, pi]; both are Tensors, as PyTorch's."""
+    return Atan2.apply(_tensor(a, "atan2"), _tensor(b, "atan2", "other", 2))
 
 
 def hypot(a: Any, b: Any) -> Tensor:

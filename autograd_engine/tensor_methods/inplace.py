@@ -18,12 +18,16 @@ class InplaceMethods:
     __slots__ = ()
 
     def add_(self, other: Any, alpha: Any = 1) -> "Tensor":
+        if type(alpha) is not int:
+            ops.elementwise.check_alpha("add_", self, other, alpha)
         if ops.inplace.needs_graph(self, (other,)):
             return ops.inplace.write(self, "add_", lambda t: t.add(other, alpha=alpha), False)
         return self._numpy_inplace("add_", lambda a, b: a + (b * alpha if alpha != 1 else b),
                                    other)
 
     def sub_(self, other: Any, alpha: Any = 1) -> "Tensor":
+        if type(alpha) is not int:
+            ops.elementwise.check_alpha("sub_", self, other, alpha)
         if ops.inplace.needs_graph(self, (other,)):
             return ops.inplace.write(self, "sub_", lambda t: t.sub(other, alpha=alpha), False)
         return self._numpy_inplace("sub_", lambda a, b: a - (b * alpha if alpha != 1 else b),
