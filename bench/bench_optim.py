@@ -17,6 +17,8 @@ RNG = np.random.default_rng(0)
 PARAMS = [RNG.standard_normal(s).astype(np.float32).ravel() for s in SHAPES]
 GRADS = [RNG.standard_normal(s).astype(np.float32).ravel() for s in SHAPES]
 LR, MOMENTUM, BETA1, BETA2, EPS, ALPHA, STEP = 1e-3, 0.9, 0.9, 0.999, 1e-8, 0.99, 10
+MU, MU_NEXT = (BETA1 * (1 - 0.5 * 0.96 ** (t * 4e-3)) for t in (STEP, STEP + 1))  # NAdam's
+MU_PRODUCT = 0.5
 
 
 def _state(count: int) -> list:
@@ -53,6 +55,28 @@ def numpy_rmsprop(states: list) -> None:
         p -= LR * g / avg
 
 
+def numpy_nadam(states: list) -> None:
+    for p, g, (m, v) in zip(PARAMS, GRADS, states):
+        m *= BETA1
+        m += (1 - BETA1) * g
+        v *= BETA2
+        v += (1 - BETA2) * g * g
+        denom = np.sqrt(v / (1 - BETA2 ** STEP))
+        denom += EPS
+        p -= LR * (1 - MU) / (1 - MU_PRODUCT) * g / denom
+        p -= LR * MU_NEXT / (1 - MU_PRODUCT * MU_NEXT) * m / denom
+
+
+def numpy_rprop(states: list) -> None:
+    for p, g, (prev, step_size) in zip(PARAMS, GRADS, states):
+        agreement = np.sign(g * prev)
+        step_size *= np.where(agreement > 0, np.float32(1.2),
+                              np.where(agreement < 0, np.float32(0.5), np.float32(1)))
+        np.clip(step_size, np.float32(1e-6), np.float32(50), out=step_size)
+        prev[...] = np.where(agreement < 0, np.float32(0), g)
+        p -= np.sign(prev) * step_size
+
+
 def kernel_sgd(states: list) -> None:
     for p, g, (buf,) in zip(PARAMS, GRADS, states):
         kernels.sgd_step(p, g, buf, lr=LR, momentum=MOMENTUM)
@@ -66,6 +90,18 @@ def kernel_adam(states: list) -> None:
 def kernel_rmsprop(states: list) -> None:
     for p, g, (square_avg,) in zip(PARAMS, GRADS, states):
         kernels.rmsprop_step(p, g, square_avg, p, p, lr=LR, alpha=ALPHA, eps=EPS)
+
+
+def kernel_nadam(states: list) -> None:
+    for p, g, (m, v) in zip(PARAMS, GRADS, states):
+        product = np.array(MU_PRODUCT / MU)  # the step multiplies it by MU
+        kernels.nadam_step(p, g, m, v, product, step=STEP, lr=LR, beta1=BETA1, beta2=BETA2,
+                           eps=EPS)
+
+
+def kernel_rprop(states: list) -> None:
+    for p, g, (prev, step_size) in zip(PARAMS, GRADS, states):
+        kernels.rprop_step(p, g, prev, step_size)
 
 
 def _optimizer_step(cls, **kwargs):
@@ -82,6 +118,8 @@ WORKLOADS = {
                      lambda: _optimizer_step(ae.optim.SGD, momentum=MOMENTUM)),
     "Adam": (2, numpy_adam, kernel_adam, lambda: _optimizer_step(ae.optim.Adam)),
     "RMSprop": (1, numpy_rmsprop, kernel_rmsprop, lambda: _optimizer_step(ae.optim.RMSprop)),
+    "NAdam": (2, numpy_nadam, kernel_nadam, lambda: _optimizer_step(ae.optim.NAdam)),
+    "Rprop": (2, numpy_rprop, kernel_rprop, lambda: _optimizer_step(ae.optim.Rprop)),
 }
 
 

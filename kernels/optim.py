@@ -4,7 +4,10 @@ Each kernel reproduces PyTorch's single-tensor update (``torch.optim._single_ten
 operation by operation in the parameter's dtype, so results agree with PyTorch's to float32
 rounding. Scalars derived from the step count (bias corrections, decayed learning rates) are
 computed in float64 by the wrappers, as PyTorch computes them in Python, then cast to the
-parameter dtype like PyTorch's scalar arguments.
+parameter dtype like PyTorch's scalar arguments. The kernels of NAdam, RAdam, Adamax,
+Adadelta, ASGD, Rprop and Adafactor also round each multiply-add that PyTorch's CPU loops fuse
+(``lerp``, ``addcmul``, ``add(alpha=)``) once, through float64 (``_fma``), as the numpy code
+they replaced did, which follows PyTorch's float32 trajectories bit for bit in most cases.
 
 Arrays are flat (1-D), C-contiguous and of one float dtype; an unused state array (e.g. the
 momentum buffer when ``momentum == 0``) may be any array of that dtype, it is not touched.
@@ -16,6 +19,7 @@ from __future__ import annotations
 from typing import Optional
 
 import numpy as np
+from numba import types
 from numba.extending import overload
 
 from . import config
@@ -56,6 +60,33 @@ def _tally_impl(changes, squares, grads, old, new, grad):
                 _add_square(grads, np.float64(grad)))
 
     return impl
+
+
+def _fma(a, b, c):
+    """a * b + c in c's dtype as ``autograd_engine.optim._elementwise.fma``: for float32 the
+    product is exact in float64, the sum is rounded there, then to float32 (a true fused
+    multiply-add only differs when that lands on a float32 tie); float64 rounds the product
+    and the sum (PyTorch's fused result may differ in the last bit)."""
+    return type(c)(np.float64(a) * np.float64(b) + np.float64(c))
+
+
+@overload(_fma)
+def _fma_impl(a, b, c):
+    if c == types.float32:
+        return lambda a, b, c: np.float32(np.float64(a) * np.float64(b) + np.float64(c))
+    return lambda a, b, c: a * b + c
+
+
+def _lerp(a, end, weight, weight_minus_one, small):
+    """``a.lerp(end, weight)``: a + w (end - a) where ``small`` (|w| < 0.5), else
+    end + (w - 1)(end - a): PyTorch switches formula at 0.5 for accuracy."""
+    diff = end - a
+    return _fma(weight, diff, a) if small else _fma(weight_minus_one, diff, end)
+
+
+@overload(_lerp)
+def _lerp_impl(a, end, weight, weight_minus_one, small):
+    return _lerp
 
 
 @config.jit()
@@ -197,11 +228,205 @@ def _adagrad(p, g, state_sum, neg_clr, eps, weight_decay, maximize, stats):
     _add_partials(stats, partial)
 
 
+def _nadam(p, g, m, v, neg_grad_step, neg_momentum_step, weight, weight_minus_one, beta2,
+           one_minus_beta2, bias_correction2, eps, weight_decay, l2, decay_factor, decoupled,
+           maximize, stats):
+    small = abs(weight) < 0.5
+    measure, chunks, partial = _partials(p.size, stats)
+    for c in range(chunks):
+        lo, hi = _chunk(c, p.size)
+        changes = squares = grads = 0.0
+        for i in range(lo, hi):
+            gi = -g[i] if maximize else g[i]
+            old = p[i]
+            pi = old
+            if decoupled:
+                pi = pi * decay_factor
+            elif l2:
+                gi = _fma(pi, weight_decay, gi)
+            mi = _lerp(m[i], gi, weight, weight_minus_one, small)
+            vi = _fma(one_minus_beta2 * gi, gi, v[i] * beta2)
+            m[i] = mi
+            v[i] = vi
+            denom = np.sqrt(vi / bias_correction2) + eps
+            pi = pi + neg_grad_step * gi / denom
+            new = pi + neg_momentum_step * mi / denom
+            p[i] = new
+            if measure:
+                changes, squares, grads = _tally(changes, squares, grads, old, new, g[i])
+        _keep(partial, c, changes, squares, grads)
+    _add_partials(stats, partial)
+
+
+def _radam(p, g, m, v, bias_correction1, lr, weight, weight_minus_one, beta2, one_minus_beta2,
+           rectify, bias_correction2_sqrt, rectification, eps, weight_decay, l2, decay_factor,
+           decoupled, maximize, stats):
+    small = abs(weight) < 0.5
+    one = p.dtype.type(1)
+    measure, chunks, partial = _partials(p.size, stats)
+    for c in range(chunks):
+        lo, hi = _chunk(c, p.size)
+        changes = squares = grads = 0.0
+        for i in range(lo, hi):
+            gi = -g[i] if maximize else g[i]
+            old = p[i]
+            pi = old
+            if decoupled:
+                pi = pi * decay_factor
+            elif l2:
+                gi = _fma(pi, weight_decay, gi)
+            mi = _lerp(m[i], gi, weight, weight_minus_one, small)
+            vi = _fma(one_minus_beta2 * gi, gi, v[i] * beta2)
+            m[i] = mi
+            v[i] = vi
+            update = mi / bias_correction1 * lr
+            if rectify:
+                adaptive = one / (np.sqrt(vi) + eps) * bias_correction2_sqrt
+                update = update * adaptive * rectification
+            new = pi - update
+            p[i] = new
+            if measure:
+                changes, squares, grads = _tally(changes, squares, grads, old, new, g[i])
+        _keep(partial, c, changes, squares, grads)
+    _add_partials(stats, partial)
+
+
+def _adamax(p, g, m, u, neg_clr, weight, weight_minus_one, beta2, eps, weight_decay, l2,
+            maximize, stats):
+    small = abs(weight) < 0.5
+    measure, chunks, partial = _partials(p.size, stats)
+    for c in range(chunks):
+        lo, hi = _chunk(c, p.size)
+        changes = squares = grads = 0.0
+        for i in range(lo, hi):
+            gi = -g[i] if maximize else g[i]
+            old = p[i]
+            if l2:
+                gi = _fma(old, weight_decay, gi)
+            mi = _lerp(m[i], gi, weight, weight_minus_one, small)
+            ui = u[i] * beta2
+            norm = abs(gi) + eps
+            ui = ui if (ui > norm or ui != ui) else norm  # np.maximum: NaN wins, ties norm
+            m[i] = mi
+            u[i] = ui
+            new = old + neg_clr * mi / ui
+            p[i] = new
+            if measure:
+                changes, squares, grads = _tally(changes, squares, grads, old, new, g[i])
+        _keep(partial, c, changes, squares, grads)
+    _add_partials(stats, partial)
+
+
+def _adadelta(p, g, square_avg, acc_delta, neg_lr, rho, one_minus_rho, eps, weight_decay, l2,
+              maximize, stats):
+    measure, chunks, partial = _partials(p.size, stats)
+    for c in range(chunks):
+        lo, hi = _chunk(c, p.size)
+        changes = squares = grads = 0.0
+        for i in range(lo, hi):
+            gi = -g[i] if maximize else g[i]
+            old = p[i]
+            if l2:
+                gi = _fma(old, weight_decay, gi)
+            sa = _fma(one_minus_rho * gi, gi, square_avg[i] * rho)
+            square_avg[i] = sa
+            delta = np.sqrt(acc_delta[i] + eps) / np.sqrt(sa + eps) * gi
+            acc_delta[i] = _fma(one_minus_rho * delta, delta, acc_delta[i] * rho)
+            new = _fma(delta, neg_lr, old)
+            p[i] = new
+            if measure:
+                changes, squares, grads = _tally(changes, squares, grads, old, new, g[i])
+        _keep(partial, c, changes, squares, grads)
+    _add_partials(stats, partial)
+
+
+def _asgd(p, g, ax, decay_factor, neg_eta, mu, averaging, weight_decay, l2, maximize, stats):
+    measure, chunks, partial = _partials(p.size, stats)
+    for c in range(chunks):
+        lo, hi = _chunk(c, p.size)
+        changes = squares = grads = 0.0
+        for i in range(lo, hi):
+            gi = -g[i] if maximize else g[i]
+            old = p[i]
+            if l2:
+                gi = _fma(old, weight_decay, gi)
+            new = _fma(gi, neg_eta, old * decay_factor)
+            p[i] = new
+            ax[i] = ax[i] + (new - ax[i]) * mu if averaging else new
+            if measure:
+                changes, squares, grads = _tally(changes, squares, grads, old, new, g[i])
+        _keep(partial, c, changes, squares, grads)
+    _add_partials(stats, partial)
+
+
+def _rprop(p, g, prev, step_size, etaminus, etaplus, step_size_min, step_size_max, maximize,
+           stats):
+    one = p.dtype.type(1)
+    zero = p.dtype.type(0)
+    measure, chunks, partial = _partials(p.size, stats)
+    for c in range(chunks):
+        lo, hi = _chunk(c, p.size)
+        changes = squares = grads = 0.0
+        for i in range(lo, hi):
+            gi = -g[i] if maximize else g[i]
+            old = p[i]
+            agreement = gi * prev[i]  # its sign picks the factor; NaN's sign is 0, as torch's
+            factor = etaplus if agreement > 0 else (etaminus if agreement < 0 else one)
+            s = step_size[i] * factor
+            s = s if (s >= step_size_min or s != s) else step_size_min  # np.clip: NaN kept,
+            s = s if (s <= step_size_max or s != s) else step_size_max  # a tie keeps s
+            step_size[i] = s
+            if factor == etaminus:  # a sign change: this step skips the element
+                gi = zero
+            sign = (one if gi > 0 else zero) - (one if gi < 0 else zero)
+            new = old + -one * sign * s
+            p[i] = new
+            prev[i] = gi
+            if measure:
+                changes, squares, grads = _tally(changes, squares, grads, old, new, g[i])
+        _keep(partial, c, changes, squares, grads)
+    _add_partials(stats, partial)
+
+
+def _adafactor_direction(g, row_var, col_var, divisor, floor, out):
+    one = g.dtype.type(1)
+    for b in range(g.shape[0]):
+        for i in range(g.shape[1]):
+            r = row_var[b, i]
+            for j in range(g.shape[2]):
+                estimate = r * col_var[b, j] / divisor[b]
+                estimate = estimate if (estimate > floor or estimate != estimate) else floor
+                out[b, i, j] = one / np.sqrt(estimate) * g[b, i, j]
+
+
+def _adafactor_apply(p, u, g, scale, decay_factor, stats):
+    measure, chunks, partial = _partials(p.size, stats)
+    for c in range(chunks):
+        lo, hi = _chunk(c, p.size)
+        changes = squares = grads = 0.0
+        for i in range(lo, hi):
+            old = p[i]
+            new = _fma(u[i], scale, old * decay_factor)
+            p[i] = new
+            if measure:
+                changes, squares, grads = _tally(changes, squares, grads, old, new, g[i])
+        _keep(partial, c, changes, squares, grads)
+    _add_partials(stats, partial)
+
+
 # The last argument, stats, is a sum that each part of a multi-threaded call adds to separately.
 _SGD = SplitKernel(_sgd, accumulate=(10,))
 _ADAM = SplitKernel(_adam, accumulate=(17,))
 _RMSPROP = SplitKernel(_rmsprop, accumulate=(14,))
 _ADAGRAD = SplitKernel(_adagrad, accumulate=(7,))
+_NADAM = SplitKernel(_nadam, accumulate=(17,), full_width=True)
+_RADAM = SplitKernel(_radam, accumulate=(19,), full_width=True)
+_ADAMAX = SplitKernel(_adamax, accumulate=(12,))
+_ADADELTA = SplitKernel(_adadelta, accumulate=(11,), full_width=True)
+_ASGD = SplitKernel(_asgd, accumulate=(10,))
+_RPROP = SplitKernel(_rprop, accumulate=(9,))
+_ADAFACTOR_DIRECTION = SplitKernel(_adafactor_direction)
+_ADAFACTOR_APPLY = SplitKernel(_adafactor_apply, accumulate=(5,))
 
 # --- public wrappers -----------------------------------------------------------------------
 
@@ -295,3 +520,163 @@ def adagrad_step(p: np.ndarray, g: np.ndarray, state_sum: np.ndarray, *, step: i
     _ADAGRAD(p.size, p, _grad("adagrad_step", p, g), state_sum,
              f(-(lr / (1 + (step - 1) * lr_decay))), f(eps), f(weight_decay), bool(maximize),
              _stats("adagrad_step", stats))
+
+
+def _scalar_state(name: str, a: np.ndarray) -> np.ndarray:
+    """Validate a 1-element float state array (NAdam's mu_product, ASGD's eta and mu)."""
+    if (not isinstance(a, np.ndarray) or a.size != 1 or a.dtype.kind != "f"
+            or not a.flags.writeable):
+        raise ValueError(f"{name}: a scalar state must be a writeable 1-element float array, "
+                         f"got {getattr(a, 'dtype', type(a).__name__)}"
+                         f"{list(getattr(a, 'shape', ()))}")
+    return a
+
+
+def _lerp_weights(f: type, beta1: float) -> tuple:
+    """``lerp(m, g, 1 - beta1)``'s weight and weight - 1, in the parameter's dtype."""
+    weight = f(1 - beta1)
+    return weight, weight - f(1)
+
+
+def _weight_decay(f: type, lr: float, weight_decay: float, decoupled: bool) -> tuple:
+    """(wd, L2?, 1 - lr*wd, decoupled?): the L2 term g + wd*p or the decoupled p *= 1 - lr*wd,
+    decided on the Python value (a wd that rounds to 0 in float32 still adds 0 * p)."""
+    return (f(weight_decay), weight_decay != 0 and not decoupled, f(1 - lr * weight_decay),
+            weight_decay != 0 and bool(decoupled))
+
+
+def nadam_step(p: np.ndarray, g: np.ndarray, m: np.ndarray, v: np.ndarray,
+               mu_product: np.ndarray, *, step: int, lr: float, beta1: float = 0.9,
+               beta2: float = 0.999, eps: float = 1e-8, weight_decay: float = 0.0,
+               momentum_decay: float = 4e-3, decoupled: bool = False, maximize: bool = False,
+               stats: Optional[np.ndarray] = None) -> None:
+    """mu_t = b1 (1 - 0.96^(t psi) / 2); ``mu_product`` (a 1-element state array) *= mu_t in
+    its own dtype; m = lerp(m, g, 1-b1); v = b2*v + (1-b2)*g^2; denom = sqrt(v/(1-b2^t)) + eps;
+    p -= lr (1-mu_t)/(1-prod) g/denom + lr mu_{t+1}/(1-prod mu_{t+1}) m/denom. L2
+    ``weight_decay`` adds wd*p to g; ``decoupled`` scales p by 1 - lr*wd instead."""
+    _check("nadam_step", p, m, v)
+    _scalar_state("nadam_step", mu_product)
+    f = p.dtype.type
+    mu = beta1 * (1.0 - 0.5 * 0.96 ** (step * momentum_decay))
+    mu_next = beta1 * (1.0 - 0.5 * 0.96 ** ((step + 1) * momentum_decay))
+    mu_product *= mu_product.dtype.type(mu)
+    product = mu_product.item()
+    _NADAM(p.size, p, _grad("nadam_step", p, g), m, v, f(-lr * (1.0 - mu) / (1.0 - product)),
+           f(-lr * mu_next / (1.0 - product * mu_next)), *_lerp_weights(f, beta1), f(beta2),
+           f(1 - beta2), f(1 - beta2 ** step), f(eps),
+           *_weight_decay(f, lr, weight_decay, decoupled), bool(maximize),
+           _stats("nadam_step", stats))
+
+
+def radam_step(p: np.ndarray, g: np.ndarray, m: np.ndarray, v: np.ndarray, *, step: int,
+               lr: float, beta1: float = 0.9, beta2: float = 0.999, eps: float = 1e-8,
+               weight_decay: float = 0.0, decoupled: bool = False, maximize: bool = False,
+               stats: Optional[np.ndarray] = None) -> None:
+    """m = lerp(m, g, 1-b1); v = b2*v + (1-b2)*g^2; while the SMA length rho_t <= 5,
+    p -= lr m/(1-b1^t); after, the step is also scaled by sqrt(1-b2^t)/(sqrt(v)+eps) * r_t.
+    ``weight_decay`` and ``decoupled`` as in ``nadam_step``."""
+    _check("radam_step", p, m, v)
+    f = p.dtype.type
+    bias_correction2 = 1 - beta2 ** step
+    rho_inf = 2 / (1 - beta2) - 1
+    rho_t = rho_inf - 2 * step * beta2 ** step / bias_correction2
+    rectify = rho_t > 5.0
+    bias_correction2_sqrt = rectification = 1.0  # unused until the SMA length passes 5
+    if rectify:
+        bias_correction2_sqrt = bias_correction2 ** 0.5
+        rectification = ((rho_t - 4) * (rho_t - 2) * rho_inf
+                         / ((rho_inf - 4) * (rho_inf - 2) * rho_t)) ** 0.5
+    _RADAM(p.size, p, _grad("radam_step", p, g), m, v, f(1 - beta1 ** step), f(lr),
+           *_lerp_weights(f, beta1), f(beta2), f(1 - beta2), rectify, f(bias_correction2_sqrt),
+           f(rectification), f(eps), *_weight_decay(f, lr, weight_decay, decoupled),
+           bool(maximize), _stats("radam_step", stats))
+
+
+def adamax_step(p: np.ndarray, g: np.ndarray, m: np.ndarray, u: np.ndarray, *, step: int,
+                lr: float, beta1: float = 0.9, beta2: float = 0.999, eps: float = 1e-8,
+                weight_decay: float = 0.0, maximize: bool = False,
+                stats: Optional[np.ndarray] = None) -> None:
+    """m = lerp(m, g, 1-b1); u = max(b2*u, |g| + eps); p -= lr/(1-b1^t) * m/u (g + wd*p for
+    g with ``weight_decay``)."""
+    _check("adamax_step", p, m, u)
+    f = p.dtype.type
+    _ADAMAX(p.size, p, _grad("adamax_step", p, g), m, u, f(-(lr / (1 - beta1 ** step))),
+            *_lerp_weights(f, beta1), f(beta2), f(eps), f(weight_decay), weight_decay != 0,
+            bool(maximize), _stats("adamax_step", stats))
+
+
+def adadelta_step(p: np.ndarray, g: np.ndarray, square_avg: np.ndarray, acc_delta: np.ndarray,
+                  *, lr: float = 1.0, rho: float = 0.9, eps: float = 1e-6,
+                  weight_decay: float = 0.0, maximize: bool = False,
+                  stats: Optional[np.ndarray] = None) -> None:
+    """s = rho*s + (1-rho)*g^2; delta = sqrt(a + eps) / sqrt(s + eps) * g;
+    a = rho*a + (1-rho)*delta^2; p -= lr * delta (g + wd*p for g with ``weight_decay``)."""
+    _check("adadelta_step", p, square_avg, acc_delta)
+    f = p.dtype.type
+    _ADADELTA(p.size, p, _grad("adadelta_step", p, g), square_avg, acc_delta, f(-lr), f(rho),
+              f(1 - rho), f(eps), f(weight_decay), weight_decay != 0, bool(maximize),
+              _stats("adadelta_step", stats))
+
+
+def asgd_step(p: np.ndarray, g: np.ndarray, ax: np.ndarray, eta: np.ndarray, mu: np.ndarray,
+              *, step: int, lr: float, lambd: float = 1e-4, alpha: float = 0.75,
+              t0: float = 1e6, weight_decay: float = 0.0, maximize: bool = False,
+              stats: Optional[np.ndarray] = None) -> None:
+    """p *= 1 - lambd*eta; p -= eta*g; ax += mu (p - ax), or ax = p while mu is 1; then, for
+    the next step, eta = lr / (1 + lambd lr t)^alpha and mu = 1 / max(1, t - t0) (``eta`` and
+    ``mu`` are 1-element state arrays, rounded through float32 as PyTorch's ``as_tensor``)."""
+    _check("asgd_step", p, ax)
+    _scalar_state("asgd_step", eta)
+    _scalar_state("asgd_step", mu)
+    f = p.dtype.type
+    eta_now, mu_now = eta.item(), mu.item()
+    _ASGD(p.size, p, _grad("asgd_step", p, g), ax, f(1 - lambd * eta_now), f(-eta_now),
+          f(mu_now), mu_now != 1, f(weight_decay), weight_decay != 0, bool(maximize),
+          _stats("asgd_step", stats))
+    eta[...] = np.float32(lr / (1 + lambd * lr * step) ** alpha)
+    mu[...] = np.float32(1 / max(1, step - t0))
+
+
+def rprop_step(p: np.ndarray, g: np.ndarray, prev: np.ndarray, step_size: np.ndarray, *,
+               etaminus: float = 0.5, etaplus: float = 1.2, step_size_min: float = 1e-6,
+               step_size_max: float = 50.0, maximize: bool = False,
+               stats: Optional[np.ndarray] = None) -> None:
+    """s *= etaplus where g*prev > 0, etaminus where < 0 (g is taken as 0 there), then clamped
+    to [step_size_min, step_size_max]; p -= sign(g) * s; prev = g."""
+    _check("rprop_step", p, prev, step_size)
+    f = p.dtype.type
+    _RPROP(p.size, p, _grad("rprop_step", p, g), prev, step_size, f(etaminus), f(etaplus),
+           f(step_size_min), f(step_size_max), bool(maximize), _stats("rprop_step", stats))
+
+
+def adafactor_direction(g: np.ndarray, row_var: np.ndarray, col_var: np.ndarray,
+                        divisor: np.ndarray, eps1: float) -> np.ndarray:
+    """Adafactor's update direction for a stack of matrices ``g`` (B, R, C): a new array
+    u = g / sqrt(max(r c / divisor, eps1^2)) with row factors ``row_var`` (B, R), column factors
+    ``col_var`` (B, C) and one ``divisor`` per matrix (B,): max(mean(r), eps1) in PyTorch."""
+    _float_array("adafactor_direction", g)
+    if g.ndim != 3:
+        raise ValueError(f"adafactor_direction: expected a (matrices, rows, columns) gradient, "
+                         f"got shape {g.shape}")
+    f = g.dtype.type
+    shapes = ((g.shape[0], g.shape[1]), (g.shape[0], g.shape[2]), (g.shape[0],))
+    if any(a.shape != shape or a.dtype != g.dtype
+           for a, shape in zip((row_var, col_var, divisor), shapes)):
+        raise ValueError(f"adafactor_direction: factors "
+                         f"{[(a.dtype, a.shape) for a in (row_var, col_var, divisor)]} do not "
+                         f"match the gradient {g.dtype}{list(g.shape)}")
+    out = np.empty(g.shape, g.dtype)
+    _ADAFACTOR_DIRECTION(g.size, np.ascontiguousarray(g), np.ascontiguousarray(row_var),
+                         np.ascontiguousarray(col_var), np.ascontiguousarray(divisor),
+                         f(eps1 * eps1), out)
+    return out
+
+
+def adafactor_apply(p: np.ndarray, u: np.ndarray, g: np.ndarray, *, scale: float,
+                    decay_factor: float = 1.0, stats: Optional[np.ndarray] = None) -> None:
+    """p = p * decay_factor + scale * u (Adafactor's last step: decoupled weight decay, then
+    PyTorch's ``add_(u, alpha=scale)``, one rounding). ``g`` is read only to measure."""
+    _check("adafactor_apply", p, u)
+    f = p.dtype.type
+    _ADAFACTOR_APPLY(p.size, p, u, _grad("adafactor_apply", p, g), f(scale), f(decay_factor),
+                     _stats("adafactor_apply", stats))

@@ -80,6 +80,16 @@ def _optim(dtype) -> None:
     optim.adam_step(p, g, np.zeros_like(p), np.zeros_like(p), np.zeros_like(p), step=1, lr=0.1)
     optim.rmsprop_step(p, g, np.zeros_like(p), np.zeros_like(p), np.zeros_like(p), lr=0.1)
     optim.adagrad_step(p, g, np.zeros_like(p), step=1, lr=0.1)
+    z = np.zeros_like
+    optim.nadam_step(p, g, z(p), z(p), np.ones((), np.float32), step=1, lr=0.1)
+    optim.radam_step(p, g, z(p), z(p), step=1, lr=0.1)
+    optim.adamax_step(p, g, z(p), z(p), step=1, lr=0.1)
+    optim.adadelta_step(p, g, z(p), z(p))
+    optim.asgd_step(p, g, z(p), np.ones((), np.float32), np.ones((), np.float32), step=1, lr=0.1)
+    optim.rprop_step(p, g, z(p), z(p))
+    u = optim.adafactor_direction(g.reshape(1, 2, 4), np.ones((1, 2), dtype),
+                                  np.ones((1, 4), dtype), np.ones(1, dtype), 1e-3)
+    optim.adafactor_apply(p, u.reshape(-1), g, scale=-0.1)
 
 
 def _stats(dtype) -> None:

@@ -337,6 +337,101 @@ def adagrad_step(p, g, state_sum, *, step, lr, lr_decay=0.0, eps=1e-10, weight_d
         state_sum[i] = float(state_sum[i]) + d * d
         p[i] = float(p[i]) - clr * d / (math.sqrt(float(state_sum[i])) + eps)
 
+
+def _decayed_grad(g, p, i, lr, weight_decay, decoupled, maximize):
+    """The gradient with L2 weight decay, or after decoupled decay of p[i] (NAdam, RAdam)."""
+    if decoupled:
+        p[i] = float(p[i]) * (1 - lr * weight_decay)
+        return _optim_grad(g, p, i, 0.0, maximize)
+    return _optim_grad(g, p, i, weight_decay, maximize)
+
+
+def nadam_step(p, g, m, v, mu_product, *, step, lr, beta1=0.9, beta2=0.999, eps=1e-8,
+               weight_decay=0.0, momentum_decay=4e-3, decoupled=False, maximize=False):
+    mu = beta1 * (1 - 0.5 * 0.96 ** (step * momentum_decay))
+    mu_next = beta1 * (1 - 0.5 * 0.96 ** ((step + 1) * momentum_decay))
+    mu_product *= mu_product.dtype.type(mu)  # a float32 state: PyTorch rounds mu to it
+    product = float(mu_product)
+    for i in range(p.size):
+        d = _decayed_grad(g, p, i, lr, weight_decay, decoupled, maximize)
+        m[i] = beta1 * float(m[i]) + (1 - beta1) * d
+        v[i] = beta2 * float(v[i]) + (1 - beta2) * d * d
+        denom = math.sqrt(float(v[i]) / (1 - beta2 ** step)) + eps
+        p[i] = (float(p[i]) - lr * (1 - mu) / (1 - product) * d / denom
+                - lr * mu_next / (1 - product * mu_next) * float(m[i]) / denom)
+
+
+def radam_step(p, g, m, v, *, step, lr, beta1=0.9, beta2=0.999, eps=1e-8, weight_decay=0.0,
+               decoupled=False, maximize=False):
+    rho_inf = 2 / (1 - beta2) - 1
+    rho_t = rho_inf - 2 * step * beta2 ** step / (1 - beta2 ** step)
+    for i in range(p.size):
+        d = _decayed_grad(g, p, i, lr, weight_decay, decoupled, maximize)
+        m[i] = beta1 * float(m[i]) + (1 - beta1) * d
+        v[i] = beta2 * float(v[i]) + (1 - beta2) * d * d
+        update = lr * float(m[i]) / (1 - beta1 ** step)
+        if rho_t > 5:
+            rectification = math.sqrt((rho_t - 4) * (rho_t - 2) * rho_inf
+                                      / ((rho_inf - 4) * (rho_inf - 2) * rho_t))
+            update *= rectification * math.sqrt(1 - beta2 ** step) / (math.sqrt(float(v[i])) + eps)
+        p[i] = float(p[i]) - update
+
+
+def adamax_step(p, g, m, u, *, step, lr, beta1=0.9, beta2=0.999, eps=1e-8, weight_decay=0.0,
+                maximize=False):
+    for i in range(p.size):
+        d = _optim_grad(g, p, i, weight_decay, maximize)
+        m[i] = beta1 * float(m[i]) + (1 - beta1) * d
+        u[i] = max(beta2 * float(u[i]), abs(d) + eps)
+        p[i] = float(p[i]) - lr / (1 - beta1 ** step) * float(m[i]) / float(u[i])
+
+
+def adadelta_step(p, g, square_avg, acc_delta, *, lr=1.0, rho=0.9, eps=1e-6, weight_decay=0.0,
+                  maximize=False):
+    for i in range(p.size):
+        d = _optim_grad(g, p, i, weight_decay, maximize)
+        square_avg[i] = rho * float(square_avg[i]) + (1 - rho) * d * d
+        delta = math.sqrt(float(acc_delta[i]) + eps) / math.sqrt(float(square_avg[i]) + eps) * d
+        acc_delta[i] = rho * float(acc_delta[i]) + (1 - rho) * delta * delta
+        p[i] = float(p[i]) - lr * delta
+
+
+def asgd_step(p, g, ax, eta, mu, *, step, lr, lambd=1e-4, alpha=0.75, t0=1e6, weight_decay=0.0,
+              maximize=False):
+    eta_now, mu_now = float(eta), float(mu)
+    for i in range(p.size):
+        d = _optim_grad(g, p, i, weight_decay, maximize)
+        p[i] = float(p[i]) * (1 - lambd * eta_now) - eta_now * d
+        ax[i] = float(p[i]) if mu_now == 1 else float(ax[i]) + mu_now * (float(p[i]) - float(ax[i]))
+    eta[...] = lr / (1 + lambd * lr * step) ** alpha
+    mu[...] = 1 / max(1, step - t0)
+
+
+def rprop_step(p, g, prev, step_size, *, etaminus=0.5, etaplus=1.2, step_size_min=1e-6,
+               step_size_max=50.0, maximize=False):
+    for i in range(p.size):
+        d = -float(g[i]) if maximize else float(g[i])
+        agreement = d * float(prev[i])
+        factor = etaplus if agreement > 0 else etaminus if agreement < 0 else 1.0
+        step_size[i] = min(max(float(step_size[i]) * factor, step_size_min), step_size_max)
+        if agreement < 0:
+            d = 0.0
+        p[i] = float(p[i]) - ((d > 0) - (d < 0)) * float(step_size[i])
+        prev[i] = d
+
+
+def adafactor_direction(g, row_var, col_var, divisor, eps1):
+    out = np.empty(g.shape, g.dtype)
+    for b, i, j in np.ndindex(*g.shape):
+        estimate = float(row_var[b, i]) * float(col_var[b, j]) / float(divisor[b])
+        out[b, i, j] = float(g[b, i, j]) / math.sqrt(max(estimate, eps1 * eps1))
+    return out
+
+
+def adafactor_apply(p, u, g, *, scale, decay_factor=1.0):
+    for i in range(p.size):
+        p[i] = float(p[i]) * decay_factor + scale * float(u[i])
+
 # --- conv and norm --------------------------------------------------------------------
 
 

@@ -1,8 +1,9 @@
 """Optimizers and learning-rate schedulers (``torch.optim``'s API and update rules).
 
-SGD, Adam(W), RMSprop and Adagrad update each parameter in one fused Numba kernel
-(``autograd_engine.kernels.optim``); NAdam, RAdam, Adamax, Adadelta, ASGD, Rprop and Adafactor
-in a few numpy ufunc calls (``_elementwise``); LBFGS works on one flat vector of all parameters.
+SGD, Adam(W), RMSprop, Adagrad, NAdam, RAdam, Adamax, Adadelta, ASGD and Rprop update each
+parameter in one fused Numba kernel (``autograd_engine.kernels.optim``); Adafactor takes its
+norms and factored second moment with numpy and its step direction and update in two kernels;
+LBFGS works on one flat vector of all parameters.
 
 Regularisation: L2 is the ``weight_decay`` argument (decoupled in ``AdamW``); L1 is a term
 added to the loss, whose gradient is ``l1 * sign(w)``::

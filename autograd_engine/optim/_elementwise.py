@@ -1,11 +1,14 @@
-"""Base for optimizers whose update is a few numpy ufunc calls per parameter.
+"""PyTorch's in-place updates written as numpy ufunc calls, for the optimizer code that is not
+one fused kernel (Adafactor's factored second moment, LBFGS's directions), and the 0-d state
+scalars of NAdam and ASGD.
 
-Each subclass writes PyTorch's single-tensor update (``torch.optim._single_tensor_*``) op by
-op in the parameter's dtype: Python scalars are cast to that dtype before they meet an array
-(as PyTorch casts scalar arguments), and ``c / t`` on a tensor ``t`` is ``reciprocal(t) * c``
-(PyTorch's ``Tensor.__rtruediv__``). Where PyTorch's CPU loops fuse a multiply-add (``lerp``,
-``add(alpha=)``, ``addcmul``), so does ``fma``: exactly for float32 (through float64), so
-float32 updates match PyTorch's bit for bit; float64 ones may differ in the last bit.
+Python scalars are cast to the array's dtype before they meet it (as PyTorch casts scalar
+arguments). Where PyTorch's CPU loops fuse a multiply-add (``lerp``, ``add(alpha=)``), so
+does ``fma``: for float32 through float64, where the product is exact and the sum is rounded
+twice (a true fused multiply-add differs only when the exact result lies within half a
+float64 ulp of a float32 tie); float64 rounds product and sum, so it may differ from
+PyTorch's in the last bit. The fused kernels (``autograd_engine.kernels.optim._fma``) round
+exactly as ``fma`` does.
 """
 from __future__ import annotations
 
@@ -14,7 +17,6 @@ from typing import Optional
 import numpy as np
 
 from ..tensor import Tensor
-from .optimizer import Optimizer
 
 
 def scalar_tensor(value: float) -> Tensor:
@@ -45,39 +47,6 @@ def lerp_(a: np.ndarray, end: np.ndarray, weight: float) -> None:
     fma(w if small else w - f(1), end - a, a if small else end, out=a)
 
 
-def mul_add_square_(a: np.ndarray, keep: float, g: np.ndarray) -> None:
-    """``a.mul_(keep).addcmul_(g, g, value=1 - keep)``."""
-    f = a.dtype.type
-    a *= f(keep)
-    fma(f(1 - keep) * g, g, a, out=a)
-
-
 def add_scaled_(a: np.ndarray, alpha: float, x: np.ndarray) -> None:
     """``a.add_(x, alpha=alpha)``."""
     fma(x, a.dtype.type(alpha), a, out=a)
-
-
-def with_l2(g: np.ndarray, p: np.ndarray, weight_decay: float) -> np.ndarray:
-    """``g.add(p, alpha=weight_decay)`` (a new array), or ``g`` itself when it is 0."""
-    return fma(p, p.dtype.type(weight_decay), g) if weight_decay != 0 else g
-
-
-class ElementwiseOptimizer(Optimizer):
-    """Subclasses implement ``_apply(p, g, state, group, param)``: update flat ``p`` in place
-    from ``g`` (already negated when ``maximize``; read only, it may be the gradient's own
-    array). The base measures the update for ``measure_updates`` from a copy of ``p``."""
-
-    def _update(self, p: np.ndarray, g: np.ndarray, state: dict, group: dict,
-                param: Tensor, stats: Optional[np.ndarray]) -> None:
-        before = None if stats is None else p.copy()
-        with np.errstate(all="ignore"):  # inf and NaN arise silently, as in PyTorch
-            self._apply(p, np.negative(g) if group["maximize"] else g, state, group, param)
-        if stats is not None:
-            old = before.astype(np.float64)
-            change = p.astype(np.float64) - old
-            grad = g.astype(np.float64)
-            stats += (np.dot(change, change), np.dot(old, old), np.dot(grad, grad))
-
-    def _apply(self, p: np.ndarray, g: np.ndarray, state: dict, group: dict,
-               param: Tensor) -> None:
-        raise NotImplementedError

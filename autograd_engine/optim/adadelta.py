@@ -5,12 +5,12 @@ from typing import Any, Optional
 
 import numpy as np
 
+from ..kernels import optim as _kernels
 from ..tensor import Tensor
-from ._elementwise import ElementwiseOptimizer, add_scaled_, mul_add_square_, with_l2
-from .optimizer import _check_hyper, _flat, _next_step, _state_tensor, _step_tensor
+from .optimizer import Optimizer, _check_hyper, _flat, _next_step, _state_tensor, _step_tensor
 
 
-class Adadelta(ElementwiseOptimizer):
+class Adadelta(Optimizer):
     """s = rho s + (1-rho) g^2; delta = sqrt(a + eps) / sqrt(s + eps) * g;
     a = rho a + (1-rho) delta^2; p -= lr * delta. State keys ``square_avg``, ``acc_delta``."""
 
@@ -26,22 +26,13 @@ class Adadelta(ElementwiseOptimizer):
             lr=lr, rho=rho, eps=eps, weight_decay=weight_decay, maximize=maximize,
             capturable=capturable, foreach=foreach, differentiable=differentiable))
 
-    def _apply(self, p: np.ndarray, g: np.ndarray, state: dict, group: dict,
-               param: Tensor) -> None:
+    def _update(self, p: np.ndarray, g: np.ndarray, state: dict, group: dict,
+                param: Tensor, stats: Optional[np.ndarray]) -> None:
         if not state:
             state.update(step=_step_tensor(), square_avg=_state_tensor(param),
                          acc_delta=_state_tensor(param))
-        f = p.dtype.type
-        rho, eps = group["rho"], f(group["eps"])
         _next_step(state)
-        g = with_l2(g, p, group["weight_decay"])
-        square_avg, acc_delta = _flat(state["square_avg"]), _flat(state["acc_delta"])
-        mul_add_square_(square_avg, rho, g)
-        std = square_avg + eps
-        np.sqrt(std, out=std)
-        delta = acc_delta + eps
-        np.sqrt(delta, out=delta)
-        delta /= std
-        delta *= g
-        mul_add_square_(acc_delta, rho, delta)
-        add_scaled_(p, -group["lr"], delta)
+        _kernels.adadelta_step(p, g, _flat(state["square_avg"]), _flat(state["acc_delta"]),
+                               lr=group["lr"], rho=group["rho"], eps=group["eps"],
+                               weight_decay=group["weight_decay"], maximize=group["maximize"],
+                               stats=stats)

@@ -6,9 +6,10 @@ from typing import Any, Optional
 
 import numpy as np
 
+from ..kernels import optim as _kernels
 from ..tensor import Tensor
-from ._elementwise import ElementwiseOptimizer, add_scaled_, lerp_
-from .optimizer import _next_step, _step_tensor
+from ._elementwise import lerp_
+from .optimizer import Optimizer, _next_step, _step_tensor
 
 
 def _norm(a: np.ndarray) -> float:
@@ -26,7 +27,31 @@ def _mean_squares(g: np.ndarray) -> tuple:
     return tuple(means)
 
 
-class Adafactor(ElementwiseOptimizer):
+def _direction(g: np.ndarray, state: dict, weight: float, eps1: float) -> np.ndarray:
+    """Update the second-moment state from ``g`` (the parameter's shape) and return the step
+    direction g / sqrt(max(v, eps1^2)) as a (matrices, rows, columns) array."""
+    f = g.dtype.type
+    if g.ndim < 2:  # v itself: the factored form with a unit row factor and divisor
+        variance = state["variance"].data
+        lerp_(variance, g * g, weight)
+        unit = np.ones((1, 1), g.dtype)
+        return _kernels.adafactor_direction(g.reshape(1, 1, -1), unit, variance.reshape(1, -1),
+                                            unit.reshape(1), eps1)
+    row_var, col_var = state["row_var"].data, state["col_var"].data
+    row_mean, col_mean = _mean_squares(g)
+    lerp_(row_var, row_mean, weight)
+    lerp_(col_var, col_mean, weight)
+    row_var_mean = np.mean(row_var, axis=-2, keepdims=True, dtype=np.float64)
+    divisor = np.maximum(row_var_mean.astype(g.dtype), f(eps1))
+    *batch, rows, columns = g.shape
+    matrices = int(np.prod(batch))
+    return _kernels.adafactor_direction(g.reshape(matrices, rows, columns),
+                                        row_var.reshape(matrices, rows),
+                                        col_var.reshape(matrices, columns),
+                                        divisor.reshape(matrices), eps1)
+
+
+class Adafactor(Optimizer):
     """beta2_t = 1 - t^beta2_decay; rho_t = min(lr, 1/sqrt(t));
     alpha = max(eps2, RMS(p)) * rho_t. For a parameter of 2+ dims, R = lerp(R, mean(g^2, -1),
     1-beta2_t) and C = lerp(C, mean(g^2, -2), ...) (state ``row_var``, ``col_var``), and
@@ -52,8 +77,8 @@ class Adafactor(ElementwiseOptimizer):
                                       weight_decay=weight_decay, foreach=foreach,
                                       maximize=maximize))
 
-    def _apply(self, p: np.ndarray, g: np.ndarray, state: dict, group: dict,
-               param: Tensor) -> None:
+    def _update(self, p: np.ndarray, g: np.ndarray, state: dict, group: dict,
+                param: Tensor, stats: Optional[np.ndarray]) -> None:
         shape = param.shape
         if not state:
             state["step"] = _step_tensor()
@@ -62,32 +87,15 @@ class Adafactor(ElementwiseOptimizer):
                 state["col_var"] = Tensor(np.zeros(shape[:-2] + (1,) + shape[-1:], p.dtype))
             else:
                 state["variance"] = Tensor(np.zeros(shape, p.dtype))
-        f = p.dtype.type
         lr, (eps1, eps2) = group["lr"], group["eps"]
         if eps1 is None:
             eps1 = float(np.finfo(p.dtype).eps)
         step = float(_next_step(state))
-        weight = step ** group["beta2_decay"]
         rho = min(lr, 1 / step ** 0.5)
-        alpha = max(eps2, _norm(p) / p.size ** 0.5) * rho
-        if group["weight_decay"] != 0:
-            p *= f(1 - lr * group["weight_decay"])
-        g = g.reshape(shape)
-        if len(shape) > 1:
-            row_var, col_var = state["row_var"].data, state["col_var"].data
-            row_mean, col_mean = _mean_squares(g)
-            lerp_(row_var, row_mean, weight)
-            lerp_(col_var, col_mean, weight)
-            estimate = row_var * col_var  # PyTorch's row_var @ col_var: one product each
-            row_var_mean = np.mean(row_var, axis=-2, keepdims=True, dtype=np.float64)
-            estimate /= np.maximum(row_var_mean.astype(p.dtype), f(eps1))
-        else:
-            variance = state["variance"].data
-            lerp_(variance, g * g, weight)
-            estimate = variance.copy()
-        np.maximum(estimate, f(eps1 * eps1), out=estimate)
-        update = np.sqrt(estimate, out=estimate)
-        np.reciprocal(update, out=update)
-        update *= g
-        denom = max(1.0, _norm(update) / (update.size ** 0.5 * group["d"]))
-        add_scaled_(p, -alpha / denom, update.reshape(-1))
+        with np.errstate(all="ignore"):  # inf and NaN arise silently, as in PyTorch
+            alpha = max(eps2, _norm(p) / p.size ** 0.5) * rho
+            grad = (np.negative(g) if group["maximize"] else g).reshape(shape)
+            update = _direction(grad, state, step ** group["beta2_decay"], eps1)
+            denom = max(1.0, _norm(update) / (update.size ** 0.5 * group["d"]))
+        _kernels.adafactor_apply(p, update.reshape(-1), g, scale=-alpha / denom,
+                                 decay_factor=1 - lr * group["weight_decay"], stats=stats)

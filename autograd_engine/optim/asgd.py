@@ -5,12 +5,13 @@ from typing import Any, Optional
 
 import numpy as np
 
+from ..kernels import optim as _kernels
 from ..tensor import Tensor
-from ._elementwise import ElementwiseOptimizer, add_scaled_, scalar_tensor, with_l2
-from .optimizer import _check_hyper, _flat, _next_step, _state_tensor, _step_tensor
+from ._elementwise import scalar_tensor
+from .optimizer import Optimizer, _check_hyper, _flat, _next_step, _state_tensor, _step_tensor
 
 
-class ASGD(ElementwiseOptimizer):
+class ASGD(Optimizer):
     """p *= 1 - lambd*eta; p -= eta*g; ax += mu (p - ax) (ax = p while mu is 1); then
     eta = lr / (1 + lambd lr t)^alpha and mu = 1 / max(1, t - t0). ``eta`` and ``mu`` are
     float32 state scalars, as in PyTorch; ``ax`` holds the average."""
@@ -26,24 +27,13 @@ class ASGD(ElementwiseOptimizer):
             foreach=foreach, maximize=maximize, differentiable=differentiable,
             capturable=capturable))
 
-    def _apply(self, p: np.ndarray, g: np.ndarray, state: dict, group: dict,
-               param: Tensor) -> None:
-        lr, lambd = group["lr"], group["lambd"]
+    def _update(self, p: np.ndarray, g: np.ndarray, state: dict, group: dict,
+                param: Tensor, stats: Optional[np.ndarray]) -> None:
         if not state:
-            state.update(step=_step_tensor(), eta=scalar_tensor(lr), mu=scalar_tensor(1.0),
-                         ax=_state_tensor(param))
-        f = p.dtype.type
-        step = _next_step(state)
-        g = with_l2(g, p, group["weight_decay"])
-        eta, mu = state["eta"].data, state["mu"].data
-        p *= f(1 - lambd * float(eta))
-        add_scaled_(p, -float(eta), g)
-        ax = _flat(state["ax"])
-        if mu != 1:
-            ax += (p - ax) * f(mu)
-        else:
-            np.copyto(ax, p)
-        # PyTorch makes each a float32 tensor (``as_tensor``) first, even when the state
-        # holds float64 (after loading a state dict for float64 parameters)
-        eta[...] = np.float32(lr / (1 + lambd * lr * step) ** group["alpha"])
-        mu[...] = np.float32(1 / max(1, step - group["t0"]))
+            state.update(step=_step_tensor(), eta=scalar_tensor(group["lr"]),
+                         mu=scalar_tensor(1.0), ax=_state_tensor(param))
+        _kernels.asgd_step(p, g, _flat(state["ax"]), state["eta"].data, state["mu"].data,
+                           step=_next_step(state), lr=group["lr"], lambd=group["lambd"],
+                           alpha=group["alpha"], t0=group["t0"],
+                           weight_decay=group["weight_decay"], maximize=group["maximize"],
+                           stats=stats)

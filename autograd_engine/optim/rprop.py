@@ -6,17 +6,12 @@ from typing import Any, Optional
 
 import numpy as np
 
+from ..kernels import optim as _kernels
 from ..tensor import Tensor
-from ._elementwise import ElementwiseOptimizer
-from .optimizer import _check_hyper, _flat, _next_step, _state_tensor, _step_tensor
+from .optimizer import Optimizer, _check_hyper, _flat, _next_step, _state_tensor, _step_tensor
 
 
-def _sign(x: np.ndarray) -> np.ndarray:
-    """PyTorch's ``sign``: (x > 0) - (x < 0), so NaN (and -0.0) give 0."""
-    return (x > 0).astype(x.dtype) - (x < 0)
-
-
-class Rprop(ElementwiseOptimizer):
+class Rprop(Optimizer):
     """s *= etaplus where g*prev > 0, etaminus where < 0 (and g is taken as 0 there), then
     clamped to ``step_sizes``; p -= sign(g) * s; prev = g. State keys ``prev``,
     ``step_size`` (which starts at lr)."""
@@ -32,22 +27,13 @@ class Rprop(ElementwiseOptimizer):
             lr=lr, etas=etas, step_sizes=step_sizes, foreach=foreach, maximize=maximize,
             differentiable=differentiable, capturable=capturable))
 
-    def _apply(self, p: np.ndarray, g: np.ndarray, state: dict, group: dict,
-               param: Tensor) -> None:
+    def _update(self, p: np.ndarray, g: np.ndarray, state: dict, group: dict,
+                param: Tensor, stats: Optional[np.ndarray]) -> None:
         if not state:
             state.update(step=_step_tensor(), prev=_state_tensor(param),
                          step_size=_state_tensor(param, group["lr"]))
-        f = p.dtype.type
         (etaminus, etaplus), (smallest, largest) = group["etas"], group["step_sizes"]
         _next_step(state)
-        prev, step_size = _flat(state["prev"]), _flat(state["step_size"])
-        factor = _sign(g * prev)
-        factor[factor > 0] = f(etaplus)
-        factor[factor < 0] = f(etaminus)
-        factor[factor == 0] = f(1)
-        step_size *= factor
-        np.clip(step_size, f(smallest), f(largest), out=step_size)
-        g = g.copy()
-        g[factor == f(etaminus)] = 0
-        p += f(-1) * _sign(g) * step_size
-        np.copyto(prev, g)
+        _kernels.rprop_step(p, g, _flat(state["prev"]), _flat(state["step_size"]),
+                            etaminus=etaminus, etaplus=etaplus, step_size_min=smallest,
+                            step_size_max=largest, maximize=group["maximize"], stats=stats)
