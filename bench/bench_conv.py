@@ -3,9 +3,13 @@ numpy im2col (sliding_window_view + matmul), at (32, 16, 28, 28) with a 3x3 kern
 channels; and the fused batch/layer norm kernels vs the numpy expressions they replace.
 
 ``pytest bench/bench_conv.py --benchmark-only``, or ``python -m bench.bench_conv`` for a
-markdown table with the speedups.
+markdown table with the speedups; ``python -m bench.bench_conv --phases`` times the
+convolution's products one by one (forward with bias, input gradient, weight gradient, bias
+gradient) against PyTorch's, and the whole forward + backward, on one and on all threads.
 """
 from __future__ import annotations
+
+import sys
 
 import numpy as np
 import pytest
@@ -132,7 +136,64 @@ def test_norm_forward_backward(benchmark, workload, implementation):
     benchmark(_norm_workloads()[workload][implementation])
 
 
+def _phases() -> dict:
+    """{product: {"autograd_engine": fn, "torch": fn or None}} at the benchmark's shape, as
+    arrays (no graph): the products ``F.conv2d`` and its backward run."""
+    from autograd_engine.ops import conv as ops_conv
+    geometry = ops_conv.Geometry((1, 1), (K // 2, K // 2), (1, 1), 1)
+    ours = {"forward + bias": lambda: ops_conv._conv(X, WEIGHT, geometry, (H, W), BIAS),
+            "input gradient": lambda: ops_conv._conv_t(GRAD, WEIGHT, (H, W), geometry),
+            "weight gradient": lambda: ops_conv._conv_w(X, GRAD, (K, K), geometry, None),
+            "bias gradient": lambda: GRAD.sum((0, 2, 3)), "forward + backward": ae_conv()}
+    theirs = dict.fromkeys(ours)
+    try:
+        import torch
+    except ImportError:
+        torch = None
+    if torch is not None:
+        x, w, b, g = (torch.tensor(v) for v in (X, WEIGHT, BIAS, GRAD))
+        backward = torch.ops.aten.convolution_backward
+
+        def grad(mask):
+            return lambda: backward(g, x, w, [O], [1, 1], [K // 2] * 2, [1, 1], False, [0, 0],
+                                    1, mask)
+        theirs = {"forward + bias": lambda: torch.conv2d(x, w, b, padding=K // 2),
+                  "input gradient": grad([True, False, False]),
+                  "weight gradient": grad([False, True, False]),
+                  "bias gradient": lambda: g.sum((0, 2, 3)),
+                  "forward + backward": torch_conv()}
+    return {name: {"autograd_engine": ours[name], "torch": theirs[name]} for name in ours}
+
+
+def phases() -> None:
+    """Markdown tables of ``_phases`` on all threads (both libraries) and on one."""
+    from autograd_engine.kernels import threads
+
+    from .harness import compare, markdown_table
+    try:
+        import torch
+    except ImportError:
+        torch = None
+    for count in (threads.count(), 1):
+        saved = threads.count()
+        threads.set_count(count)
+        if torch is not None:
+            torch_threads = torch.get_num_threads()
+            torch.set_num_threads(count)
+        try:
+            rows = [row for name, impls in _phases().items()
+                    for row in compare(f"{name}, {count} thread(s)", impls)]
+        finally:
+            threads.set_count(saved)
+            if torch is not None:
+                torch.set_num_threads(torch_threads)
+        print(markdown_table(rows) + "\n")
+
+
 def main() -> None:
+    if "--phases" in sys.argv[1:]:
+        phases()
+        return
     from .harness import compare, markdown_table
     rows = compare(CONV_NAME, _conv_workload())
     for workload, impls in _norm_workloads().items():

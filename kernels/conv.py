@@ -1,6 +1,19 @@
-"""2-D convolution and max-pooling kernels on (N, C, H, W) arrays.
+"""Convolution and max-pooling kernels: 2-D im2col/col2im and pooling on (N, C, H, W) arrays,
+and the stride-1 convolution GEMM on (N, C, D, H, W) arrays (every rank as 3-D).
 
-Convolution is im2col + GEMM: ``im2col`` unfolds every receptive field into a column of
+Stride-1 float32 convolutions (``conv_stride1`` and its weight gradient
+``conv_stride1_weight``) are one GEMM per image that never builds the im2col matrix: it
+copies the image into a zero-padded scratch image, where every row of the im2col matrix is
+a contiguous run (see ``_conv_gemm``), and packs the GEMM's B panels from those runs; the
+matmul kernel's micro-kernel (``kernels/matmul.py``) multiplies them, and the output is
+unpadded with the bias added, all per image while it is in cache. The input gradient is
+the same convolution with the flipped kernel. On the benchmark's (32, 16, 28, 28) 3x3 -> 32
+convolution, one thread: forward 2.4-2.8 ms (im2col + OpenBLAS on two threads: 4.1-4.6
+ms), of which the micro-kernel ~1.9 ms (~130 GFLOP/s) and padding, packing, unpadding
+~0.6 ms.
+
+Strided convolutions, float64 ones, and the input gradient with few input channels
+(``ops/conv.py``) are im2col + GEMM: ``im2col`` unfolds every receptive field into a column of
 ``cols[n, (c, i, j), (oh, ow)]`` (zero padding is read as 0, never materialised), the
 caller multiplies by the weight matrix, and ``col2im`` is its adjoint, scatter-adding
 columns back into an image (the gradient wrt the input). When the output is as wide as the
@@ -22,11 +35,17 @@ checks them (a kernel never reads out of bounds: every access is bounds-tested).
 """
 from __future__ import annotations
 
+import math
+
+import numba
 import numpy as np
+from numba.core import config as numba_config
 from numba.extending import overload
 
-from . import config
+from . import config, threads
 from .activations import _float_array
+from .matmul import (KC, PARALLEL_MIN_FLOPS, _get32, _macro_kernel, _pack_a, _pack_rows8,
+                     _put32, _release, _scratch, _vectorizer_flags)
 from .threads import SplitKernel
 
 # --- loops ---------------------------------------------------------------------------------
@@ -138,6 +157,183 @@ def _col2im(cols, out, kh, kw, sh, sw, ph, pw, dh, dw, oh, ow):
                     else:
                         for xo in range(x_hi - x_lo):
                             dst[(xo + x_lo) * sw + offset] += src[xo]
+
+
+# --- convolution as a GEMM over padded images (stride 1) -----------------------------------
+# At stride 1, write an image of size S zero-padded to P = out + dilation * (kernel - 1)
+# row-major, and number the outputs the same way, each output row P wide (the last
+# P - out columns of a row are not outputs): output q then reads the padded image at
+# ``offsets[k] + q`` for tap k = (channel, taps), so the im2col matrix B[k, q] has every row
+# a contiguous run of the padded image. The GEMM packs its B panels straight from those
+# runs: no im2col matrix, and the packing reads an image that stays in cache.
+
+
+@config.jit(_nrt=False)
+def _pack_runs(image, offsets, k0, kc, j0, n, panel):
+    """Pack B[k0:k0+kc, j0:j0+32] of B[k, q] = image[offsets[k] + q] into ``panel``
+    (>= kc, 32); columns past ``n`` are zero."""
+    cols = min(32, n - j0)
+    if cols == 32:
+        for p in range(kc):
+            start = offsets[k0 + p] + j0
+            low, high = _get32(image[start:start + 32])
+            _put32(panel[p], low, high)
+        return
+    panel[:kc] = 0
+    for p in range(kc):
+        start = offsets[k0 + p] + j0
+        run = image[start:start + cols]
+        for s in range(cols):
+            panel[p, s] = run[s]
+
+
+@config.jit(_nrt=False)
+def _pack_runs_t(image, offsets, k0, kc, j0, n, panel, stage):
+    """Pack B[k0:k0+kc, j0:j0+32] of B[q, k] = image[offsets[k] + q] (every column of B a
+    run of the image) into ``panel``; columns past ``n`` are zero. Eight runs at a time are
+    copied into ``stage`` (8, >= kc) and interleaved by in-register transposes."""
+    cols = min(32, n - j0)
+    if cols < 32:
+        panel[:kc] = 0
+    full = cols // 8 * 8
+    for s0 in range(0, full, 8):
+        for s in range(8):
+            start = offsets[j0 + s0 + s] + k0
+            run, row = image[start:start + kc], stage[s]
+            for p in range(kc):
+                row[p] = run[p]
+        _pack_rows8(stage[:, :kc], panel, np.int64(s0))
+    for s in range(full, cols):
+        start = offsets[j0 + s] + k0
+        run = image[start:start + kc]
+        for p in range(kc):
+            panel[p, s] = run[p]
+
+
+@config.jit(_nrt=False)
+def _to_padded(src, dst, pd, ph, pw, hp, wp):
+    """Write the (D, H, W) block ``src`` into the flat padded image ``dst`` at (pd, ph, pw)."""
+    depth, height, width = src.shape
+    for z in range(depth):
+        for r in range(height):
+            start = ((z + pd) * hp + r + ph) * wp + pw
+            row, run = src[z, r], dst[start:start + width]
+            for i in range(width):
+                run[i] = row[i]
+
+
+@config.jit(_nrt=False)
+def _from_padded(src, dst, hp, wp, bias, m):
+    """Read the (D, H, W) block ``dst`` from the flat padded output ``src`` (rows ``wp``
+    apart, planes ``hp`` rows apart), plus ``bias[m]`` when there is a bias."""
+    depth, height, width = dst.shape
+    for z in range(depth):
+        for r in range(height):
+            start = (z * hp + r) * wp
+            run, row = src[start:start + width], dst[z, r]
+            if bias.size:
+                b = bias[m]
+                for i in range(width):
+                    row[i] = run[i] + b
+            else:
+                for i in range(width):
+                    row[i] = run[i]
+
+
+@config.jit(_nrt=False)
+def _aligned(buffer, start, size):
+    """(``buffer[s:s + size]`` for the first s >= start on a 64-byte boundary, its end)."""
+    s = start + (-(buffer.ctypes.data + start * buffer.itemsize) % 64) // buffer.itemsize
+    return buffer[s:s + size], s + size
+
+
+ROW_BLOCK = 192  # rows of A per block: 192 x 256 float32 = 192 KiB, L2-resident
+
+
+@config.jit(fastmath={"contract"}, _nrt=False)
+def _conv_gemm(x, g, a, offsets, bias, y, dw, pd, ph, pw, dp, hp, wp, n0, n1, weight_grad):
+    """For each image n0 <= n < n1 of x (N, C, D, H, W), zero-padded by (pd, ph, pw) before
+    to (dp, hp, wp): the convolution ``y[n, G*mg + m] = a[G, m] @ B_G + bias`` (``a`` the
+    (groups, mg, kg) weight matrices), or if ``weight_grad`` its weight gradient
+    ``dw[G] += g[n, G*mg:(G+1)*mg] @ B_G^T`` (written, not added, for image n0), where
+    ``B_G[k, q] = padded[offsets[G, k] + q]`` (see above).
+
+    The matmul kernel's blocking, with one 32-wide B panel at a time, packed from the image
+    and multiplied by the row panels of a block of ``ROW_BLOCK`` rows while it is in L1.
+    The A panels (the weights, once, or each image's output gradient) are packed whole; a
+    block of rows of one KC slice stays in L2 while the B panels of that slice go by.
+    Scratch comes from libc (the GEMM's ``_scratch``), as in the matmul kernel."""
+    channels = x.shape[1]
+    out = g if weight_grad else y
+    od, oh, ow = out.shape[2], out.shape[3], out.shape[4]
+    groups, mg, kg = dw.shape if weight_grad else a.shape
+    plane = dp * hp * wp
+    q = ((od - 1) * hp + oh - 1) * wp + ow  # output columns, from the first to the last output
+    k_total, n_cols = (q, kg) if weight_grad else (kg, q)
+    slices = (k_total + KC - 1) // KC
+    kc_max = min(k_total, ((k_total + slices - 1) // slices + 15) // 16 * 16)  # even slices
+    panels = (mg + 7) // 8
+    # Arguments that would be literals are made int64 (np.int64(0)) or passed as a runtime
+    # False (weight_grad, in its False branch): each literal is another compile of the
+    # callee, and these match the types the GEMM compiled _pack_a and _macro_kernel for.
+    zero = np.int64(0)
+    sizes = (channels * plane, groups * panels * 8 * q, groups * slices * panels * kc_max * 8,
+             kc_max * 32, np.int64(512), 8 * kc_max)
+    scratch, ok = _scratch(sum(sizes) + 6 * 16, y.dtype)
+    if not ok:
+        raise MemoryError("conv: no memory for the scratch buffers")
+    image, end = _aligned(scratch, zero, sizes[0])
+    columns, end = _aligned(scratch, end, sizes[1])
+    ap, end = _aligned(scratch, end, sizes[2])
+    bp, end = _aligned(scratch, end, sizes[3])
+    tiles, end = _aligned(scratch, end, sizes[4])
+    stage, end = _aligned(scratch, end, sizes[5])
+    image[:] = 0  # the padding; each image rewrites only its interior
+    columns = columns.reshape((groups, panels * 8, q))
+    ap = ap.reshape((groups, slices, panels, kc_max, 8))
+    bp = bp.reshape((1, kc_max, 32))
+    edge, zeros = tiles[:256].reshape((8, 32)), tiles[256:].reshape((8, 32))
+    zeros[:] = 0
+    stage = stage.reshape((8, kc_max))
+    if weight_grad:
+        columns[:] = 0  # the columns between output rows, and rows past mg, stay zero
+    else:
+        for G in range(groups):
+            for s in range(slices):
+                k0 = s * kc_max
+                _pack_a(a[G], weight_grad, zero, mg, k0, min(kc_max, k_total - k0), ap[G, s])
+    for n in range(n0, n1):
+        for c in range(channels):
+            _to_padded(x[n, c], image[c * plane:(c + 1) * plane], pd, ph, pw, hp, wp)
+        if weight_grad:  # A is the output gradient, its rows in the padded layout
+            for G in range(groups):
+                for m in range(mg):
+                    _to_padded(g[n, G * mg + m], columns[G, m], zero, zero, zero, hp, wp)
+                for s in range(slices):
+                    k0 = s * kc_max
+                    kc = min(kc_max, k_total - k0)
+                    for r in range(panels):
+                        _pack_rows8(columns[G, 8 * r:8 * r + 8, k0:k0 + kc], ap[G, s, r], zero)
+        for G in range(groups):
+            c_g = dw[G] if weight_grad else columns[G]
+            for r0 in range(0, mg, ROW_BLOCK):
+                rows = min(ROW_BLOCK, mg - r0)
+                for s in range(slices):
+                    k0 = s * kc_max
+                    kc = min(kc_max, k_total - k0)
+                    for j in range(0, n_cols, 32):
+                        if weight_grad:
+                            _pack_runs_t(image, offsets[G], k0, kc, j, n_cols, bp[0], stage)
+                        else:
+                            _pack_runs(image, offsets[G], k0, kc, j, n_cols, bp[0])
+                        _macro_kernel(ap[G, s, r0 // 8:], bp, c_g, r0, rows, j,
+                                      min(32, n_cols - j), kc, edge, zeros,
+                                      s > 0 or (weight_grad and n > n0))
+        if not weight_grad:
+            for G in range(groups):
+                for m in range(mg):
+                    _from_padded(columns[G, m], y[n, G * mg + m], hp, wp, bias, G * mg + m)
+    _release(scratch)
 
 
 def _pool_pick(v, best, k, candidate):
@@ -254,6 +450,142 @@ def col2im(cols: np.ndarray, image_shape: tuple, kernel: tuple, stride: tuple,
     out = np.empty(image_shape, cols.dtype)
     _KERNELS["col2im"](cols.size, cols, out, kh, kw, *stride, *padding, *dilation, oh, ow)
     return out
+
+
+def tap_offsets(channels: int, groups: int, kernel: tuple, dilation: tuple,
+                padded: tuple) -> np.ndarray:
+    """offsets[G, (c, a, i, j)]: where tap (a, i, j) of channel c of group G (``channels``
+    per group) starts in a flat zero-padded (C, *padded) image, for ``_conv_gemm``."""
+    dp, hp, wp = padded
+    (kd, kh, kw), (dd, dh, dw) = kernel, dilation
+    c = np.arange(groups * channels, dtype=np.int64).reshape(groups, channels, 1, 1, 1)
+    a = np.arange(kd, dtype=np.int64).reshape(kd, 1, 1)
+    i = np.arange(kh, dtype=np.int64).reshape(kh, 1)
+    j = np.arange(kw, dtype=np.int64)
+    return (c * (dp * hp * wp) + a * (dd * hp * wp) + i * (dh * wp) + j * dw).reshape(
+        groups, -1)
+
+
+GEMM_DTYPE = np.dtype(np.float32)  # the one dtype conv_stride1 is compiled for
+_gemm_compiled = False
+
+
+def _gemm_kernel():
+    """``_conv_gemm`` compiled (or loaded from cache) on first use, with the matmul kernel's
+    vectorizer flags (its micro-kernel is inlined here) and one signature: float32, inputs
+    typed read-only, which writable arrays convert to. One dtype only: each costs 4-6 s of
+    cold compile, and float64 convolutions (gradcheck's) keep the im2col route."""
+    global _gemm_compiled
+    if not _gemm_compiled:
+        if not numba_config.DISABLE_JIT:
+            item, array = numba.from_dtype(GEMM_DTYPE), numba.types.Array
+            inputs = (array(item, 5, "C", readonly=True), array(item, 5, "C", readonly=True),
+                      array(item, 3, "C", readonly=True),
+                      array(numba.types.int64, 2, "C", readonly=True),
+                      array(item, 1, "C", readonly=True))
+            outputs = (array(item, 5, "C"), array(item, 3, "C"))
+            signature = inputs + outputs + (numba.types.int64,) * 8 + (numba.types.boolean,)
+            with _vectorizer_flags():
+                _conv_gemm.disable_compile(False)
+                _conv_gemm.compile(signature)
+                _conv_gemm.disable_compile()
+        _gemm_compiled = True
+    return _conv_gemm
+
+
+def _run_gemm(x, g, a, offsets, bias, y, dw, padding, padded, weight_grad, flops) -> None:
+    """Run ``_conv_gemm`` over all images. A product large enough to pay for waking the
+    worker threads (as the GEMM's) is cut into runs of images that every thread takes in
+    turn as it finishes one, so a thread slowed by another process (or by OpenBLAS's
+    spinning workers) does fewer; a static half each made the slowed half the op's time.
+    The weight gradient gets one partial sum per run, added in run order: the result does
+    not depend on which thread ran which run."""
+    kernel = _gemm_kernel()
+    n_images = x.shape[0]
+    parts = min(threads.count(), n_images) if flops >= PARALLEL_MIN_FLOPS else 1
+    runs = 1 if parts == 1 else min(n_images, _RUNS_PER_THREAD * parts)
+    if weight_grad and runs * dw.nbytes > _PARTIAL_BYTES:
+        runs = parts
+    cuts = [n_images * r // runs for r in range(runs + 1)]
+    grads = [dw] + [np.empty_like(dw) for _ in range(runs - 1)] if weight_grad else [dw] * runs
+    order = iter(range(runs))  # shared by the threads: next() is atomic under the GIL
+
+    def work() -> None:
+        for r in order:
+            kernel(x, g, a, offsets, bias, y, grads[r], *padding, *padded, cuts[r],
+                   cuts[r + 1], weight_grad)
+    threads.run([(work, ())] * parts)
+    for part in grads[1:] if weight_grad else ():
+        np.add(dw, part, out=dw)
+
+
+_RUNS_PER_THREAD = 4
+_PARTIAL_BYTES = 1 << 24  # weight-gradient partial sums beyond this: one run per thread
+
+
+def _float32(name: str, a: np.ndarray) -> np.ndarray:
+    if a.dtype != GEMM_DTYPE:
+        raise TypeError(f"{name}: expected float32, got {a.dtype}")
+    return np.ascontiguousarray(a)
+
+
+def _fit(name: str, x: np.ndarray, padding: tuple, out_size: tuple, kernel: tuple,
+         dilation: tuple) -> tuple:
+    """(x as a C-contiguous float32 array, cropped to what a stride-1 output of ``out_size``
+    reads; the padded spatial size it reads). The crop drops what lies past the padded size
+    (a transposed convolution's output_padding, in its weight gradient)."""
+    padded = tuple(o + d * (k - 1) for o, k, d in zip(out_size, kernel, dilation))
+    if min(padding) < 0:
+        raise ValueError(f"{name}: negative padding {padding}")
+    x = x[(slice(None), slice(None)) + tuple(slice(0, t - p) for p, t in zip(padding, padded))]
+    return _float32(name, x), padded
+
+
+def conv_stride1(x: np.ndarray, weights: np.ndarray, bias: np.ndarray | None, kernel: tuple,
+                 dilation: tuple, padding: tuple, out_size: tuple) -> np.ndarray:
+    """y[n, G*mg + m, at] = sum over (c, taps) of weights[G, m, (c, taps)]
+    x[n, G*C/groups + c, at - padding + dilation * taps] (+ bias[G*mg + m]): a stride-1
+    convolution of (N, C, D, H, W) x with (groups, mg, C/groups * prod(kernel)) weight
+    matrices onto (N, groups * mg, *out_size), float32; taps outside x read 0 (``padding``
+    is the zero padding before each dim; after it, what ``out_size`` needs)."""
+    x, padded = _fit("conv_stride1", x, padding, out_size, kernel, dilation)
+    groups, mg, kg = weights.shape
+    channels = x.shape[1] // groups
+    if weights.dtype != GEMM_DTYPE or kg != channels * math.prod(kernel):
+        raise ValueError(f"conv_stride1: weights {weights.dtype}{list(weights.shape)} do not "
+                         f"match input {x.dtype}{list(x.shape)} and kernel {kernel}")
+    y = np.empty((x.shape[0], groups * mg) + tuple(out_size), x.dtype)
+    if y.size == 0:
+        return y
+    if kg == 0:
+        y[...] = 0 if bias is None else bias.reshape(-1, 1, 1, 1)
+        return y
+    bias = np.empty(0, x.dtype) if bias is None else _float32("conv_stride1", bias)
+    _run_gemm(x, np.empty((1,) * 5, x.dtype), np.ascontiguousarray(weights),
+              tap_offsets(channels, groups, kernel, dilation, padded), bias, y,
+              np.empty((1, 1, 1), x.dtype), padding, padded, False, 2 * y.size * kg)
+    return y
+
+
+def conv_stride1_weight(x: np.ndarray, g: np.ndarray, kernel: tuple, dilation: tuple,
+                        padding: tuple, groups: int) -> np.ndarray:
+    """The gradient of ``conv_stride1`` wrt its weight matrices: (groups, M/groups,
+    C/groups * prod(kernel)) for float32 input x (N, C, D, H, W) and output gradient g
+    (N, M, *out_size)."""
+    x, padded = _fit("conv_stride1_weight", x, padding, g.shape[2:], kernel, dilation)
+    g = _float32("conv_stride1_weight", g)
+    channels = x.shape[1] // groups
+    dw = np.empty((groups, g.shape[1] // groups, channels * math.prod(kernel)), x.dtype)
+    if g.shape[0] != x.shape[0]:
+        raise ValueError(f"conv_stride1_weight: gradient {list(g.shape)} does not match "
+                         f"input {list(x.shape)}")
+    if dw.size == 0 or g.size == 0:
+        dw[...] = 0
+        return dw
+    _run_gemm(x, g, np.empty((1, 1, 1), x.dtype),
+              tap_offsets(channels, groups, kernel, dilation, padded), np.empty(0, x.dtype),
+              np.empty((1,) * 5, x.dtype), dw, padding, padded, True, 2 * g.size * dw.shape[2])
+    return dw
 
 
 def max_pool2d_fwd(x: np.ndarray, kernel: tuple, stride: tuple, padding: tuple,

@@ -1,14 +1,16 @@
 """Convolution in 1, 2 and 3 spatial dims, transposed or not, on (N, C, *spatial) tensors
 (or unbatched (C, *spatial)); and 2-D max-pooling.
 
-Convolution is im2col + batched GEMM (im2col and col2im per rank are in conv_nd.py). Its two
-gradients are convolutions too, and the three products are bilinear and closed under
-differentiation, so every order of derivative reuses the same kernels: with ``conv(x, w)``,
-``conv_t(g, w)`` (the transposed convolution: gradient wrt x) and ``conv_w(x, g)`` (gradient
-wrt w), ``<conv(x, w), g> = <x, conv_t(g, w)> = <w, conv_w(x, g)>``. As PyTorch's
-``ConvolutionBackward0``, one op, ``Convolution``, is conv and (``transposed``) conv_t, each
-the other's input gradient; ``ConvolutionBackwardWeight`` is conv_w. Each takes its output's
-spatial size, so a transposed convolution's output_padding needs nothing more.
+At stride 1 a float32 convolution is a GEMM packed straight from zero-padded images
+(kernels/conv.py, ``conv_stride1``), in every rank; others are im2col + batched GEMM (im2col
+and col2im per rank are in conv_nd.py). Its two gradients are convolutions too, and the
+three products are bilinear and closed under differentiation, so every order of derivative
+reuses the same kernels: with ``conv(x, w)``, ``conv_t(g, w)`` (the transposed convolution:
+gradient wrt x) and ``conv_w(x, g)`` (gradient wrt w), ``<conv(x, w), g> = <x, conv_t(g, w)>
+= <w, conv_w(x, g)>``. As PyTorch's ``ConvolutionBackward0``, one op, ``Convolution``, is
+conv and (``transposed``) conv_t, each the other's input gradient;
+``ConvolutionBackwardWeight`` is conv_w. Each takes its output's spatial size, so a
+transposed convolution's output_padding needs nothing more.
 """
 from __future__ import annotations
 
@@ -203,6 +205,24 @@ def _check_conv_transpose(op: str, x: Tensor, weight: Tensor, bias: Optional[Ten
 
 
 # --- array-level products ------------------------------------------------------------------
+# Stride-1 float32 products run the kernels' GEMM over padded images (kernels/conv.py,
+# ``conv_stride1``): no im2col matrix, the padding, packing and bias done per image in cache.
+# Others use im2col + GEMM (the columns of the forward kept for the weight gradient).
+
+
+def _padded_gemm(a: np.ndarray, geometry: Geometry) -> bool:
+    """Whether a product on ``a`` runs ``conv_stride1`` (compiled for float32 only)."""
+    return a.dtype == _conv_kernels.GEMM_DTYPE and all(s == 1 for s in geometry.stride)
+
+
+def _dims3(values: tuple, fill: int) -> tuple:
+    """Per-spatial-dim values as three, the missing leading dims ``fill``."""
+    return (fill,) * (3 - len(values)) + tuple(values)
+
+
+def _volumes(a: np.ndarray) -> np.ndarray:
+    """(N, C, *spatial) as (N, C, D, H, W): the stride-1 kernels take every rank as 3-D."""
+    return a.reshape(a.shape[:2] + (1,) * (5 - a.ndim) + a.shape[2:])
 
 
 def _columns(x: np.ndarray, kernel: tuple, geometry: Geometry, out_size: tuple) -> np.ndarray:
@@ -214,36 +234,73 @@ def _columns(x: np.ndarray, kernel: tuple, geometry: Geometry, out_size: tuple) 
                         cols.shape[2])
 
 
-def _conv(x: np.ndarray, w: np.ndarray, geometry: Geometry, out_size: tuple) -> tuple:
-    """(y, im2col columns of x), y of spatial size out_size: y[n, o, at] = sum over (c, taps)
-    of w[o, c, taps] x[n, c, stride * at - padding + dilation * taps]."""
+def _add_bias(y: np.ndarray, bias: Optional[np.ndarray]) -> np.ndarray:
+    if bias is not None:
+        y += bias.reshape((-1,) + (1,) * (y.ndim - 2))
+    return y
+
+
+def _conv(x: np.ndarray, w: np.ndarray, geometry: Geometry, out_size: tuple,
+          bias: Optional[np.ndarray] = None) -> tuple:
+    """(y + bias, the im2col columns of x, or None from ``conv_stride1``), y of spatial size
+    out_size: y[n, o, at] = sum over (c, taps) of w[o, c, taps] x[n, c, stride * at -
+    padding + dilation * taps]."""
+    groups, shape = geometry.groups, (x.shape[0], w.shape[0]) + tuple(out_size)
+    w_mat = w.reshape(groups, w.shape[0] // groups, -1)
+    if _padded_gemm(x, geometry):
+        y = _conv_kernels.conv_stride1(
+            _volumes(x), w_mat, bias, _dims3(w.shape[2:], 1), _dims3(geometry.dilation, 1),
+            _dims3(geometry.padding, 0), _dims3(out_size, 1))
+        return y.reshape(shape), None
     cols = _columns(x, w.shape[2:], geometry, out_size)
-    w_mat = w.reshape(geometry.groups, w.shape[0] // geometry.groups, -1)
-    return matmul_arrays(w_mat, cols).reshape((x.shape[0], w.shape[0]) + tuple(out_size)), cols
+    return _add_bias(matmul_arrays(w_mat, cols).reshape(shape), bias), cols
 
 
-def _conv_t(g: np.ndarray, w: np.ndarray, in_size: tuple, geometry: Geometry) -> np.ndarray:
-    """Gradient of ``_conv`` wrt x: col2im(w^T @ g) onto an input of spatial size in_size."""
-    groups, n_batch = geometry.groups, g.shape[0]
+def _conv_t(g: np.ndarray, w: np.ndarray, in_size: tuple, geometry: Geometry,
+            bias: Optional[np.ndarray] = None) -> np.ndarray:
+    """Gradient of ``_conv`` wrt x, onto an input of spatial size in_size (plus bias):
+    col2im(w^T @ g), or (stride 1, float32) the convolution of g with the flipped,
+    transposed w, zero-padded by dilation * (kernel - 1) - padding. That one packs a row per
+    (channel of g, tap) and fills a GEMM row per channel of x, col2im writes a row per
+    (channel of x, tap): the convolution is used when x has at least half g's channels per group and
+    fills a whole 8-row panel of the GEMM (measured on one thread: 0.5-0.9x col2im's time
+    there, 1.1-6x with fewer channels of x), and with groups (where the im2col route
+    multiplies one small matrix per group and image: 0.2-0.9x)."""
+    groups, n_batch, kernel = geometry.groups, g.shape[0], w.shape[2:]
+    channels, shape = w.shape[1], (n_batch, w.shape[1] * groups) + tuple(in_size)
+    pads = tuple(d * (k - 1) - p for k, p, d in zip(kernel, geometry.padding,
+                                                     geometry.dilation))
+    if (_padded_gemm(g, geometry) and min(pads) >= 0 and 2 * channels * groups >= w.shape[0]
+            and (channels >= 8 or groups > 1)):
+        flipped = w[(slice(None), slice(None)) + (slice(None, None, -1),) * len(kernel)]
+        w_mat = flipped.reshape((groups, w.shape[0] // groups) + w.shape[1:]).swapaxes(1, 2)
+        y = _conv_kernels.conv_stride1(
+            _volumes(g), w_mat.reshape(groups, w.shape[1], -1), bias, _dims3(kernel, 1),
+            _dims3(geometry.dilation, 1), _dims3(pads, 0), _dims3(in_size, 1))
+        return y.reshape(shape)
     g_mat = g.reshape(n_batch, groups, g.shape[1] // groups, math.prod(g.shape[2:]))
     w_mat = w.reshape(groups, w.shape[0] // groups, -1)
     cols = matmul_arrays(w_mat.transpose(0, 2, 1), g_mat).reshape(
         n_batch, groups * w_mat.shape[2], g_mat.shape[3])
-    shape = (n_batch, w.shape[1] * groups) + tuple(in_size)
     col2im = UNFOLD[g.ndim - 2][1]
-    return col2im(cols, shape, w.shape[2:], geometry.stride, geometry.padding,
-                  geometry.dilation, g.shape[2:])
+    return _add_bias(col2im(cols, shape, kernel, geometry.stride, geometry.padding,
+                            geometry.dilation, g.shape[2:]), bias)
 
 
 def _conv_w(x: np.ndarray, g: np.ndarray, kernel: tuple, geometry: Geometry,
             cols: Optional[np.ndarray]) -> np.ndarray:
-    """Gradient of ``_conv`` wrt w: sum over the batch of g @ im2col(x)^T (cols if given)."""
+    """Gradient of ``_conv`` wrt w: sum over the batch of g @ im2col(x)^T (cols if given;
+    ``conv_stride1_weight`` where ``conv_stride1`` runs)."""
     groups = geometry.groups
+    shape = (g.shape[1], x.shape[1] // groups) + tuple(kernel)
+    if _padded_gemm(x, geometry):
+        return _conv_kernels.conv_stride1_weight(
+            _volumes(x), _volumes(g), _dims3(kernel, 1), _dims3(geometry.dilation, 1),
+            _dims3(geometry.padding, 0), groups).reshape(shape)
     if cols is None:
         cols = _columns(x, kernel, geometry, g.shape[2:])
     g_mat = g.reshape(g.shape[0], groups, g.shape[1] // groups, math.prod(g.shape[2:]))
-    grad = matmul_arrays(g_mat, cols.transpose(0, 1, 3, 2)).sum(axis=0)
-    return grad.reshape((g.shape[1], x.shape[1] // groups) + tuple(kernel))
+    return matmul_arrays(g_mat, cols.transpose(0, 1, 3, 2)).sum(axis=0).reshape(shape)
 
 
 # --- ops -----------------------------------------------------------------------------------
@@ -258,14 +315,12 @@ class Convolution(Function):
     @staticmethod
     def forward(ctx, x, w, b, geometry, out_size, transposed):
         if transposed:
-            out, cols = _conv_t(x, w, out_size, geometry), None
+            out, cols = _conv_t(x, w, out_size, geometry, b), None
         else:
-            out, cols = _conv(x, w, geometry, out_size)
-        # The columns make the weight gradient one GEMM; freed with the graph's buffers.
+            out, cols = _conv(x, w, geometry, out_size, b)
+        # im2col's columns make the weight gradient one GEMM; freed with the graph's buffers.
         ctx.save_for_backward(x, w, cols)
         ctx.geometry, ctx.transposed = geometry, transposed
-        if b is not None:
-            out += b.reshape((-1,) + (1,) * (out.ndim - 2))
         return out
 
     @staticmethod
@@ -278,7 +333,8 @@ class Convolution(Function):
         if ctx.needs_input_grad[1]:
             dw = (ConvolutionBackwardWeight.apply(g, x, w.shape[2:], geometry, None)
                   if transposed else
-                  ConvolutionBackwardWeight.apply(x, g, w.shape[2:], geometry, cols.data))
+                  ConvolutionBackwardWeight.apply(x, g, w.shape[2:], geometry,
+                                                  None if cols is None else cols.data))
         if ctx.needs_input_grad[2]:
             db = g.sum((0,) + tuple(range(2, g.ndim)))
         return dx, dw, db, None, None, None
