@@ -7,7 +7,9 @@ copies the image into a zero-padded scratch image, where every row of the im2col
 a contiguous run (see ``_conv_gemm``), and packs the GEMM's B panels from those runs; the
 matmul kernel's micro-kernel (``kernels/matmul.py``) multiplies them, and the output is
 unpadded with the bias added, all per image while it is in cache. The input gradient is
-the same convolution with the flipped kernel. On the benchmark's (32, 16, 28, 28) 3x3 -> 32
+the same convolution with the flipped kernel. ``ops/conv.py`` takes this route while large
+matmuls run on the Numba GEMM (OpenBLAS's spinning workers would halve its threads' speed
+otherwise). On the benchmark's (32, 16, 28, 28) 3x3 -> 32
 convolution, one thread: forward 2.4-2.8 ms (im2col + OpenBLAS on two threads: 4.1-4.6
 ms), of which the micro-kernel ~1.9 ms (~130 GFLOP/s) and padding, packing, unpadding
 ~0.6 ms.

@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 import autograd_engine as ae
 import autograd_engine.nn.functional as F
 from autograd_engine.kernels import conv as kconv
-from autograd_engine.kernels import reference, threads
+from autograd_engine.kernels import matmul, reference, threads
 
 PYTHON_MODE = numba.config.DISABLE_JIT  # kernel bodies run as Python: keep shapes small
 
@@ -179,7 +179,16 @@ def test_kernel_argument_errors():
 
 
 @pytest.fixture
-def routes(monkeypatch):
+def numba_matmul():
+    """Large matmuls on the Numba GEMM, which is when the ops take the stride-1 kernels."""
+    saved = matmul.get_matmul_backend()
+    matmul.set_matmul_backend("numba")
+    yield
+    matmul.set_matmul_backend(saved)
+
+
+@pytest.fixture
+def routes(monkeypatch, numba_matmul):
     """Counts of the stride-1 kernel calls the ops make: {"conv": n, "weight": n}."""
     counts = {"conv": 0, "weight": 0}
     conv, weight = kconv.conv_stride1, kconv.conv_stride1_weight
@@ -280,7 +289,23 @@ def test_other_ranks_and_transposed_derivatives(routes, op, x_shape, w_shape, kw
     assert routes["conv"] > 0 and routes["weight"] > 0
 
 
-def test_empty_batch_and_non_contiguous_input():
+@pytest.mark.parametrize("backend", ["blas", "auto"])
+def test_convolutions_stay_on_blas_with_blas_matmuls(routes, backend, monkeypatch):
+    """With large matmuls on BLAS (``blas``, or ``auto`` with parallel kernels off), OpenBLAS's
+    spinning workers would slow the stride-1 GEMM's threads: convolutions take im2col."""
+    monkeypatch.setattr(matmul.config, "PARALLEL", False)
+    matmul.set_matmul_backend(backend)
+    x = ae.randn(2, 8, 5, 5, requires_grad=True)
+    w = ae.randn(8, 8, 3, 3, requires_grad=True)
+    F.conv2d(x, w, padding=1).sum().backward()
+    assert routes == {"conv": 0, "weight": 0}
+    monkeypatch.setattr(matmul.config, "PARALLEL", True)  # auto: large matmuls on Numba
+    F.conv2d(x, w, padding=1).sum().backward()
+    assert routes == ({"conv": 2, "weight": 1} if backend == "auto" else
+                      {"conv": 0, "weight": 0})
+
+
+def test_empty_batch_and_non_contiguous_input(numba_matmul):
     rng = np.random.default_rng(6)
     w = ae.tensor(rng.standard_normal((4, 3, 3, 3)), dtype=ae.float32, requires_grad=True)
     x = ae.tensor(np.zeros((0, 3, 5, 5)), dtype=ae.float32, requires_grad=True)
@@ -297,7 +322,7 @@ def test_empty_batch_and_non_contiguous_input():
 
 
 @pytest.mark.skipif(PYTHON_MODE, reason="large products in Python mode")
-def test_threaded_runs_match_one_thread(monkeypatch):
+def test_threaded_runs_match_one_thread(monkeypatch, routes):
     """Runs of images on 3 threads: the forward and input gradient are the same numbers as
     on one thread; the weight gradient (one partial sum per run, added in run order) the
     same numbers on every call."""
@@ -322,3 +347,4 @@ def test_threaded_runs_match_one_thread(monkeypatch):
     np.testing.assert_array_equal(first[2], second[2])
     # sums of 1170 terms in another order: within 1e-5 of the largest entry
     np.testing.assert_allclose(first[2], single[2], atol=1e-5 * np.abs(single[2]).max())
+    assert routes == {"conv": 6, "weight": 3}
