@@ -9,7 +9,8 @@ Environment overrides (read once, at import):
   LLVM fast-math (default ``0``).
 - ``AUTOGRAD_ENGINE_PARALLEL``: ``1`` turns on the multi-threaded kernel variants (default
   ``0``). Off, every Numba kernel is serial and matmul's ``auto`` dispatch uses BLAS, whose
-  own threads then have the cores to themselves; on, ``auto`` uses the Numba GEMM so that all
+  own threads then have the cores to themselves (until a convolution runs its own threaded
+  GEMM: ``matmul.claim_cores``); on, ``auto`` uses the Numba GEMM so that all
   threads are the project's own (``threads.py``), whose idle workers sleep rather than spin.
   OpenBLAS's idle workers spin after each call and slow any other pool's threads down.
 - ``AUTOGRAD_ENGINE_THREADS``: number of threads for parallel kernels (default: the usable

@@ -497,10 +497,28 @@ def _check_backend(name: str) -> str:
 _backend = _check_backend(os.environ.get(_ENV, "auto").strip().lower() or "auto")
 
 
+_auto_on_numba = False  # ``auto`` since a convolution claimed the cores: see claim_cores
+
+
 def set_matmul_backend(name: str) -> None:
-    """Select the matmul backend for the process: ``"auto"``, ``"numba"`` or ``"blas"``."""
-    global _backend
+    """Select the matmul backend for the process: ``"auto"``, ``"numba"`` or ``"blas"``
+    (``auto`` starts over on BLAS for large products, see ``claim_cores``)."""
+    global _backend, _auto_on_numba
     _backend = _check_backend(name)
+    _auto_on_numba = False
+
+
+def claim_cores() -> bool:
+    """Whether a kernel with threads of its own (the stride-1 convolution GEMM) may run: not
+    while large matmuls run on BLAS, whose idle workers spin after every call and would
+    halve its threads' speed. With ``auto``, the first such call moves the process's large
+    matmuls to the Numba GEMM for good (until ``set_matmul_backend``), as
+    ``AUTOGRAD_ENGINE_PARALLEL=1`` does: a model with convolutions then never alternates
+    the two pools, and one without them keeps BLAS."""
+    global _auto_on_numba
+    if _backend == "auto":
+        _auto_on_numba = True
+    return _backend != "blas"
 
 
 def get_matmul_backend() -> str:
@@ -583,7 +601,7 @@ def _numba_gemm(a, b, trans_a, trans_b, c, k) -> bool:
 
 def _use_blas(m: int, n: int, k: int, backend: str) -> bool:
     if backend == "auto":
-        return not config.PARALLEL or m * n * k <= BLAS_MAX_FLOPS
+        return not (config.PARALLEL or _auto_on_numba) or m * n * k <= BLAS_MAX_FLOPS
     return backend == "blas"
 
 

@@ -289,20 +289,35 @@ def test_other_ranks_and_transposed_derivatives(routes, op, x_shape, w_shape, kw
     assert routes["conv"] > 0 and routes["weight"] > 0
 
 
-@pytest.mark.parametrize("backend", ["blas", "auto"])
-def test_convolutions_stay_on_blas_with_blas_matmuls(routes, backend, monkeypatch):
-    """With large matmuls on BLAS (``blas``, or ``auto`` with parallel kernels off), OpenBLAS's
-    spinning workers would slow the stride-1 GEMM's threads: convolutions take im2col."""
-    monkeypatch.setattr(matmul.config, "PARALLEL", False)
-    matmul.set_matmul_backend(backend)
-    x = ae.randn(2, 8, 5, 5, requires_grad=True)
-    w = ae.randn(8, 8, 3, 3, requires_grad=True)
-    F.conv2d(x, w, padding=1).sum().backward()
+def _conv_step(dtype=ae.float32, stride=1):
+    x = ae.randn(2, 8, 5, 5, dtype=dtype, requires_grad=True)
+    w = ae.randn(8, 8, 3, 3, dtype=dtype, requires_grad=True)
+    F.conv2d(x, w, padding=1, stride=stride).sum().backward()
+
+
+def test_blas_backend_keeps_convolutions_on_im2col(routes):
+    """Beside BLAS matmuls, OpenBLAS's spinning workers would slow the stride-1 GEMM's
+    threads: with large matmuls pinned to BLAS, convolutions take im2col + BLAS."""
+    matmul.set_matmul_backend("blas")
+    _conv_step()
     assert routes == {"conv": 0, "weight": 0}
-    monkeypatch.setattr(matmul.config, "PARALLEL", True)  # auto: large matmuls on Numba
-    F.conv2d(x, w, padding=1).sum().backward()
-    assert routes == ({"conv": 2, "weight": 1} if backend == "auto" else
-                      {"conv": 0, "weight": 0})
+
+
+def test_a_convolution_moves_auto_matmuls_to_the_numba_gemm(routes, monkeypatch):
+    monkeypatch.setattr(matmul.config, "PARALLEL", False)
+    matmul.set_matmul_backend("auto")
+    large = 1 << 10
+    assert matmul.blas_selected(large, large, large)
+    _conv_step(dtype=ae.float64)  # im2col: neither claims the cores
+    _conv_step(stride=2)
+    assert routes == {"conv": 0, "weight": 0} and matmul.blas_selected(large, large, large)
+    _conv_step()
+    assert routes == {"conv": 2, "weight": 1}  # forward, input gradient; weight gradient
+    assert not matmul.blas_selected(large, large, large)
+    assert matmul.blas_selected(64, 64, 64)  # small products stay on single-threaded BLAS
+    assert matmul.get_matmul_backend() == "auto"
+    matmul.set_matmul_backend("auto")  # starts over
+    assert matmul.blas_selected(large, large, large)
 
 
 def test_empty_batch_and_non_contiguous_input(numba_matmul):

@@ -2,7 +2,7 @@
 (or unbatched (C, *spatial)); and 2-D max-pooling.
 
 At stride 1 a float32 convolution is a GEMM packed straight from zero-padded images
-(kernels/conv.py, ``conv_stride1``), in every rank, when large matmuls run on the Numba GEMM
+(kernels/conv.py, ``conv_stride1``), in every rank, unless large matmuls are pinned to BLAS
 (see ``_padded_gemm``); others are im2col + batched GEMM (im2col and col2im per rank are in
 conv_nd.py). Its two gradients are convolutions too, and the
 three products are bilinear and closed under differentiation, so every order of derivative
@@ -208,21 +208,19 @@ def _check_conv_transpose(op: str, x: Tensor, weight: Tensor, bias: Optional[Ten
 
 # --- array-level products ------------------------------------------------------------------
 # Stride-1 float32 products run the kernels' GEMM over padded images (kernels/conv.py,
-# ``conv_stride1``) while large matmuls run on the Numba GEMM: no im2col matrix, the padding,
+# ``conv_stride1``) unless large matmuls are pinned to BLAS: no im2col matrix, the padding,
 # packing and bias done per image in cache. Others use im2col + GEMM (the columns of the
 # forward kept for the weight gradient).
-
-_LARGE = 1 << 10  # a product's sides: one that ``auto`` sends to the Numba GEMM if any
 
 
 def _padded_gemm(a: np.ndarray, geometry: Geometry) -> bool:
     """Whether a product on ``a`` runs ``conv_stride1``: stride 1, float32 (its one compiled
-    dtype), and large matmuls on the Numba GEMM (``AUTOGRAD_ENGINE_MATMUL=numba``, or
-    ``auto`` with ``AUTOGRAD_ENGINE_PARALLEL=1``). With BLAS doing them, OpenBLAS's workers
-    spin after every call and halve the speed of this GEMM's threads (a CNN training step
-    took 43 ms against 32-37 ms on im2col + BLAS), so convolutions stay on BLAS too."""
+    dtype), and the cores free of OpenBLAS's spinning workers (``claim_cores``: with the
+    ``auto`` backend, this moves large matmuls to the Numba GEMM). Beside BLAS matmuls this
+    GEMM's threads ran at half speed, and a CNN training step took 43 ms against 32-37 ms
+    on im2col + BLAS, and 28 ms with the matmuls on the Numba GEMM."""
     return (a.dtype == _conv_kernels.GEMM_DTYPE and all(s == 1 for s in geometry.stride)
-            and not _matmul_kernels.blas_selected(_LARGE, _LARGE, _LARGE))
+            and _matmul_kernels.claim_cores())
 
 
 def _dims3(values: tuple, fill: int) -> tuple:
