@@ -1,6 +1,5 @@
-"""conv2d forward + backward at (32, 16, 28, 28) with a 3x3 kernel to 32 channels: ours by
-default (im2col kernel + BLAS, col2im scatter kernel), ours with large matmuls on the Numba
-GEMM (the stride-1 convolution GEMM, ``kernels/conv.py``), a straightforward numpy im2col
+"""conv2d forward + backward at (32, 16, 28, 28) with a 3x3 kernel to 32 channels: ours (the
+stride-1 convolution GEMM, ``kernels/conv.py``), a straightforward numpy im2col
 (sliding_window_view + matmul) and PyTorch; and the fused batch/layer norm kernels vs the
 numpy expressions they replace.
 
@@ -13,7 +12,6 @@ threads.
 from __future__ import annotations
 
 import sys
-from typing import Callable
 
 import numpy as np
 import pytest
@@ -21,7 +19,7 @@ from numpy.lib.stride_tricks import sliding_window_view
 
 import autograd_engine as ae
 import autograd_engine.nn.functional as F
-from autograd_engine.kernels import matmul, norm
+from autograd_engine.kernels import norm
 
 RNG = np.random.default_rng(0)
 N, C, H, W, O, K = 32, 16, 28, 28, 32, 3
@@ -59,19 +57,6 @@ def ae_conv():
         x.grad = w.grad = b.grad = None
         F.conv2d(x, w, b, padding=K // 2).backward(g)
         return x.grad, w.grad, b.grad
-    return run
-
-
-def on_numba_gemm(fn: Callable) -> Callable:
-    """``fn`` run with large matmuls on the Numba GEMM (``AUTOGRAD_ENGINE_MATMUL=numba``),
-    which is when stride-1 float32 convolutions run ``kernels/conv.py``'s GEMM."""
-    def run():
-        saved = matmul.get_matmul_backend()
-        matmul.set_matmul_backend("numba")
-        try:
-            return fn()
-        finally:
-            matmul.set_matmul_backend(saved)
     return run
 
 
@@ -131,14 +116,13 @@ def _norm_workloads() -> dict:
 
 
 def _conv_workload() -> dict:
-    return {"numpy": numpy_conv, "ae": ae_conv(), "ae (Numba GEMM)": on_numba_gemm(ae_conv()),
-            "torch": torch_conv()}
+    return {"numpy": numpy_conv, "ae": ae_conv(), "torch": torch_conv()}
 
 
 CONV_NAME = f"conv2d fwd+bwd ({N}, {C}, {H}, {W}) 3x3 -> {O}"
 
 
-@pytest.mark.parametrize("implementation", ["numpy", "ae", "ae (Numba GEMM)", "torch"])
+@pytest.mark.parametrize("implementation", ["numpy", "ae", "torch"])
 def test_conv2d_forward_backward(benchmark, implementation):
     fn = _conv_workload()[implementation]
     if fn is None:
@@ -156,8 +140,8 @@ def test_norm_forward_backward(benchmark, workload, implementation):
 
 def _phases() -> dict:
     """{product: {"autograd_engine": fn, "torch": fn or None}} at the benchmark's shape, as
-    arrays (no graph): the products ``F.conv2d`` and its backward run, ours on the Numba
-    GEMM (the stride-1 convolution kernels)."""
+    arrays (no graph): the products ``F.conv2d`` and its backward run (ours the stride-1
+    convolution GEMM)."""
     from autograd_engine.ops import conv as ops_conv
     geometry = ops_conv.Geometry((1, 1), (K // 2, K // 2), (1, 1), 1)
     ours = {"forward + bias": lambda: ops_conv._conv(X, WEIGHT, geometry, (H, W), BIAS),
@@ -181,8 +165,7 @@ def _phases() -> dict:
                   "weight gradient": grad([False, True, False]),
                   "bias gradient": lambda: g.sum((0, 2, 3)),
                   "forward + backward": torch_conv()}
-    return {name: {"autograd_engine": on_numba_gemm(ours[name]), "torch": theirs[name]}
-            for name in ours}
+    return {name: {"autograd_engine": ours[name], "torch": theirs[name]} for name in ours}
 
 
 def phases() -> None:

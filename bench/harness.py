@@ -20,6 +20,8 @@ from typing import Callable, Iterable, Optional
 
 import numpy as np
 
+from autograd_engine.kernels import matmul
+
 BASELINES = ("naive", "numpy", "torch")
 ROUNDS = 3
 PAUSE = 0.15  # seconds idle before each turn (measured: 0.12 s lets OpenBLAS's workers sleep)
@@ -51,6 +53,13 @@ def _time_calls(fn: Callable[[], object], min_time: float, max_runs: int,
     return times
 
 
+def _fresh_matmul_dispatch() -> None:
+    """Matmul dispatch as in a new process: ``auto`` keeps large matmuls on BLAS until a
+    convolution claims the cores, which one workload's convolutions must not do for the
+    next workload's matmuls."""
+    matmul.set_matmul_backend(matmul.get_matmul_backend())
+
+
 def compare(workload: str, impls: dict, min_time: float = 0.3, unit_ops: int = 1,
             rounds: int = ROUNDS, pause: float = PAUSE) -> list:
     """Time each ``name -> zero-argument callable`` of one workload; returns ``Timing`` rows.
@@ -68,6 +77,7 @@ def compare(workload: str, impls: dict, min_time: float = 0.3, unit_ops: int = 1
     for _ in range(rounds):
         for name, fn in available.items():
             time.sleep(pause)
+            _fresh_matmul_dispatch()
             times[name] += _time_calls(fn, min_time / rounds, 10_000, 2)
     rows = []
     for name, fn in impls.items():

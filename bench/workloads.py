@@ -177,7 +177,6 @@ def optimizer_step(kind: str) -> Workload:
 def conv2d() -> Workload:
     def build() -> dict:
         return {"numpy": bench_conv.numpy_conv, "autograd_engine": bench_conv.ae_conv(),
-                "autograd_engine (Numba GEMM)": bench_conv.on_numba_gemm(bench_conv.ae_conv()),
                 "torch": bench_conv.torch_conv()}
     return Workload(bench_conv.CONV_NAME, build)
 
@@ -311,7 +310,6 @@ def cnn_step(batch: int = 64) -> Workload:
         x = rng.standard_normal((batch, 3, 32, 32)).astype(np.float32)
         y = rng.integers(0, 10, batch)
         return {"autograd_engine": _lib_cnn_step(ae, x, y),
-                "autograd_engine (Numba GEMM)": bench_conv.on_numba_gemm(_lib_cnn_step(ae, x, y)),
                 "torch": _torch(lambda: _lib_cnn_step(torch, x, y))}
     return Workload(f"CNN conv32-pool-conv64-pool-linear training step, batch {batch}, "
                     "32x32x3, float32 (SGD momentum)", build, quick=False)

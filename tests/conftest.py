@@ -37,12 +37,3 @@ def inplace_recording():
     with ae.autograd.set_inplace_recording(True):
         yield
 
-
-@pytest.fixture(autouse=True)
-def _matmul_backend_starts_over():
-    """Each test starts with the process's matmul backend (``auto`` on BLAS for large
-    products): a convolution in an earlier test must not have moved them to the Numba GEMM."""
-    yield
-    from autograd_engine.kernels import matmul
-
-    matmul.set_matmul_backend(matmul.get_matmul_backend())
