@@ -500,12 +500,22 @@ _backend = _check_backend(os.environ.get(_ENV, "auto").strip().lower() or "auto"
 _auto_on_numba = False  # ``auto`` since a convolution claimed the cores: see claim_cores
 
 
+def _all_on_blas() -> bool:
+    return _backend == "blas" or (_backend == "auto" and not (config.PARALLEL or _auto_on_numba))
+
+
+# Whether every product runs on BLAS, whatever its size: read by the ops' 2-D fast path (a
+# 64x64 product takes ~5.5 us, and a call to ``blas_selected`` ~0.3 us of it).
+all_on_blas: bool = _all_on_blas()
+
+
 def set_matmul_backend(name: str) -> None:
     """Select the matmul backend for the process: ``"auto"``, ``"numba"`` or ``"blas"``
     (``auto`` starts over on BLAS for large products, see ``claim_cores``)."""
-    global _backend, _auto_on_numba
+    global _backend, _auto_on_numba, all_on_blas
     _backend = _check_backend(name)
     _auto_on_numba = False
+    all_on_blas = _all_on_blas()
 
 
 def claim_cores() -> bool:
@@ -515,9 +525,10 @@ def claim_cores() -> bool:
     matmuls to the Numba GEMM for good (until ``set_matmul_backend``), as
     ``AUTOGRAD_ENGINE_PARALLEL=1`` does: a model with convolutions then never alternates
     the two pools, and one without them keeps BLAS."""
-    global _auto_on_numba
+    global _auto_on_numba, all_on_blas
     if _backend == "auto":
         _auto_on_numba = True
+        all_on_blas = False
     return _backend != "blas"
 
 

@@ -352,6 +352,28 @@ def test_the_tensor_op_follows_the_selected_backend(backend, monkeypatch):
     assert bool(calls) == expected
 
 
+@pytest.mark.parametrize("parallel", [False, True])
+def test_all_on_blas_follows_the_backend_and_claims(parallel, monkeypatch):
+    """The fast path's flag agrees with ``blas_selected`` on a large product after every
+    change: a backend selected, a convolution claiming the cores."""
+    monkeypatch.setattr(matmul.config, "PARALLEL", parallel)
+    large = 1 << 10
+    for name in matmul.BACKENDS:
+        matmul.set_matmul_backend(name)
+        assert matmul.all_on_blas == matmul.blas_selected(large, large, large)
+        assert matmul.claim_cores() == (name != "blas")
+        assert matmul.all_on_blas == matmul.blas_selected(large, large, large)
+        assert matmul.all_on_blas == (name == "blas")
+
+
+def test_misaligned_unrecorded_products_raise_pytorchs_error():
+    import autograd_engine as ae
+    for backend in matmul.BACKENDS:
+        matmul.set_matmul_backend(backend)
+        with pytest.raises(RuntimeError, match=r"matmul: shapes \(2, 3\) and \(4, 5\)"):
+            ae.randn(2, 3) @ ae.randn(4, 5)
+
+
 def test_unrecorded_2d_products_skip_the_op_machinery(monkeypatch):
     import autograd_engine as ae
     from autograd_engine.ops import linalg

@@ -15,9 +15,6 @@ if TYPE_CHECKING:
 class LinalgMethods:
     __slots__ = ()
 
-    def __matmul__(self, other: Any) -> "Tensor":
-        return ops.linalg.matmul(self, other)
-
     def __rmatmul__(self, other: Any) -> "Tensor":
         return ops.linalg.matmul(other, self)
 
