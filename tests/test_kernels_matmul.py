@@ -413,7 +413,7 @@ def test_unrecorded_2d_products_skip_the_op_machinery(monkeypatch):
 @pytest.mark.parametrize("m,k,n", [(1, 5, 3), (7, 1, 1), (3, 300, 1), (65, 64, 63), (2, 0, 4)])
 def test_op_products_on_blas_are_bit_identical_to_np_matmul(m, k, n, dtype, monkeypatch):
     from autograd_engine.ops.linalg import matmul_arrays
-    monkeypatch.setattr(matmul, "_backend", "blas")
+    matmul.set_matmul_backend("blas")
     rng = np.random.default_rng(7)
     a, b = _operands(rng, m, k, n, dtype)
     for left in (a, np.asfortranarray(a), np.ascontiguousarray(a.T).T):
@@ -422,3 +422,26 @@ def test_op_products_on_blas_are_bit_identical_to_np_matmul(m, k, n, dtype, monk
             got = matmul_arrays(left, right)
             assert got.dtype == expected.dtype
             np.testing.assert_array_equal(got, expected)
+
+
+@pytest.mark.parametrize("backend", ["blas", "numba"])
+def test_strided_batches_fold_into_one_product(backend):
+    """(..., m, k) @ (k, n) with a strided left operand (a transposed sequence, as an LSTM's
+    input projection) is one GEMM over the copied, folded batch: numpy's numbers."""
+    from autograd_engine.ops.linalg import matmul_arrays
+    matmul.set_matmul_backend(backend)
+    rng = np.random.default_rng(8)
+    x = rng.standard_normal((6, 5, 7)).astype(np.float32).transpose(1, 0, 2)  # (5, 6, 7)
+    w = rng.standard_normal((9, 7)).astype(np.float32)
+    calls = []
+    real = matmul.gemm
+
+    def counted(*args, **kwargs):
+        calls.append(args[0].shape)
+        return real(*args, **kwargs)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(matmul, "gemm", counted)
+        got = matmul_arrays(x, w.T)
+    assert calls == [(30, 7)]
+    assert got.shape == (5, 6, 9) and got.flags.c_contiguous
+    np.testing.assert_allclose(got, np.matmul(x, w.T), rtol=1e-5, atol=1e-5)
