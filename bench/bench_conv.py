@@ -76,6 +76,32 @@ def torch_conv():
     return run
 
 
+DEPTHWISE = (16, 32, 56, 56)  # 3x3, padding 1, groups = channels (a MobileNet block's)
+DEPTHWISE_NAME = f"depthwise conv2d fwd+bwd {DEPTHWISE} 3x3"
+
+
+def depthwise_convs() -> dict:
+    """{"autograd_engine": fn, "torch": fn or None}: forward + backward of the depthwise layer."""
+    x = RNG.standard_normal(DEPTHWISE).astype(np.float32)
+    w = (RNG.standard_normal((DEPTHWISE[1], 1, 3, 3)) * 0.3).astype(np.float32)
+    g = RNG.standard_normal(DEPTHWISE).astype(np.float32)
+
+    def pair(lib, functional):
+        xt, wt = lib.tensor(x, requires_grad=True), lib.tensor(w, requires_grad=True)
+        gt = lib.tensor(g)
+
+        def run():
+            xt.grad = wt.grad = None
+            functional.conv2d(xt, wt, padding=1, groups=DEPTHWISE[1]).backward(gt)
+        return run
+    try:
+        import torch
+    except ImportError:
+        torch = None
+    return {"autograd_engine": pair(ae, F),
+            "torch": None if torch is None else pair(torch, torch.nn.functional)}
+
+
 def _numpy_norm(x: np.ndarray, dims: tuple, g: np.ndarray) -> tuple:
     """Normalise over ``dims`` (no affine) and its input gradient, as numpy expressions."""
     centered = x - x.mean(dims, keepdims=True)

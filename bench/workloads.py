@@ -181,6 +181,10 @@ def conv2d() -> Workload:
     return Workload(bench_conv.CONV_NAME, build)
 
 
+def depthwise_conv2d() -> Workload:
+    return Workload(bench_conv.DEPTHWISE_NAME, bench_conv.depthwise_convs, quick=False)
+
+
 def max_pool() -> Workload:
     shape = (64, 32, 32, 32)
 
@@ -413,7 +417,8 @@ def all_workloads() -> list:
             + [activation(name) for name in ("relu", "leaky_relu", "sigmoid", "tanh", "gelu",
                                              "silu", "softplus", "elu")]
             + [cross_entropy(128, 10), cross_entropy(1024, 1000)]
-            + [optimizer_step("sgd"), optimizer_step("adam"), conv2d(), max_pool()]
+            + [optimizer_step("sgd"), optimizer_step("adam"), conv2d(), depthwise_conv2d(),
+               max_pool()]
             + [index_gather((1000,)), index_gather((1000, 1000))]
             + [op_chain(), deep_chain()]
             + [mlp_step((784, 1024, 1024, 10), 128), mlp_step((64, 128, 10), 32), cnn_step(),

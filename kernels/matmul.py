@@ -519,9 +519,9 @@ def set_matmul_backend(name: str) -> None:
 
 
 def claim_cores() -> bool:
-    """Whether a kernel with threads of its own (the stride-1 convolution GEMM) may run: not
-    while large matmuls run on BLAS, whose idle workers spin after every call and would
-    halve its threads' speed. With ``auto``, the first such call moves the process's large
+    """Whether a kernel with threads of its own (the stride-1 convolution GEMM, the depthwise
+    convolution kernels) may run them: not while large matmuls run on BLAS, whose idle
+    workers spin after every call and would halve its threads' speed. With ``auto``, the first such call moves the process's large
     matmuls to the Numba GEMM for good (until ``set_matmul_backend``), as
     ``AUTOGRAD_ENGINE_PARALLEL=1`` does: a model with convolutions then never alternates
     the two pools, and one without them keeps BLAS."""

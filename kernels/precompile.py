@@ -23,8 +23,8 @@ from typing import Callable, Optional, Sequence
 
 import numpy as np
 
-from . import (activations, config, conv, gamma, losses, matmul, norm, optim, rnn, scatter,
-               softmax, special, stats)
+from . import (activations, config, conv, depthwise, gamma, losses, matmul, norm, optim, rnn,
+               scatter, softmax, special, stats)
 
 DTYPES = (np.float32, np.float64)
 
@@ -75,6 +75,14 @@ def _conv(dtype) -> None:
     if dtype == conv.GEMM_DTYPE:  # the stride-1 convolution GEMM has this one signature
         volume, weights = x[:, :, None], _grid(dtype, 1, 2, 18)
         conv.conv_stride1(volume, weights, None, (1, 3, 3), (1, 1, 1), (0, 1, 1), (1, 5, 5))
+
+
+def _depthwise(dtype) -> None:
+    x, w = _grid(dtype, 1, 2, 5, 5), _grid(dtype, 2, 3, 3)
+    geometry = ((1, 1), (1, 1), (1, 1))  # stride, padding, dilation
+    y = depthwise.depthwise_conv2d(x, w, *geometry, (5, 5))
+    depthwise.depthwise_conv2d_input(y, w, x.shape, *geometry)
+    depthwise.depthwise_conv2d_weight(x, y, (3, 3), *geometry)
 
 
 def _optim(dtype) -> None:
@@ -137,9 +145,9 @@ def _matmul(dtype) -> None:
 
 # Largest first (cold compile seconds, measured): the pool hands them out in this order.
 MODULES: dict = {"matmul": _matmul, "activations": _activations, "optim": _optim,
-                 "norm": _norm, "softmax": _softmax, "conv": _conv, "rnn": _rnn,
-                 "losses": _losses, "gamma": _gamma, "stats": _stats, "scatter": _scatter,
-                 "special": _special}
+                 "norm": _norm, "softmax": _softmax, "conv": _conv, "depthwise": _depthwise,
+                 "rnn": _rnn, "losses": _losses, "gamma": _gamma, "stats": _stats,
+                 "scatter": _scatter, "special": _special}
 
 
 def _compile_module(name: str) -> tuple:

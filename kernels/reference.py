@@ -502,6 +502,48 @@ def conv2d(x, w, b=None, stride=(1, 1), padding=(0, 0), dilation=(1, 1), groups=
     return out
 
 
+def _depthwise_taps(image_shape, kernel, stride, padding, dilation, out_hw, multiplier):
+    """(n, c, o, i, j, y, x, iy, ix) of every tap of a depthwise convolution inside the image."""
+    n_batch, channels, height, width = image_shape
+    for n in range(n_batch):
+        for c in range(channels):
+            for o in range(c * multiplier, (c + 1) * multiplier):
+                for i in range(kernel[0]):
+                    for j in range(kernel[1]):
+                        for y in range(out_hw[0]):
+                            for xo in range(out_hw[1]):
+                                iy = y * stride[0] - padding[0] + i * dilation[0]
+                                ix = xo * stride[1] - padding[1] + j * dilation[1]
+                                if 0 <= iy < height and 0 <= ix < width:
+                                    yield n, c, o, i, j, y, xo, iy, ix
+
+
+def depthwise_conv2d(x, w, stride, padding, dilation, out_hw):
+    """y[n, o] = sum over taps of w[o, i, j] x[n, o // m]; w (C * m, kh, kw)."""
+    y = np.zeros((x.shape[0], w.shape[0]) + tuple(out_hw))
+    for n, c, o, i, j, yo, xo, iy, ix in _depthwise_taps(
+            x.shape, w.shape[1:], stride, padding, dilation, out_hw, w.shape[0] // x.shape[1]):
+        y[n, o, yo, xo] += float(w[o, i, j]) * float(x[n, c, iy, ix])
+    return y.astype(x.dtype)
+
+
+def depthwise_conv2d_input(g, w, image_shape, stride, padding, dilation):
+    dx = np.zeros(image_shape)
+    for n, c, o, i, j, yo, xo, iy, ix in _depthwise_taps(
+            image_shape, w.shape[1:], stride, padding, dilation, g.shape[2:],
+            w.shape[0] // image_shape[1]):
+        dx[n, c, iy, ix] += float(w[o, i, j]) * float(g[n, o, yo, xo])
+    return dx.astype(g.dtype)
+
+
+def depthwise_conv2d_weight(x, g, kernel, stride, padding, dilation):
+    dw = np.zeros((g.shape[1],) + tuple(kernel))
+    for n, c, o, i, j, yo, xo, iy, ix in _depthwise_taps(
+            x.shape, kernel, stride, padding, dilation, g.shape[2:], g.shape[1] // x.shape[1]):
+        dw[o, i, j] += float(g[n, o, yo, xo]) * float(x[n, c, iy, ix])
+    return dw.astype(x.dtype)
+
+
 def max_pool2d_fwd(x, kernel, stride, padding, dilation, out_size):
     """(max, flat index of the first max within the H*W plane) per window; NaN wins (the
     last NaN's index)."""

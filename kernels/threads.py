@@ -166,8 +166,13 @@ class SplitKernel:
         Returns the kernel's result, or the list of the parts' results."""
         if size < config.PARALLEL_MIN_SIZE:  # the common case first: one comparison
             return self.kernel(*args)
+        return self.split(self.parts(size, self._rows(args)), *args)
+
+    def split(self, parts: int, *args) -> Any:
+        """Run on ``args`` cut into ``parts`` parts (fewer if the arrays have fewer rows),
+        whatever their size: for callers that decide threading themselves."""
         rows = self._rows(args)
-        parts = self.parts(size, rows)
+        parts = max(1, min(parts, rows))
         if parts == 1:
             return self.kernel(*args)
         sums = {i: [args[i]] + [np.zeros_like(args[i]) for _ in range(parts - 1)]
