@@ -145,22 +145,28 @@ def _to_rows(plane, rows, wq):
 
 
 @config.jit()
+def _scratch(like, width, out_rows, out_cols, s, pw, hq, wq):
+    """A kernel's buffers, zeroed: the phases, a q-numbered run of the output (rows wq wide),
+    the column runs of a plane ``width`` wide; and that run's length."""
+    length = (out_rows - 1) * wq + out_cols
+    return (np.zeros(s * s * hq * wq, like.dtype), np.zeros(length, like.dtype),
+            _column_runs(width, s, pw, wq), length)
+
+
+@config.jit()
 def _tap_start(i, j, s, dh, dw, hq, wq):
     """Where tap (i, j)'s run starts in the phases."""
     return (((i * dh) % s) * s + (j * dw) % s) * hq * wq + (i * dh // s) * wq + j * dw // s
 
 
 def _depthwise_fwd(x, w, y, s, ph, pw, dh, dw, hq, wq):
-    channels = x.shape[1]
     out_channels, kh, kw = w.shape
-    mult = out_channels // channels
+    mult = out_channels // x.shape[1]
     oh, ow = y.shape[2], y.shape[3]
-    length = (oh - 1) * wq + ow
-    phases = np.zeros(s * s * hq * wq, x.dtype)  # the padding stays 0: planes rewrite the rest
-    runs = _column_runs(x.shape[3], s, pw, wq)
-    acc = np.empty(length, x.dtype)
+    # the padding in the phases stays 0: each plane rewrites the rest
+    phases, acc, runs, length = _scratch(x, x.shape[3], oh, ow, s, pw, hq, wq)
     for n in range(x.shape[0]):
-        for c in range(channels):
+        for c in range(x.shape[1]):
             _to_phases(x[n, c], phases, runs, s, ph, hq, wq)
             for o in range(c * mult, c * mult + mult):
                 acc[:] = 0
@@ -178,15 +184,12 @@ def _depthwise_fwd(x, w, y, s, ph, pw, dh, dw, hq, wq):
 
 
 def _depthwise_input(g, w, dx, s, ph, pw, dh, dw, hq, wq):
-    channels = dx.shape[1]
     out_channels, kh, kw = w.shape
-    mult = out_channels // channels
-    length = (g.shape[2] - 1) * wq + g.shape[3]
-    phases = np.empty(s * s * hq * wq, g.dtype)
-    runs = _column_runs(dx.shape[3], s, pw, wq)
-    rows = np.zeros(length, g.dtype)  # the unused columns stay 0: they add nothing
+    mult = out_channels // dx.shape[1]
+    # the unused columns of rows stay 0: they add nothing
+    phases, rows, runs, length = _scratch(g, dx.shape[3], g.shape[2], g.shape[3], s, pw, hq, wq)
     for n in range(g.shape[0]):
-        for c in range(channels):
+        for c in range(dx.shape[1]):
             phases[:] = 0
             for o in range(c * mult, c * mult + mult):
                 _to_rows(g[n, o], rows, wq)
@@ -200,15 +203,11 @@ def _depthwise_input(g, w, dx, s, ph, pw, dh, dw, hq, wq):
 
 
 def _depthwise_weight(x, g, grad, s, ph, pw, dh, dw, hq, wq):
-    channels = x.shape[1]
     out_channels, kh, kw = grad.shape
-    mult = out_channels // channels
-    length = (g.shape[2] - 1) * wq + g.shape[3]
-    phases = np.zeros(s * s * hq * wq, x.dtype)
-    runs = _column_runs(x.shape[3], s, pw, wq)
-    rows = np.zeros(length, x.dtype)  # the unused columns stay 0: they add nothing
+    mult = out_channels // x.shape[1]
+    phases, rows, runs, length = _scratch(x, x.shape[3], g.shape[2], g.shape[3], s, pw, hq, wq)
     for n in range(x.shape[0]):
-        for c in range(channels):
+        for c in range(x.shape[1]):
             _to_phases(x[n, c], phases, runs, s, ph, hq, wq)
             for o in range(c * mult, c * mult + mult):
                 _to_rows(g[n, o], rows, wq)

@@ -37,3 +37,15 @@ def inplace_recording():
     with ae.autograd.set_inplace_recording(True):
         yield
 
+
+
+@pytest.fixture
+def numba_matmul():
+    """Large matmuls on the Numba GEMM for one test (the ops then take the stride-1
+    convolution GEMM)."""
+    from autograd_engine.kernels import matmul
+
+    saved = matmul.get_matmul_backend()
+    matmul.set_matmul_backend("numba")
+    yield
+    matmul.set_matmul_backend(saved)

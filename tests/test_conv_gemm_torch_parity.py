@@ -10,19 +10,9 @@ from hypothesis import strategies as st
 import autograd_engine as ae
 import autograd_engine.nn.functional as F
 
-from autograd_engine.kernels import matmul
-
 torch = pytest.importorskip("torch")
 TF = torch.nn.functional
-
-
-@pytest.fixture(autouse=True)
-def numba_matmul():
-    """Large matmuls on the Numba GEMM: the ops then take the stride-1 kernels."""
-    saved = matmul.get_matmul_backend()
-    matmul.set_matmul_backend("numba")
-    yield
-    matmul.set_matmul_backend(saved)
+pytestmark = pytest.mark.usefixtures("numba_matmul")  # the ops then take the stride-1 kernels
 
 
 @st.composite

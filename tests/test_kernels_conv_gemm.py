@@ -179,15 +179,6 @@ def test_kernel_argument_errors():
 
 
 @pytest.fixture
-def numba_matmul():
-    """Large matmuls on the Numba GEMM, which is when the ops take the stride-1 kernels."""
-    saved = matmul.get_matmul_backend()
-    matmul.set_matmul_backend("numba")
-    yield
-    matmul.set_matmul_backend(saved)
-
-
-@pytest.fixture
 def routes(monkeypatch, numba_matmul):
     """Counts of the stride-1 kernel calls the ops make: {"conv": n, "weight": n}."""
     counts = {"conv": 0, "weight": 0}
