@@ -319,3 +319,30 @@ def test_embedding_double_backward_after_the_change():
     assert ae.autograd.gradcheck(lambda w: ae.nn.functional.embedding(index, w) ** 2, (weight,))
     assert ae.autograd.gradgradcheck(lambda w: ae.nn.functional.embedding(index, w) ** 2,
                                      (weight,))
+
+
+# -- max pooling ----------------------------------------------------------------------------
+@pytest.mark.parametrize("pool", [
+    lambda x: ae.nn.functional.max_pool2d(x, 2),
+    lambda x: ae.nn.functional.max_pool2d(x, 3, stride=1, padding=1),  # the general kernel
+    lambda x: ae.nn.functional.max_pool1d(x[0], 2),
+    lambda x: ae.nn.MaxPool2d(2)(x),
+    lambda x: ae.nn.functional.max_pool3d(x[None], 2),  # the plane gather
+])
+def test_max_pool_saves_its_indices(pool):
+    # torch 2.13's MaxPool2DWithIndicesBackward0 saves the indices: backward frees them
+    x = leaf(np.arange(32.0).reshape(1, 2, 4, 4) % 7)
+    y = pool(x).sum()
+    y.backward(retain_graph=True)
+    first = x.grad.numpy().copy()
+    y.backward()
+    np.testing.assert_array_equal(x.grad.numpy(), 2 * first)
+    with pytest.raises(RuntimeError, match="trying to backward through the graph a second time"):
+        y.backward()
+
+
+def test_max_pool_double_backward_after_the_change():
+    x = leaf(np.random.default_rng(0).standard_normal((1, 2, 5, 5)), ae.float64)
+    fn = lambda t: ae.nn.functional.max_pool2d(t, 2, stride=1) ** 2  # noqa: E731
+    assert ae.autograd.gradcheck(fn, (x,))
+    assert ae.autograd.gradgradcheck(fn, (x,))

@@ -502,20 +502,23 @@ def conv_transpose3d(input: Tensor, weight: Tensor, bias: Optional[Tensor] = Non
 
 @register
 class MaxPool2d(Function):
-    """y = max over each window;  dx = g scattered to each window's (first) argmax"""
+    """y = max over each window;  dx = g scattered to each window's (first) argmax. The
+    argmax is saved, as PyTorch's indices: backward frees it, so a second walk raises."""
 
     @staticmethod
     def forward(ctx, x, kernel, geometry, out_size, indices_out):
         out, index = _conv_kernels.max_pool2d_fwd(x, kernel, geometry.stride,
                                                  geometry.padding, geometry.dilation, out_size)
-        ctx.index = index
+        ctx.save_for_backward(index)
         ctx.in_shape = x.shape
-        indices_out.append(index)  # the caller's return_indices value; not saved state
+        indices_out.append(index)  # the caller's return_indices value
         return out
 
     @staticmethod
     def backward(ctx, g):
-        return MaxPool2dBackward.apply(g, ctx.index, ctx.in_shape), None, None, None, None
+        index = ctx.saved_tensor(0)
+        index = index.data if isinstance(index, Tensor) else index
+        return MaxPool2dBackward.apply(g, index, ctx.in_shape), None, None, None, None
 
 
 @register

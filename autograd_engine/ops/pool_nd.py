@@ -102,14 +102,16 @@ class PlaneGather(Function):
     @staticmethod
     def forward(ctx, x, index):
         planes = x.shape[:2]
-        ctx.index = index.reshape(*planes, 1, math.prod(index.shape[2:]))
+        rows = index.reshape(*planes, 1, math.prod(index.shape[2:]))
+        ctx.save_for_backward(rows)  # as PyTorch's indices: freed by backward
         ctx.in_shape = x.shape
         return np.take_along_axis(x.reshape(*planes, math.prod(x.shape[2:])),
-                                  ctx.index[:, :, 0], axis=2).reshape(index.shape)
+                                  rows[:, :, 0], axis=2).reshape(index.shape)
 
     @staticmethod
     def backward(ctx, g):
-        index, shape = ctx.index, ctx.in_shape
+        index, shape = ctx.saved_tensor(0), ctx.in_shape
+        index = index.data if isinstance(index, Tensor) else index
         dx = MaxPool2dBackward.apply(g.reshape(*index.shape), index,
                                      (*shape[:2], 1, math.prod(shape[2:])))
         return dx.reshape(*shape), None
