@@ -79,12 +79,31 @@ def _rows(name: str, pre: np.ndarray, c_prev: np.ndarray) -> tuple:
 
 
 def _checked(name: str, arrays: tuple, shapes: tuple) -> tuple:
-    """``arrays`` as C-contiguous float arrays of one dtype and the given shapes."""
-    arrays = tuple(_float_array(name, a) for a in arrays)
-    if any(a.shape != shape or a.dtype != arrays[0].dtype for a, shape in zip(arrays, shapes)):
-        raise ValueError(f"{name}: expected {arrays[0].dtype} arrays of shapes "
-                         f"{list(shapes)}, got {[f'{a.dtype}{list(a.shape)}' for a in arrays]}")
+    """``arrays`` as C-contiguous float arrays of one dtype and the given shapes. (Plain
+    loops: this runs twice per time step of a recurrent layer.)"""
+    arrays = tuple([_float_array(name, a) for a in arrays])
+    dtype = arrays[0].dtype
+    for a, shape in zip(arrays, shapes):
+        if a.shape != shape or a.dtype != dtype:
+            raise ValueError(f"{name}: expected {dtype} arrays of shapes {list(shapes)}, got "
+                             f"{[f'{a.dtype}{list(a.shape)}' for a in arrays]}")
     return arrays
+
+
+def _outputs(name: str, out: Optional[tuple], shapes: tuple, dtype: np.dtype) -> tuple:
+    """``out`` checked (writable C-contiguous arrays of ``shapes`` and ``dtype``), or new
+    arrays when it is None."""
+    if out is None:
+        return tuple([np.empty(shape, dtype) for shape in shapes])
+    if len(out) == len(shapes):
+        for o, shape in zip(out, shapes):
+            if (not isinstance(o, np.ndarray) or o.shape != shape or o.dtype != dtype
+                    or not o.flags.c_contiguous or not o.flags.writeable):
+                break
+        else:
+            return out
+    raise ValueError(f"{name}: out must be {len(shapes)} writable C-contiguous {dtype} arrays "
+                     f"of shapes {shapes}")
 
 
 def lstm_cell_fwd(pre: np.ndarray, c_prev: np.ndarray, out: Optional[tuple] = None) -> tuple:
@@ -92,28 +111,22 @@ def lstm_cell_fwd(pre: np.ndarray, c_prev: np.ndarray, out: Optional[tuple] = No
     pre-activations ``pre`` (N, 4H) and the previous cell state ``c_prev`` (N, H), written
     into ``out`` (four C-contiguous arrays of those shapes and pre's dtype) when given."""
     pre, c_prev = _rows("lstm_cell_fwd", pre, c_prev)
-    shapes = (c_prev.shape, c_prev.shape, pre.shape, c_prev.shape)
-    if out is None:
-        out = tuple(np.empty(shape, pre.dtype) for shape in shapes)
-    elif any(not isinstance(o, np.ndarray) or o.shape != shape or o.dtype != pre.dtype
-             or not o.flags.c_contiguous or not o.flags.writeable
-             for o, shape in zip(out, shapes)) or len(out) != 4:
-        raise ValueError(f"lstm_cell_fwd: out must be 4 writable C-contiguous {pre.dtype} "
-                         f"arrays of shapes {shapes}")
-    h, c, act, tanh_c = out
+    h, c, act, tanh_c = _outputs("lstm_cell_fwd", out, (c_prev.shape, c_prev.shape, pre.shape,
+                                                        c_prev.shape), pre.dtype)
     _LSTM_FWD(pre.size, pre, c_prev, h, c, act, tanh_c)
     return h, c, act, tanh_c
 
 
 def lstm_cell_bwd(act: np.ndarray, tanh_c: np.ndarray, c_prev: np.ndarray, dh: np.ndarray,
-                  dc: np.ndarray) -> tuple:
+                  dc: np.ndarray, out: Optional[tuple] = None) -> tuple:
     """(d pre (N, 4H), d c_prev (N, H)) from the forward's activated gates and tanh(c), the
-    previous cell state and the gradients ``dh``, ``dc`` of the step's outputs."""
+    previous cell state and the gradients ``dh``, ``dc`` of the step's outputs, written into
+    ``out`` (two C-contiguous arrays of those shapes, not aliasing the inputs) when given."""
     act, c_prev = _rows("lstm_cell_bwd", act, c_prev)
     tanh_c, dh, dc = _checked("lstm_cell_bwd", (tanh_c, dh, dc), (c_prev.shape,) * 3)
     if tanh_c.dtype != act.dtype:
         raise ValueError(f"lstm_cell_bwd: expected {act.dtype} arrays, got {tanh_c.dtype}")
-    dpre, dc_prev = np.empty_like(act), np.empty_like(c_prev)
+    dpre, dc_prev = _outputs("lstm_cell_bwd", out, (act.shape, c_prev.shape), act.dtype)
     _LSTM_BWD(act.size, act, tanh_c, c_prev, dh, dc, dpre, dc_prev)
     return dpre, dc_prev
 
@@ -167,13 +180,7 @@ def gru_cell_fwd(xw: np.ndarray, hw: np.ndarray, h_prev: np.ndarray,
     n_rows, hidden = h_prev.shape if h_prev.ndim == 2 else (0, -1)
     xw, hw, h_prev = _checked("gru_cell_fwd", (xw, hw, h_prev),
                               ((n_rows, 3 * hidden),) * 2 + ((n_rows, hidden),))
-    shapes = (h_prev.shape, (n_rows, 4 * hidden))
-    if out is None:
-        out = tuple(np.empty(shape, xw.dtype) for shape in shapes)
-    elif len(out) != 2 or any(o.shape != shape or o.dtype != xw.dtype or not o.flags.c_contiguous
-                              or not o.flags.writeable for o, shape in zip(out, shapes)):
-        raise ValueError(f"gru_cell_fwd: out must be 2 writable C-contiguous {xw.dtype} "
-                         f"arrays of shapes {shapes}")
+    out = _outputs("gru_cell_fwd", out, (h_prev.shape, (n_rows, 4 * hidden)), xw.dtype)
     _GRU_FWD(xw.size, xw, hw, h_prev, *out)
     return out
 

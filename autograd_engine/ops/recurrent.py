@@ -83,10 +83,11 @@ class _LSTMLayer(CustomFunction):
         outputs, cells, tanh_c = (np.empty(xw.shape[:2] + h.shape[1:], h.dtype)
                                   for _ in range(3))
         act = np.empty(xw.shape, xw.dtype)
+        # the recurrent bias added to every step's input projection at once, not per step
+        xw_b = xw.data if b_hh is None else xw.data + b_hh.data
         for t in _order(len(xw), reverse):
-            pre = xw.data[t] + matmul_arrays(h, w_t)
-            if b_hh is not None:
-                pre += b_hh.data
+            pre = matmul_arrays(h, w_t)
+            pre += xw_b[t]
             h, c, _, _ = _rnn.lstm_cell_fwd(pre, c, out=(outputs[t], cells[t], act[t],
                                                           tanh_c[t]))
         out = Tensor(outputs)
@@ -106,9 +107,15 @@ class _LSTMLayer(CustomFunction):
         c_prev = _previous(cells, c0.data, ctx.reverse)
         d_out, dh, dc, w = d_out.data, dh.data, dc.data, w_hh.data
         d_pre = np.empty_like(act)
-        for t in reversed(_order(len(act), ctx.reverse)):
-            d_pre[t], dc = _rnn.lstm_cell_bwd(act[t], tanh_c[t], c_prev[t], d_out[t] + dh, dc)
+        # buffers every step reuses: the step's output gradient, and the cell gradient
+        # alternating between two (one read, one written)
+        d_step, cell_grads = np.empty(dc.shape, act.dtype), np.empty((2,) + dc.shape, act.dtype)
+        for k, t in enumerate(reversed(_order(len(act), ctx.reverse))):
+            np.add(d_out[t], dh, out=d_step)
+            _, dc = _rnn.lstm_cell_bwd(act[t], tanh_c[t], c_prev[t], d_step, dc,
+                                       out=(d_pre[t], cell_grads[k % 2]))
             dh = matmul_arrays(d_pre[t], w)
+        dc = dc.copy()  # not a view of the buffers
         rows = d_pre.reshape(-1, d_pre.shape[-1])
         d_w = matmul_arrays(rows.T, h_prev.reshape(-1, h_prev.shape[-1]))
         d_b = None if b_hh is None else rows.sum(0)
