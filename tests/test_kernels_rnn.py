@@ -60,6 +60,23 @@ def test_lstm_cell_kernels_check_shapes_and_dtypes():
                           np.zeros((2, 3)), np.zeros((2, 2)))
 
 
+def test_lstm_cell_bwd_writes_into_out():
+    rng = np.random.default_rng(3)
+    pre, c_prev, dh, dc = (rng.standard_normal(s) for s in ((3, 8), (3, 2), (3, 2), (3, 2)))
+    _, _, act, tanh_c = rnn.lstm_cell_fwd(pre, c_prev)
+    fresh = rnn.lstm_cell_bwd(act, tanh_c, c_prev, dh, dc)
+    out = (np.empty((3, 8)), np.empty((3, 2)))
+    written = rnn.lstm_cell_bwd(act, tanh_c, c_prev, dh, dc, out=out)
+    assert written[0] is out[0] and written[1] is out[1]
+    for a, b in zip(written, fresh):
+        np.testing.assert_array_equal(a, b)
+    with pytest.raises(ValueError, match="lstm_cell_bwd: out must be 2 writable"):
+        rnn.lstm_cell_bwd(act, tanh_c, c_prev, dh, dc, out=(np.empty((3, 8)), np.empty((3, 3))))
+    with pytest.raises(ValueError, match="lstm_cell_bwd: out must be 2 writable"):
+        rnn.lstm_cell_bwd(act, tanh_c, c_prev, dh, dc,
+                          out=(np.empty((3, 8), np.float32), np.empty((3, 2))))
+
+
 def _inputs(*shape):
     rng = np.random.default_rng(sum(shape))
     hidden = shape[-1]
