@@ -1,15 +1,16 @@
 """Convolution in 1, 2 and 3 spatial dims, transposed or not, on (N, C, *spatial) tensors
 (or unbatched (C, *spatial)); and 2-D max-pooling.
 
-At stride 1 a float32 convolution is a GEMM packed straight from zero-padded images
-(kernels/conv.py, ``conv_stride1``), in every rank, unless large matmuls are pinned to BLAS
-(see ``_padded_gemm``); others are im2col + batched GEMM (im2col and col2im per rank are in
-conv_nd.py). Its two gradients are convolutions too, and the
-three products are bilinear and closed under differentiation, so every order of derivative
-reuses the same kernels: with ``conv(x, w)``, ``conv_t(g, w)`` (the transposed convolution:
-gradient wrt x) and ``conv_w(x, g)`` (gradient wrt w), ``<conv(x, w), g> = <x, conv_t(g, w)>
-= <w, conv_w(x, g)>``. As PyTorch's ``ConvolutionBackward0``, one op, ``Convolution``, is
-conv and (``transposed``) conv_t, each the other's input gradient;
+A depthwise convolution (one input channel per group, 1-D or 2-D) runs direct kernels
+(kernels/depthwise.py, see ``_depthwise``). At stride 1 a float32 convolution is a GEMM
+packed straight from zero-padded images (kernels/conv.py, ``conv_stride1``), in every rank,
+unless large matmuls are pinned to BLAS (see ``_padded_gemm``); others are im2col + batched
+GEMM (im2col and col2im per rank are in conv_nd.py). Its two gradients are convolutions too,
+and the three products are bilinear and closed under differentiation, so every order of
+derivative reuses the same kernels: with ``conv(x, w)``, ``conv_t(g, w)`` (the transposed
+convolution: gradient wrt x) and ``conv_w(x, g)`` (gradient wrt w), ``<conv(x, w), g> = <x,
+conv_t(g, w)> = <w, conv_w(x, g)>``. As PyTorch's ``ConvolutionBackward0``, one op,
+``Convolution``, is conv and (``transposed``) conv_t, each the other's input gradient;
 ``ConvolutionBackwardWeight`` is conv_w. Each takes its output's spatial size, so a
 transposed convolution's output_padding needs nothing more.
 """
@@ -279,7 +280,7 @@ def _add_bias(y: np.ndarray, bias: Optional[np.ndarray]) -> np.ndarray:
 
 def _conv(x: np.ndarray, w: np.ndarray, geometry: Geometry, out_size: tuple,
           bias: Optional[np.ndarray] = None) -> tuple:
-    """(y + bias, the im2col columns of x, or None from ``conv_stride1``), y of spatial size
+    """(y + bias, the im2col columns of x or None on the other routes), y of spatial size
     out_size: y[n, o, at] = sum over (c, taps) of w[o, c, taps] x[n, c, stride * at -
     padding + dilation * taps]."""
     groups, shape = geometry.groups, (x.shape[0], w.shape[0]) + tuple(out_size)
