@@ -152,3 +152,26 @@ def test_pooling_errors_and_reprs_as_pytorch():
     assert repr(nn.AvgPool2d(3, 2, 1, ceil_mode=True)) == (
         "AvgPool2d(kernel_size=3, stride=2, padding=1)")
     assert repr(nn.AdaptiveAvgPool2d((1, 1))) == "AdaptiveAvgPool2d(output_size=(1, 1))"
+
+
+@pytest.mark.parametrize("pool,shape", [
+    (lambda x: F.max_pool2d(x, 3, stride=1, padding=1), (2, 3, 7, 6)),
+    (lambda x: F.max_pool2d(x, 2), (2, 3, 7, 6)),
+    (lambda x: F.max_pool1d(x, 3, stride=2), (3, 7, 6)),
+    (lambda x: F.max_pool3d(x, 2), (1, 2, 4, 5, 6)),
+])
+def test_float16_max_pooling_computes_in_float32(pool, shape):
+    """float16 pools as PyTorch's do: the maxima exactly, the gradient summed in float32
+    and rounded to float16 once (the kernels are compiled for float32 and float64)."""
+    rng = np.random.default_rng(5)
+    values = rng.standard_normal(shape).astype(np.float16)
+    half = ae.tensor(values, requires_grad=True)
+    single = ae.tensor(values.astype(np.float32), requires_grad=True)
+    out_half, out_single = pool(half), pool(single)
+    assert out_half.dtype == ae.float16
+    np.testing.assert_array_equal(out_half.detach().numpy(), out_single.detach().numpy())
+    g = rng.standard_normal(out_half.shape).astype(np.float16)
+    out_half.backward(ae.tensor(g))
+    out_single.backward(ae.tensor(g.astype(np.float32)))
+    assert half.grad.dtype == ae.float16
+    np.testing.assert_array_equal(half.grad.numpy(), single.grad.numpy().astype(np.float16))

@@ -161,3 +161,26 @@ def test_max_unpool2d_errors(case):
     elif "invalid max index" in str(expected.value):
         # which bad index PyTorch names depends on its threads' timing
         assert "Found an invalid max index" in str(got.value)
+
+
+@pytest.mark.parametrize("name,shape,kwargs", [
+    ("max_pool2d", (2, 3, 7, 6), dict(kernel_size=3, stride=1, padding=1)),
+    ("max_pool2d", (2, 3, 7, 6), dict(kernel_size=2)),
+    ("max_pool1d", (3, 7, 6), dict(kernel_size=3, stride=2)),
+    ("max_pool3d", (1, 2, 4, 5, 6), dict(kernel_size=2, stride=1)),
+])
+def test_float16_max_pooling_matches_torch(name, shape, kwargs):
+    rng = np.random.default_rng(6)
+    x = rng.standard_normal(shape).astype(np.float16)
+    results = []
+    for lib, functional in ((ae, ae.nn.functional), (torch, torch.nn.functional)):
+        xt = lib.tensor(x, requires_grad=True)
+        out = getattr(functional, name)(xt, **kwargs)
+        g = np.cos(np.arange(out.numel())).reshape(tuple(out.shape)).astype(np.float16)
+        out.backward(lib.tensor(g))
+        results.append((out.detach().numpy(), xt.grad.numpy()))
+    (ours, our_grad), (theirs, their_grad) = results
+    assert ours.dtype == theirs.dtype == our_grad.dtype == their_grad.dtype == np.float16
+    np.testing.assert_array_equal(ours, theirs)
+    # overlapping windows: PyTorch adds in float16 step by step, we round a float32 sum once
+    np.testing.assert_allclose(our_grad, their_grad, rtol=4e-3, atol=4e-3)

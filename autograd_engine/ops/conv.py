@@ -501,6 +501,12 @@ def conv_transpose3d(input: Tensor, weight: Tensor, bias: Optional[Tensor] = Non
 # --- max pooling ---------------------------------------------------------------------------
 
 
+def _pool_dtype(a: np.ndarray) -> np.ndarray:
+    """float16 as float32 for the pooling kernels (compiled for float32 and float64): PyTorch
+    pools float16 too; its sums of gradients come back rounded to float16 once."""
+    return a.astype(np.float32) if a.dtype == np.float16 else a
+
+
 @register
 class MaxPool2d(Function):
     """y = max over each window;  dx = g scattered to each window's (first) argmax. The
@@ -508,8 +514,9 @@ class MaxPool2d(Function):
 
     @staticmethod
     def forward(ctx, x, kernel, geometry, out_size, indices_out):
-        out, index = _conv_kernels.max_pool2d_fwd(x, kernel, geometry.stride,
+        out, index = _conv_kernels.max_pool2d_fwd(_pool_dtype(x), kernel, geometry.stride,
                                                  geometry.padding, geometry.dilation, out_size)
+        out = out.astype(x.dtype, copy=False)  # a float16 max is exact in float32
         ctx.save_for_backward(index)
         ctx.in_shape = x.shape
         indices_out.append(index)  # the caller's return_indices value
@@ -529,7 +536,8 @@ class MaxPool2dBackward(Function):
     @staticmethod
     def forward(ctx, g, index, in_shape):
         ctx.index = index
-        return _conv_kernels.max_pool2d_bwd(g, index, in_shape)
+        return _conv_kernels.max_pool2d_bwd(_pool_dtype(g), index, in_shape).astype(
+            g.dtype, copy=False)
 
     @staticmethod
     def backward(ctx, gg):
