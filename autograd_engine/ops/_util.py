@@ -22,6 +22,13 @@ def array_of(value: Any) -> Any:
     return value.data if isinstance(value, Tensor) else value
 
 
+def opmath(*arrays: Any) -> tuple:
+    """float16 arrays as float32, anything else as it is: the Numba kernels are compiled for
+    float32 and float64, and PyTorch's CPU kernels compute float16 in float32 too."""
+    return tuple([a.astype(np.float32) if isinstance(a, np.ndarray) and a.dtype == np.float16
+                  else a for a in arrays])
+
+
 def _describe(x: Any) -> tuple:
     """(priority, category, dtype): dim tensors 2, 0-d tensors 1, Python scalars 0."""
     if isinstance(x, np.ndarray):

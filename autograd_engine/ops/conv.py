@@ -16,9 +16,10 @@ transposed convolution's output_padding needs nothing more.
 """
 from __future__ import annotations
 
+import functools
 import math
 
-from typing import Any, NamedTuple, Optional, Union
+from typing import Any, Callable, NamedTuple, Optional, Union
 
 import numpy as np
 
@@ -26,6 +27,7 @@ from ..kernels import conv as _conv_kernels
 from ..kernels import depthwise as _depthwise_kernels
 from ..kernels import matmul as _matmul_kernels
 from ..kernels import threads as _threads
+from ._util import opmath
 from .conv_nd import UNFOLD
 from .linalg import matmul_arrays
 from .shape import pad as _pad
@@ -272,12 +274,27 @@ def _columns(x: np.ndarray, kernel: tuple, geometry: Geometry, out_size: tuple) 
                         cols.shape[2])
 
 
+def _in_opmath(product: Callable) -> Callable:
+    """``product`` with float16 arrays computed in float32 (``opmath``), its result (the first
+    of a tuple) rounded back to float16; other dtypes go straight through."""
+    @functools.wraps(product)
+    def run(*args: Any) -> Any:
+        if not any(isinstance(a, np.ndarray) and a.dtype == np.float16 for a in args):
+            return product(*args)
+        result = product(*opmath(*args))
+        if isinstance(result, tuple):  # _conv's (y, columns): the columns stay internal
+            return (result[0].astype(np.float16),) + result[1:]
+        return result.astype(np.float16)
+    return run
+
+
 def _add_bias(y: np.ndarray, bias: Optional[np.ndarray]) -> np.ndarray:
     if bias is not None:
         y += bias.reshape((-1,) + (1,) * (y.ndim - 2))
     return y
 
 
+@_in_opmath
 def _conv(x: np.ndarray, w: np.ndarray, geometry: Geometry, out_size: tuple,
           bias: Optional[np.ndarray] = None) -> tuple:
     """(y + bias, the im2col columns of x or None on the other routes), y of spatial size
@@ -299,6 +316,7 @@ def _conv(x: np.ndarray, w: np.ndarray, geometry: Geometry, out_size: tuple,
     return _add_bias(matmul_arrays(w_mat, cols).reshape(shape), bias), cols
 
 
+@_in_opmath
 def _conv_t(g: np.ndarray, w: np.ndarray, in_size: tuple, geometry: Geometry,
             bias: Optional[np.ndarray] = None) -> np.ndarray:
     """Gradient of ``_conv`` wrt x, onto an input of spatial size in_size (plus bias):
@@ -337,6 +355,7 @@ def _conv_t(g: np.ndarray, w: np.ndarray, in_size: tuple, geometry: Geometry,
                             geometry.dilation, g.shape[2:]), bias)
 
 
+@_in_opmath
 def _conv_w(x: np.ndarray, g: np.ndarray, kernel: tuple, geometry: Geometry,
             cols: Optional[np.ndarray]) -> np.ndarray:
     """Gradient of ``_conv`` wrt w: sum over the batch of g @ im2col(x)^T (cols if given;
@@ -501,12 +520,6 @@ def conv_transpose3d(input: Tensor, weight: Tensor, bias: Optional[Tensor] = Non
 # --- max pooling ---------------------------------------------------------------------------
 
 
-def _pool_dtype(a: np.ndarray) -> np.ndarray:
-    """float16 as float32 for the pooling kernels (compiled for float32 and float64): PyTorch
-    pools float16 too; its sums of gradients come back rounded to float16 once."""
-    return a.astype(np.float32) if a.dtype == np.float16 else a
-
-
 @register
 class MaxPool2d(Function):
     """y = max over each window;  dx = g scattered to each window's (first) argmax. The
@@ -514,7 +527,7 @@ class MaxPool2d(Function):
 
     @staticmethod
     def forward(ctx, x, kernel, geometry, out_size, indices_out):
-        out, index = _conv_kernels.max_pool2d_fwd(_pool_dtype(x), kernel, geometry.stride,
+        out, index = _conv_kernels.max_pool2d_fwd(opmath(x)[0], kernel, geometry.stride,
                                                  geometry.padding, geometry.dilation, out_size)
         out = out.astype(x.dtype, copy=False)  # a float16 max is exact in float32
         ctx.save_for_backward(index)
@@ -536,7 +549,7 @@ class MaxPool2dBackward(Function):
     @staticmethod
     def forward(ctx, g, index, in_shape):
         ctx.index = index
-        return _conv_kernels.max_pool2d_bwd(_pool_dtype(g), index, in_shape).astype(
+        return _conv_kernels.max_pool2d_bwd(opmath(g)[0], index, in_shape).astype(
             g.dtype, copy=False)
 
     @staticmethod

@@ -13,6 +13,7 @@ from ..kernels import losses as _losses
 from ..tensor import Tensor
 from .activation import SoftmaxBackward, dtype_name, log_softmax, require_float, softmax, \
     softplus
+from ._util import opmath
 from .elementwise import where
 
 _REDUCTIONS = ("none", "mean", "sum")
@@ -160,12 +161,13 @@ class CrossEntropy(Function):
     @staticmethod
     def forward(ctx, x, spec, reduction):
         # the softmax of the (N * d..., C) rows as (exps, inverse_sum), see the kernel
+        rows, class_weight = opmath(_to_rows(x), spec.class_weight)  # float16 in float32
         loss, (exps, inverse_sum) = _losses.cross_entropy_fwd(
-            _to_rows(x), spec.target.reshape(-1), spec.ignore_index, spec.smoothing,
-            spec.class_weight)
+            rows, spec.target.reshape(-1), spec.ignore_index, spec.smoothing, class_weight)
         ctx.save_for_backward(x, exps, inverse_sum)
         ctx.spec, ctx.reduction = spec, reduction
-        return _reduced(loss.reshape(spec.target.shape), reduction, _mean_scale(spec, reduction))
+        return _reduced(loss.reshape(spec.target.shape), reduction,
+                        _mean_scale(spec, reduction)).astype(x.dtype, copy=False)
 
     @staticmethod
     def backward(ctx, g):
@@ -188,10 +190,12 @@ class CrossEntropyBackward(Function):
         if reduction == "none":
             grad = g.reshape(rows)
         else:  # all ignored: PyTorch's gradient is 0, not NaN
-            grad = np.full(rows, g * (scale if scale == scale else 0.0), x.dtype)
+            grad = np.full(rows, g.astype(exps.dtype) * (scale if scale == scale else 0.0),
+                           exps.dtype)
+        grad, class_weight = opmath(grad, spec.class_weight)  # as the forward's rows
         out = _losses.cross_entropy_bwd((exps, inverse_sum), spec.target.reshape(-1), grad,
-                                        spec.ignore_index, spec.smoothing, spec.class_weight)
-        return _from_rows(out, x.shape)
+                                        spec.ignore_index, spec.smoothing, class_weight)
+        return _from_rows(out, x.shape).astype(x.dtype, copy=False)
 
     @staticmethod
     def backward(ctx, gg):

@@ -13,6 +13,7 @@ from ..grad_mode import is_grad_enabled, no_grad
 from ..kernels.scatter import scatter_add_rows
 from ..random import generator
 from ..tensor import Tensor
+from ._util import opmath
 from .activation import dtype_name
 from .linalg import matmul, matmul_arrays
 
@@ -233,15 +234,18 @@ class EmbeddingBackward(Function):
     @staticmethod
     def forward(ctx, g, indices, num, padding_idx, scale_grad_by_freq):
         flat = indices.reshape(-1)
+        values = np.ascontiguousarray(opmath(g)[0])  # float16 summed in float32
         out = scatter_add_rows(num, flat,  # (row size written out: -1 fails for no indices)
-                               np.ascontiguousarray(g).reshape(flat.size, g.shape[-1]))
+                               values.reshape(flat.size, g.shape[-1]))
         row_scale = _inverse_counts(flat, num, out.dtype) if scale_grad_by_freq else None
-        ctx.meta = (indices, padding_idx, row_scale)
+        # the backward's factors in g's dtype, so float16 stays float16 there
+        ctx.meta = (indices, padding_idx, None if row_scale is None else
+                    row_scale.astype(g.dtype, copy=False))
         if row_scale is not None:
             out *= row_scale[:, None]
         if padding_idx is not None:
             out[padding_idx] = 0
-        return out
+        return out.astype(g.dtype, copy=False)
 
     @staticmethod
     def backward(ctx, gg):

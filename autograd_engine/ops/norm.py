@@ -18,6 +18,7 @@ from ..function import Function, register
 from ..grad_mode import is_grad_enabled, no_grad
 from ..kernels import norm as _norm_kernels
 from ..tensor import Tensor
+from ._util import opmath
 from .activation import require_float
 
 
@@ -38,6 +39,11 @@ def _backward_composed(g: Tensor, x: Tensor, weight: Optional[Tensor], weight_sh
     return dx, g * xhat
 
 
+def _rounded(*arrays: np.ndarray, like: Tensor) -> tuple:
+    """The kernels' results in ``like``'s dtype (float16 inputs computed in float32)."""
+    return tuple([a.astype(like.dtype, copy=False) for a in arrays])
+
+
 def _gradient_tuple(ctx: Any, dx: Any, dweight: Any, dbias: Any, n_rest: int) -> tuple:
     needs = ctx.needs_input_grad
     return ((dx if needs[0] else None, dweight if needs[1] else None,
@@ -52,12 +58,12 @@ class BatchNorm(Function):
     @staticmethod
     def forward(ctx, x, weight, bias, eps, stats_out):
         x3 = x.reshape(x.shape[0], x.shape[1], -1)
-        out, mean, var = _norm_kernels.batch_norm_fwd(x3, weight, bias, eps)
+        out, mean, var = _norm_kernels.batch_norm_fwd(*opmath(x3, weight, bias), eps)
         ctx.save_for_backward(x, weight)
-        ctx.stats = (mean, 1.0 / np.sqrt(var + eps))
+        ctx.stats = (mean, 1.0 / np.sqrt(var + eps))  # float32 for float16 x, as PyTorch's
         ctx.eps = eps
         stats_out.append((mean, var))  # the caller's running-statistics update; not saved state
-        return out.reshape(x.shape)
+        return out.reshape(x.shape).astype(x.dtype, copy=False)
 
     @staticmethod
     def backward(ctx, g):
@@ -70,8 +76,8 @@ class BatchNorm(Function):
         x3 = x.data.reshape(x.shape[0], x.shape[1], -1)
         g3 = g.data.reshape(x3.shape)
         dx, dweight, dbias = _norm_kernels.batch_norm_bwd(
-            g3, x3, *ctx.stats, None if weight is None else weight.data)
-        return _gradient_tuple(ctx, dx.reshape(x.shape), dweight, dbias, 2)
+            *opmath(g3, x3), *ctx.stats, None if weight is None else opmath(weight.data)[0])
+        return _gradient_tuple(ctx, *_rounded(dx.reshape(x.shape), dweight, dbias, like=x), 2)
 
 
 @register
@@ -83,11 +89,11 @@ class LayerNorm(Function):
         width = math.prod(x.shape[x.ndim - k:])
         x2 = x.reshape(-1, width)
         flat = [None if p is None else p.reshape(-1) for p in (weight, bias)]
-        out, mean, invstd = _norm_kernels.layer_norm_fwd(x2, *flat, eps)
+        out, mean, invstd = _norm_kernels.layer_norm_fwd(*opmath(x2, *flat), eps)
         ctx.save_for_backward(x, weight)
         ctx.stats = (mean, invstd)
         ctx.k, ctx.eps = k, eps
-        return out.reshape(x.shape)
+        return out.reshape(x.shape).astype(x.dtype, copy=False)
 
     @staticmethod
     def backward(ctx, g):
@@ -102,10 +108,10 @@ class LayerNorm(Function):
         normalized = x.shape[x.ndim - k:]
         x2 = x.data.reshape(-1, math.prod(normalized))
         dx, dweight, dbias = _norm_kernels.layer_norm_bwd(
-            g.data.reshape(x2.shape), x2, *ctx.stats,
-            None if weight is None else weight.data.reshape(-1))
-        return _gradient_tuple(ctx, dx.reshape(x.shape), dweight.reshape(normalized),
-                               dbias.reshape(normalized), 2)
+            *opmath(g.data.reshape(x2.shape), x2), *ctx.stats,
+            None if weight is None else opmath(weight.data.reshape(-1))[0])
+        return _gradient_tuple(ctx, *_rounded(dx.reshape(x.shape), dweight.reshape(normalized),
+                                              dbias.reshape(normalized), like=x), 2)
 
 
 # --- public functions ----------------------------------------------------------------------

@@ -18,14 +18,10 @@ from ..custom import Function as CustomFunction
 from ..grad_mode import is_grad_enabled
 from ..kernels import rnn as _rnn
 from ..tensor import Tensor
+from ._util import opmath
 from .linalg import matmul, matmul_arrays
 from .nn_ops import linear
 from .shape import cat, stack
-
-
-def _opmath(*arrays: np.ndarray) -> tuple:
-    """float16 computes in float32 (PyTorch's opmath), the kernels taking float32/float64."""
-    return tuple(a.astype(np.float32) if a.dtype == np.float16 else a for a in arrays)
 
 
 class _LSTMCell(CustomFunction):
@@ -35,7 +31,7 @@ class _LSTMCell(CustomFunction):
     def forward(ctx: Any, pre: Tensor, c_prev: Tensor) -> tuple:
         dtype = pre.dtype
         shape = c_prev.shape
-        rows = _opmath(pre.data.reshape(-1, pre.shape[-1]), c_prev.data.reshape(-1, shape[-1]))
+        rows = opmath(pre.data.reshape(-1, pre.shape[-1]), c_prev.data.reshape(-1, shape[-1]))
         h, c, act, tanh_c = _rnn.lstm_cell_fwd(*rows)
         ctx.save_for_backward(pre, c_prev)
         ctx.kernel_saved = act, tanh_c, rows[1]
@@ -49,7 +45,7 @@ class _LSTMCell(CustomFunction):
             return _lstm_cell_backward_ops(pre, c_prev, dh, dc)
         act, tanh_c, c_rows = ctx.kernel_saved
         d_pre, d_c = _rnn.lstm_cell_bwd(act, tanh_c, c_rows,
-                                        *_opmath(dh.data.reshape(c_rows.shape),
+                                        *opmath(dh.data.reshape(c_rows.shape),
                                                  dc.data.reshape(c_rows.shape)))
         return (Tensor(d_pre.reshape(pre.shape).astype(pre.dtype, copy=False)),
                 Tensor(d_c.reshape(c_prev.shape).astype(c_prev.dtype, copy=False)))
