@@ -60,6 +60,7 @@ class Node:
     dirty = ()
     materialize_grads = True
     name_suffix = None  # set where one op stands for several PyTorch overloads ("SumBackward1")
+    name_base = None  # set where one op stands for several PyTorch ops ("MmBackward0")
 
     def __init__(self, op: type) -> None:
         self.op = op
@@ -85,7 +86,7 @@ class Node:
         suffix = self.name_suffix
         if suffix is None:
             suffix = getattr(self.op, "_node_suffix", "0")
-        return f"{self.op.__name__}Backward{suffix}"
+        return f"{self.name_base or self.op.__name__}Backward{suffix}"
 
     @property
     def next_functions(self) -> tuple:
@@ -96,7 +97,7 @@ class Node:
                      for e in self.next)
 
     def __repr__(self) -> str:
-        return f"<{self.op.__name__}Backward>"
+        return f"<{self.name_base or self.op.__name__}Backward>"
 
     # -- ctx API -------------------------------------------------------------------------
     def save_for_backward(self, *values: Any) -> None:

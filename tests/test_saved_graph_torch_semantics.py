@@ -346,3 +346,19 @@ def test_max_pool_double_backward_after_the_change():
     fn = lambda t: ae.nn.functional.max_pool2d(t, 2, stride=1) ** 2  # noqa: E731
     assert ae.autograd.gradcheck(fn, (x,))
     assert ae.autograd.gradgradcheck(fn, (x,))
+
+
+# -- products' node names -------------------------------------------------------------------
+def test_products_name_their_nodes_as_pytorch():
+    # torch 2.13: a @ b of 2-D operands is mm's node, matrix @ vector mv's, vector @ vector
+    # dot's; bmm has its own; batched matmuls (a view's node there) keep MatMulBackward0
+    r = lambda *shape: ae.randn(*shape, requires_grad=True)  # noqa: E731
+    cases = [(r(3, 4) @ r(4, 5), "MmBackward0"), (ae.mm(r(3, 4), r(4, 5)), "MmBackward0"),
+             (r(3, 4) @ r(4), "MvBackward0"), (ae.mv(r(3, 4), r(4)), "MvBackward0"),
+             (r(4) @ r(4), "DotBackward0"), (ae.dot(r(4), r(4)), "DotBackward0"),
+             (ae.bmm(r(2, 3, 4), r(2, 4, 5)), "BmmBackward0"),
+             (r(2, 3, 4) @ r(4, 5), "MatMulBackward0")]
+    for out, name in cases:
+        assert out.grad_fn.name() == name
+        assert repr(out.grad_fn) == f"<{name[:-1]}>"
+        out.sum().backward()  # the renamed nodes still differentiate

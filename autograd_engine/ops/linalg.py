@@ -79,6 +79,11 @@ def _check_matmul(a: np.ndarray, b: np.ndarray) -> None:
                            "cannot be broadcast together") from None
 
 
+# PyTorch's node names for the products it does not decompose; its batched and 1-D @ 2-D
+# products show one of their view nodes, ours "MatMulBackward0" (``bmm`` names its "Bmm")
+_TORCH_PRODUCTS = {(2, 2): "Mm", (2, 1): "Mv", (1, 1): "Dot"}
+
+
 @register
 class MatMul(Function):
     """y = a @ b;  da = g @ b^T, db = a^T @ g  (1-D operands get a dim added and removed)"""
@@ -88,6 +93,7 @@ class MatMul(Function):
         _check_matmul(a, b)
         ctx.save_for_backward(a, b)
         ctx.meta = (a.ndim, b.ndim)
+        ctx.name_base = _TORCH_PRODUCTS.get(ctx.meta)
         return matmul_arrays(a, b)
 
     @staticmethod
@@ -141,7 +147,10 @@ def bmm(a: Tensor, b: Tensor) -> Tensor:
         raise RuntimeError(f"bmm: Expected size for first two dimensions of batch2 tensor to be"
                            f": [{a.shape[0]}, {a.shape[2]}] but got: [{b.shape[0]}, "
                            f"{b.shape[1]}].")
-    return matmul(a, b)
+    out = matmul(a, b)
+    if out.grad_fn is not None:
+        out.grad_fn.name_base = "Bmm"
+    return out
 
 
 def outer(a: Tensor, b: Tensor) -> Tensor:
