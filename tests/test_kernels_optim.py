@@ -37,14 +37,20 @@ def _arrays(name, dtype, n, seed=0):
 @pytest.mark.parametrize("n", [1, 37])
 def test_kernel_matches_reference(name, kwargs, dtype, n):
     p, g, states = _arrays(name, dtype, n)
+    check_against_reference(name, kwargs, p, g, states)
+    assert p.dtype == dtype
+
+
+def check_against_reference(name: str, kwargs: dict, p, g, states) -> None:
+    """Kernel ``name`` updates p and states in place as its naive twin does (also used by
+    test_kernels_optim_variants)."""
     p_ref, states_ref = p.copy(), [s.copy() for s in states]
     getattr(kernels, name)(p, g, *states, **kwargs)
     getattr(reference, name)(p_ref, g, *states_ref, **kwargs)
-    tol = dict(rtol=2e-5, atol=1e-6) if dtype == np.float32 else dict(rtol=1e-12, atol=1e-14)
+    tol = dict(rtol=2e-5, atol=1e-6) if p.dtype == np.float32 else dict(rtol=1e-12, atol=1e-14)
     np.testing.assert_allclose(p, p_ref, **tol)
     for got, want in zip(states, states_ref):
         np.testing.assert_allclose(got, want, **tol)
-    assert p.dtype == dtype
 
 
 def test_threaded_update_matches_serial_chunks(threaded):

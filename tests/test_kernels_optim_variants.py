@@ -17,7 +17,10 @@ from hypothesis import strategies as st
 import autograd_engine as ae
 from autograd_engine.kernels import optim as kernels
 from autograd_engine.kernels import reference
+from autograd_engine.optim.adafactor import _mean_squares, _norm  # unchanged by the kernels
 from autograd_engine.optim.optimizer import _flat, _next_step, _state_tensor, _step_tensor
+
+from .test_kernels_optim import check_against_reference
 
 # Under NUMBA_DISABLE_JIT the kernels run as Python loops: fewer examples.
 EXAMPLES = 25 if numba.config.DISABLE_JIT else 200
@@ -168,19 +171,6 @@ OLD = {"nadam_step": old_nadam, "radam_step": old_radam, "adamax_step": old_adam
        "adadelta_step": old_adadelta, "asgd_step": old_asgd, "rprop_step": old_rprop}
 
 
-def _old_norm(a):
-    return float(a.dtype.type(np.sqrt(np.square(a, dtype=np.float64).sum())))
-
-
-def _old_mean_squares(g):
-    squares = np.square(g, dtype=np.float64)
-    means = []
-    for axis in (-1, -2):
-        norm = np.sqrt(squares.sum(axis=axis, keepdims=True)).astype(g.dtype)
-        means.append(np.square(norm) / g.dtype.type(g.shape[axis]))
-    return tuple(means)
-
-
 def old_adafactor(p, g, state, group, shape):
     """Adafactor's ``_apply`` on flat ``p`` and ``g`` (negated already when maximizing)."""
     if not state:
@@ -198,13 +188,13 @@ def old_adafactor(p, g, state, group, shape):
     step = float(state["step"].data)
     weight = step ** group["beta2_decay"]
     rho = min(lr, 1 / step ** 0.5)
-    alpha = max(eps2, _old_norm(p) / p.size ** 0.5) * rho
+    alpha = max(eps2, _norm(p) / p.size ** 0.5) * rho
     if group["weight_decay"] != 0:
         p *= f(1 - lr * group["weight_decay"])
     g = g.reshape(shape)
     if len(shape) > 1:
         row_var, col_var = state["row_var"].data, state["col_var"].data
-        row_mean, col_mean = _old_mean_squares(g)
+        row_mean, col_mean = _mean_squares(g)
         _lerp_(row_var, row_mean, weight)
         _lerp_(col_var, col_mean, weight)
         estimate = row_var * col_var
@@ -218,7 +208,7 @@ def old_adafactor(p, g, state, group, shape):
     update = np.sqrt(estimate, out=estimate)
     np.reciprocal(update, out=update)
     update *= g
-    denom = max(1.0, _old_norm(update) / (update.size ** 0.5 * group["d"]))
+    denom = max(1.0, _norm(update) / (update.size ** 0.5 * group["d"]))
     _fma(update.reshape(-1), f(-alpha / denom), p, out=p)
 
 
@@ -384,13 +374,7 @@ def test_kernel_matches_reference(name, kwargs, scalars, dtype, n):
         agree = -1 if kwargs.get("maximize") else 1
         g[::3], g[1::3] = agree * states[0][::3], -agree * states[0][1::3]
         states[0][2::3] = 0
-    p_ref, states_ref = p.copy(), [s.copy() for s in states]
-    getattr(kernels, name)(p, g, *states, **kwargs)
-    getattr(reference, name)(p_ref, g, *states_ref, **kwargs)
-    tol = dict(rtol=2e-5, atol=1e-6) if dtype == np.float32 else dict(rtol=1e-12, atol=1e-14)
-    np.testing.assert_allclose(p, p_ref, **tol)
-    for got, want in zip(states, states_ref):
-        np.testing.assert_allclose(got, want, **tol)
+    check_against_reference(name, kwargs, p, g, states)
     assert p.dtype == dtype and not np.array_equal(p, _twin_arrays(name, dtype, n)[0])
     if name == "asgd_step" and scalars[1] == 1:
         assert_same_bits(states[0], p)
