@@ -14,7 +14,7 @@ from ..function import Function, register
 from ..kernels import activations as _act
 from ..kernels import softmax as _soft
 from ..tensor import Tensor
-from ._util import normalize_dim
+from ._util import normalize_dim, opmath
 from .elementwise import where
 
 _TORCH_DTYPE_NAMES = {"int64": "Long", "int32": "Int", "int16": "Short", "int8": "Char",
@@ -45,15 +45,10 @@ def _compute(op: str, kernel: Callable, x: np.ndarray, *rest: Any) -> Any:
     require_float(op, x)
     if x.dtype != np.float16:
         return kernel(x, *rest)
-    rest = tuple(_half_to_single(r) for r in rest)
-    out = kernel(x.astype(np.float32), *rest)
+    out = kernel(*opmath(x, *rest))
     if isinstance(out, tuple):
         return tuple(_single_to_half(o) for o in out)
     return _single_to_half(out)
-
-
-def _half_to_single(a: Any) -> Any:
-    return a.astype(np.float32) if isinstance(a, np.ndarray) and a.dtype == np.float16 else a
 
 
 def _single_to_half(a: np.ndarray) -> np.ndarray:
