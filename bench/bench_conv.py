@@ -80,11 +80,16 @@ DEPTHWISE = (16, 32, 56, 56)  # 3x3, padding 1, groups = channels (a MobileNet b
 DEPTHWISE_NAME = f"depthwise conv2d fwd+bwd {DEPTHWISE} 3x3"
 
 
-def depthwise_convs() -> dict:
-    """{"autograd_engine": fn, "torch": fn or None}: forward + backward of the depthwise layer."""
-    x = RNG.standard_normal(DEPTHWISE).astype(np.float32)
-    w = (RNG.standard_normal((DEPTHWISE[1], 1, 3, 3)) * 0.3).astype(np.float32)
-    g = RNG.standard_normal(DEPTHWISE).astype(np.float32)
+STRIDED = (16, 64, 56, 56)  # 3x3, stride 2, padding 1, to 128 channels (a ResNet downsampling)
+STRIDED_NAME = f"strided conv2d fwd+bwd {STRIDED} 3x3 stride 2 -> 128"
+
+
+def _conv_pair(x_shape: tuple, w_shape: tuple, out_shape: tuple, **kwargs) -> dict:
+    """{"autograd_engine": fn, "torch": fn or None}: forward + backward of one conv2d layer
+    (no bias) on random float32 data."""
+    x = RNG.standard_normal(x_shape).astype(np.float32)
+    w = (RNG.standard_normal(w_shape) * 0.3).astype(np.float32)
+    g = RNG.standard_normal(out_shape).astype(np.float32)
 
     def pair(lib, functional):
         xt, wt = lib.tensor(x, requires_grad=True), lib.tensor(w, requires_grad=True)
@@ -92,7 +97,7 @@ def depthwise_convs() -> dict:
 
         def run():
             xt.grad = wt.grad = None
-            functional.conv2d(xt, wt, padding=1, groups=DEPTHWISE[1]).backward(gt)
+            functional.conv2d(xt, wt, **kwargs).backward(gt)
         return run
     try:
         import torch
@@ -100,6 +105,18 @@ def depthwise_convs() -> dict:
         torch = None
     return {"autograd_engine": pair(ae, F),
             "torch": None if torch is None else pair(torch, torch.nn.functional)}
+
+
+def depthwise_convs() -> dict:
+    """Forward + backward of the depthwise layer (``_conv_pair``)."""
+    return _conv_pair(DEPTHWISE, (DEPTHWISE[1], 1, 3, 3), DEPTHWISE, padding=1,
+                      groups=DEPTHWISE[1])
+
+
+def strided_convs() -> dict:
+    """Forward + backward of the strided layer (``_conv_pair``)."""
+    n, c, h, w = STRIDED
+    return _conv_pair(STRIDED, (128, c, 3, 3), (n, 128, h // 2, w // 2), stride=2, padding=1)
 
 
 def _numpy_norm(x: np.ndarray, dims: tuple, g: np.ndarray) -> tuple:

@@ -185,6 +185,10 @@ def depthwise_conv2d() -> Workload:
     return Workload(bench_conv.DEPTHWISE_NAME, bench_conv.depthwise_convs, quick=False)
 
 
+def strided_conv2d() -> Workload:
+    return Workload(bench_conv.STRIDED_NAME, bench_conv.strided_convs, quick=False)
+
+
 def max_pool() -> Workload:
     shape = (64, 32, 32, 32)
 
@@ -418,7 +422,7 @@ def all_workloads() -> list:
                                              "silu", "softplus", "elu")]
             + [cross_entropy(128, 10), cross_entropy(1024, 1000)]
             + [optimizer_step("sgd"), optimizer_step("adam"), conv2d(), depthwise_conv2d(),
-               max_pool()]
+               strided_conv2d(), max_pool()]
             + [index_gather((1000,)), index_gather((1000, 1000))]
             + [op_chain(), deep_chain()]
             + [mlp_step((784, 1024, 1024, 10), 128), mlp_step((64, 128, 10), 32), cnn_step(),

@@ -1,21 +1,22 @@
 """Convolution and max-pooling kernels: 2-D im2col/col2im and pooling on (N, C, H, W) arrays,
-and the stride-1 convolution GEMM on (N, C, D, H, W) arrays (every rank as 3-D).
+and the convolution GEMM on (N, C, D, H, W) arrays (every rank as 3-D).
 
-Stride-1 float32 convolutions (``conv_stride1`` and its weight gradient
-``conv_stride1_weight``) are one GEMM per image that never builds the im2col matrix: it
-copies the image into a zero-padded scratch image, where every row of the im2col matrix is
-a contiguous run (see ``_conv_gemm``), and packs the GEMM's B panels from those runs; the
-matmul kernel's micro-kernel (``kernels/matmul.py``) multiplies them, and the output is
-unpadded with the bias added, all per image while it is in cache. The input gradient is
-the same convolution with the flipped kernel. ``ops/conv.py`` takes this route while large
-matmuls run on the Numba GEMM (OpenBLAS's spinning workers would halve its threads' speed
-otherwise). On the benchmark's (32, 16, 28, 28) 3x3 -> 32
+float32 convolutions (``conv_gemm`` and its weight gradient ``conv_gemm_weight``) are one
+GEMM per image that never builds the im2col matrix: it copies the image into a zero-padded
+scratch image (at stride s, into its s x s stride phases), where every row of the im2col
+matrix is a contiguous run (see ``_conv_gemm``), and packs the GEMM's B panels from those
+runs; the matmul kernel's micro-kernel (``kernels/matmul.py``) multiplies them, and the
+output is unpadded with the bias added, all per image while it is in cache. The input
+gradient is convolutions of the output gradient with the flipped kernel, one per stride
+phase of the input (``ops/conv.py``, ``_phase_convolutions``). ``ops/conv.py`` takes this
+route while large matmuls run on the Numba GEMM (OpenBLAS's spinning workers would halve
+its threads' speed otherwise). On the benchmark's (32, 16, 28, 28) 3x3 -> 32
 convolution, one thread: forward 2.4-2.8 ms (im2col + OpenBLAS on two threads: 4.1-4.6
 ms), of which the micro-kernel ~1.9 ms (~130 GFLOP/s) and padding, packing, unpadding
 ~0.6 ms.
 
-Strided convolutions, float64 ones, and the input gradient with few input channels
-(``ops/conv.py``) are im2col + GEMM: ``im2col`` unfolds every receptive field into a column of
+float64 convolutions and the input gradient with few input channels (``ops/conv.py``) are
+im2col + GEMM: ``im2col`` unfolds every receptive field into a column of
 ``cols[n, (c, i, j), (oh, ow)]`` (zero padding is read as 0, never materialised), the
 caller multiplies by the weight matrix, and ``col2im`` is its adjoint, scatter-adding
 columns back into an image (the gradient wrt the input). When the output is as wide as the
@@ -37,6 +38,7 @@ checks them (a kernel never reads out of bounds: every access is bounds-tested).
 """
 from __future__ import annotations
 
+import itertools
 import math
 
 import numba
@@ -161,13 +163,18 @@ def _col2im(cols, out, kh, kw, sh, sw, ph, pw, dh, dw, oh, ow):
                             dst[(xo + x_lo) * sw + offset] += src[xo]
 
 
-# --- convolution as a GEMM over padded images (stride 1) -----------------------------------
+# --- convolution as a GEMM over padded images ------------------------------------------------
 # At stride 1, write an image of size S zero-padded to P = out + dilation * (kernel - 1)
 # row-major, and number the outputs the same way, each output row P wide (the last
 # P - out columns of a row are not outputs): output q then reads the padded image at
 # ``offsets[k] + q`` for tap k = (channel, taps), so the im2col matrix B[k, q] has every row
 # a contiguous run of the padded image. The GEMM packs its B panels straight from those
 # runs: no im2col matrix, and the packing reads an image that stays in cache.
+# At stride s, the padded image (now P = s * (out - 1) + dilation * (kernel - 1) + 1) is
+# written as its s x s stride phases, phase (r, t) holding the pixels at (s*i + r, s*j + t),
+# each phase Q = ceil(P / s) wide: tap d*k = s*u + r of output o reads pixel s*(o + u) + r,
+# pixel o + u of phase r, so every row of B is again a contiguous run, now of one phase
+# (numbered with rows Q wide). Stride 1 is the one-phase case.
 
 
 @config.jit(_nrt=False)
@@ -225,6 +232,49 @@ def _to_padded(src, dst, pd, ph, pw, hp, wp):
 
 
 @config.jit(_nrt=False)
+def _to_phases(src, dst, pd, ph, pw, dq, hq, wq, index):
+    """Write the (D, H, W) block ``src``, zero-padded by (pd, ph, pw) before, into ``dst`` as
+    its stride phases: with (sd, sh, sw) the shape of ``index``, phase (a, b, e) holds the
+    padded pixel (sd*u + a, sh*v + b, sw*t + e) at (u, v, t) and is the flat (dq, hq, wq)
+    image number ``index[a, b, e]`` of ``dst``, or is skipped if that is negative (no tap
+    reads it). At stride 1, the padded image."""
+    sd, sh, sw = index.shape
+    if sd == 1 and sh == 1 and sw == 1:
+        _to_padded(src, dst, pd, ph, pw, hq, wq)
+        return
+    depth, height, width = src.shape
+    plane = dq * hq * wq
+    first = pw % sw  # the column phase of src's first column
+    for z in range(depth):
+        a, u = (z + pd) % sd, (z + pd) // sd
+        for r in range(height):
+            b, v = (r + ph) % sh, (r + ph) // sh
+            row, base = src[z, r], (u * hq + v) * wq
+            if sw == 2 and index[a, b, 0] >= 0 and index[a, b, 1] >= 0:
+                # both column phases of a row in one pass, which LLVM vectorises (a strided
+                # copy per phase stays scalar: 1 ns per pixel, 8x a contiguous copy)
+                half = width // 2
+                start0 = index[a, b, first] * plane + base + pw // 2
+                start1 = index[a, b, 1 - first] * plane + base + (pw + 1) // 2
+                even, odd = dst[start0:start0 + half], dst[start1:start1 + half]
+                for i in range(half):
+                    even[i] = row[2 * i]
+                    odd[i] = row[2 * i + 1]
+                if width % 2:
+                    dst[start0 + half] = row[width - 1]
+                continue
+            for e in range(sw):
+                if index[a, b, e] < 0:
+                    continue
+                c0 = (e - pw) % sw  # the first column of src in phase e
+                count = (width - c0 + sw - 1) // sw if c0 < width else 0
+                start = index[a, b, e] * plane + base + (c0 + pw) // sw
+                run = dst[start:start + count]
+                for i in range(count):
+                    run[i] = row[c0 + i * sw]
+
+
+@config.jit(_nrt=False)
 def _from_padded(src, dst, hp, wp, bias, m):
     """Read the (D, H, W) block ``dst`` from the flat padded output ``src`` (rows ``wp``
     apart, planes ``hp`` rows apart), plus ``bias[m]`` when there is a bias."""
@@ -253,12 +303,14 @@ ROW_BLOCK = 192  # rows of A per block: 192 x 256 float32 = 192 KiB, L2-resident
 
 
 @config.jit(fastmath={"contract"}, _nrt=False)
-def _conv_gemm(x, g, a, offsets, bias, y, dw, pd, ph, pw, dp, hp, wp, n0, n1, weight_grad):
+def _conv_gemm(x, g, a, offsets, phases, bias, y, dw, pd, ph, pw, dp, hp, wp, n0, n1,
+               weight_grad):
     """For each image n0 <= n < n1 of x (N, C, D, H, W), zero-padded by (pd, ph, pw) before
-    to (dp, hp, wp): the convolution ``y[n, G*mg + m] = a[G, m] @ B_G + bias`` (``a`` the
+    and split into the stride phases that ``phases`` numbers (see ``_to_phases``), each
+    (dp, hp, wp): the convolution ``y[n, G*mg + m] = a[G, m] @ B_G + bias`` (``a`` the
     (groups, mg, kg) weight matrices), or if ``weight_grad`` its weight gradient
     ``dw[G] += g[n, G*mg:(G+1)*mg] @ B_G^T`` (written, not added, for image n0), where
-    ``B_G[k, q] = padded[offsets[G, k] + q]`` (see above).
+    ``B_G[k, q] = image[offsets[G, k] + q]`` (see above).
 
     The matmul kernel's blocking, with one 32-wide B panel at a time, packed from the image
     and multiplied by the row panels of a block of ``ROW_BLOCK`` rows while it is in L1.
@@ -269,7 +321,10 @@ def _conv_gemm(x, g, a, offsets, bias, y, dw, pd, ph, pw, dp, hp, wp, n0, n1, we
     out = g if weight_grad else y
     od, oh, ow = out.shape[2], out.shape[3], out.shape[4]
     groups, mg, kg = dw.shape if weight_grad else a.shape
-    plane = dp * hp * wp
+    used = 0  # phases of each channel
+    for number in phases.reshape(phases.size):
+        used += number >= 0
+    plane = used * dp * hp * wp
     q = ((od - 1) * hp + oh - 1) * wp + ow  # output columns, from the first to the last output
     k_total, n_cols = (q, kg) if weight_grad else (kg, q)
     slices = (k_total + KC - 1) // KC
@@ -306,7 +361,8 @@ def _conv_gemm(x, g, a, offsets, bias, y, dw, pd, ph, pw, dp, hp, wp, n0, n1, we
                 _pack_a(a[G], weight_grad, zero, mg, k0, min(kc_max, k_total - k0), ap[G, s])
     for n in range(n0, n1):
         for c in range(channels):
-            _to_padded(x[n, c], image[c * plane:(c + 1) * plane], pd, ph, pw, hp, wp)
+            _to_phases(x[n, c], image[c * plane:(c + 1) * plane], pd, ph, pw, dp, hp, wp,
+                       phases)
         if weight_grad:  # A is the output gradient, its rows in the padded layout
             for G in range(groups):
                 for m in range(mg):
@@ -454,21 +510,41 @@ def col2im(cols: np.ndarray, image_shape: tuple, kernel: tuple, stride: tuple,
     return out
 
 
-def tap_offsets(channels: int, groups: int, kernel: tuple, dilation: tuple,
-                padded: tuple) -> np.ndarray:
+def _residues(kernel: tuple, stride: tuple, dilation: tuple) -> tuple:
+    """Per dim, the stride phases some tap reads: the residues of dilation * tap modulo
+    stride (every phase for a 3x3 kernel at stride 2, one for a 1x1 kernel)."""
+    return tuple(sorted({d * t % s for t in range(k)}) for k, s, d in zip(kernel, stride,
+                                                                          dilation))
+
+
+def reads_every_phase(kernel: tuple, stride: tuple, dilation: tuple) -> bool:
+    """Whether the taps read every stride phase (a 3x3 kernel at stride 2, not a 1x1 one):
+    otherwise splitting the image into phases copies pixels no tap reads, one by one (at
+    stride 2 both column phases of a row are split in one vectorised pass): a 1x1 stride-2
+    convolution then took 3.9 ms against 2.4 ms on im2col + BLAS."""
+    return all(len(r) == s for r, s in zip(_residues(kernel, stride, dilation), stride))
+
+
+def tap_offsets(channels: int, groups: int, kernel: tuple, stride: tuple, dilation: tuple,
+                phase: tuple) -> np.ndarray:
     """offsets[G, (c, a, i, j)]: where tap (a, i, j) of channel c of group G (``channels``
-    per group) starts in a flat zero-padded (C, *padded) image, for ``_conv_gemm``."""
-    dp, hp, wp = padded
-    (kd, kh, kw), (dd, dh, dw) = kernel, dilation
+    per group) starts in the flat image of ``_conv_gemm``: each channel's stride phases
+    that the taps read (``_residues``), each zero-padded and of size ``phase``."""
+    kd, kh, _ = kernel
+    residues = _residues(kernel, stride, dilation)
+    counts = [len(r) for r in residues]
     c = np.arange(groups * channels, dtype=np.int64).reshape(groups, channels, 1, 1, 1)
-    a = np.arange(kd, dtype=np.int64).reshape(kd, 1, 1)
-    i = np.arange(kh, dtype=np.int64).reshape(kh, 1)
-    j = np.arange(kw, dtype=np.int64)
-    return (c * (dp * hp * wp) + a * (dd * hp * wp) + i * (dh * wp) + j * dw).reshape(
-        groups, -1)
+    # per dim: tap t reads phase (d*t) % s, shifted (d*t) // s pixels within it
+    a, i, j = (np.arange(k, dtype=np.int64) * d for k, d in zip(kernel, dilation))
+    index = [np.searchsorted(r, t % s) for r, t, s in zip(residues, (a, i, j), stride)]
+    phases = (index[0].reshape(kd, 1, 1) * counts[1] + index[1].reshape(kh, 1)) * counts[2] \
+        + index[2]
+    (sd, sh, sw), (dq, hq, wq) = stride, phase
+    shifts = ((a // sd).reshape(kd, 1, 1) * hq + (i // sh).reshape(kh, 1)) * wq + j // sw
+    return ((c * math.prod(counts) + phases) * (dq * hq * wq) + shifts).reshape(groups, -1)
 
 
-GEMM_DTYPE = np.dtype(np.float32)  # the one dtype conv_stride1 is compiled for
+GEMM_DTYPE = np.dtype(np.float32)  # the one dtype conv_gemm is compiled for
 _gemm_compiled = False
 
 
@@ -484,6 +560,7 @@ def _gemm_kernel():
             inputs = (array(item, 5, "C", readonly=True), array(item, 5, "C", readonly=True),
                       array(item, 3, "C", readonly=True),
                       array(numba.types.int64, 2, "C", readonly=True),
+                      array(numba.types.int64, 3, "C", readonly=True),
                       array(item, 1, "C", readonly=True))
             outputs = (array(item, 5, "C"), array(item, 3, "C"))
             signature = inputs + outputs + (numba.types.int64,) * 8 + (numba.types.boolean,)
@@ -495,7 +572,8 @@ def _gemm_kernel():
     return _conv_gemm
 
 
-def _run_gemm(x, g, a, offsets, bias, y, dw, padding, padded, weight_grad, flops) -> None:
+def _run_gemm(x, g, a, offsets, phases, bias, y, dw, padding, padded, weight_grad,
+              flops) -> None:
     """Run ``_conv_gemm`` over all images. A product large enough to pay for waking the
     worker threads (as the GEMM's) is cut into runs of images that every thread takes in
     turn as it finishes one, so a thread slowed by another process (or by OpenBLAS's
@@ -514,7 +592,7 @@ def _run_gemm(x, g, a, offsets, bias, y, dw, padding, padded, weight_grad, flops
 
     def work() -> None:
         for r in order:
-            kernel(x, g, a, offsets, bias, y, grads[r], *padding, *padded, cuts[r],
+            kernel(x, g, a, offsets, phases, bias, y, grads[r], *padding, *padded, cuts[r],
                    cuts[r + 1], weight_grad)
     threads.run([(work, ())] * parts)
     for part in grads[1:] if weight_grad else ():
@@ -532,29 +610,37 @@ def _float32(name: str, a: np.ndarray) -> np.ndarray:
 
 
 def _fit(name: str, x: np.ndarray, padding: tuple, out_size: tuple, kernel: tuple,
-         dilation: tuple) -> tuple:
-    """(x as a C-contiguous float32 array, cropped to what a stride-1 output of ``out_size``
-    reads; the padded spatial size it reads). The crop drops what lies past the padded size
-    (a transposed convolution's output_padding, in its weight gradient)."""
-    padded = tuple(o + d * (k - 1) for o, k, d in zip(out_size, kernel, dilation))
+         stride: tuple, dilation: tuple) -> tuple:
+    """(x as a C-contiguous float32 array cropped to what an output of ``out_size`` reads,
+    the size of each stride phase of it padded, the number of each phase the taps read
+    (``_to_phases``)).
+    The crop drops what lies past the padded size (pixels a stride skips at the end, or a
+    transposed convolution's output_padding in its weight gradient)."""
+    padded = tuple(s * (o - 1) + d * (k - 1) + 1
+                   for o, k, s, d in zip(out_size, kernel, stride, dilation))
     if min(padding) < 0:
         raise ValueError(f"{name}: negative padding {padding}")
+    if min(stride) < 1:
+        raise ValueError(f"{name}: stride {stride} must be positive")
     x = x[(slice(None), slice(None)) + tuple(slice(0, t - p) for p, t in zip(padding, padded))]
-    return _float32(name, x), padded
+    phases = np.full(stride, -1, np.int64)
+    for number, residues in enumerate(itertools.product(*_residues(kernel, stride, dilation))):
+        phases[residues] = number
+    return _float32(name, x), tuple(-(-t // s) for t, s in zip(padded, stride)), phases
 
 
-def conv_stride1(x: np.ndarray, weights: np.ndarray, bias: np.ndarray | None, kernel: tuple,
-                 dilation: tuple, padding: tuple, out_size: tuple) -> np.ndarray:
+def conv_gemm(x: np.ndarray, weights: np.ndarray, bias: np.ndarray | None, kernel: tuple,
+              stride: tuple, dilation: tuple, padding: tuple, out_size: tuple) -> np.ndarray:
     """y[n, G*mg + m, at] = sum over (c, taps) of weights[G, m, (c, taps)]
-    x[n, G*C/groups + c, at - padding + dilation * taps] (+ bias[G*mg + m]): a stride-1
+    x[n, G*C/groups + c, stride * at - padding + dilation * taps] (+ bias[G*mg + m]): a
     convolution of (N, C, D, H, W) x with (groups, mg, C/groups * prod(kernel)) weight
     matrices onto (N, groups * mg, *out_size), float32; taps outside x read 0 (``padding``
     is the zero padding before each dim; after it, what ``out_size`` needs)."""
-    x, padded = _fit("conv_stride1", x, padding, out_size, kernel, dilation)
+    x, padded, phases = _fit("conv_gemm", x, padding, out_size, kernel, stride, dilation)
     groups, mg, kg = weights.shape
     channels = x.shape[1] // groups
     if weights.dtype != GEMM_DTYPE or kg != channels * math.prod(kernel):
-        raise ValueError(f"conv_stride1: weights {weights.dtype}{list(weights.shape)} do not "
+        raise ValueError(f"conv_gemm: weights {weights.dtype}{list(weights.shape)} do not "
                          f"match input {x.dtype}{list(x.shape)} and kernel {kernel}")
     y = np.empty((x.shape[0], groups * mg) + tuple(out_size), x.dtype)
     if y.size == 0:
@@ -562,31 +648,33 @@ def conv_stride1(x: np.ndarray, weights: np.ndarray, bias: np.ndarray | None, ke
     if kg == 0:
         y[...] = 0 if bias is None else bias.reshape(-1, 1, 1, 1)
         return y
-    bias = np.empty(0, x.dtype) if bias is None else _float32("conv_stride1", bias)
+    bias = np.empty(0, x.dtype) if bias is None else _float32("conv_gemm", bias)
     _run_gemm(x, np.empty((1,) * 5, x.dtype), np.ascontiguousarray(weights),
-              tap_offsets(channels, groups, kernel, dilation, padded), bias, y,
+              tap_offsets(channels, groups, kernel, stride, dilation, padded), phases, bias, y,
               np.empty((1, 1, 1), x.dtype), padding, padded, False, 2 * y.size * kg)
     return y
 
 
-def conv_stride1_weight(x: np.ndarray, g: np.ndarray, kernel: tuple, dilation: tuple,
-                        padding: tuple, groups: int) -> np.ndarray:
-    """The gradient of ``conv_stride1`` wrt its weight matrices: (groups, M/groups,
+def conv_gemm_weight(x: np.ndarray, g: np.ndarray, kernel: tuple, stride: tuple,
+                     dilation: tuple, padding: tuple, groups: int) -> np.ndarray:
+    """The gradient of ``conv_gemm`` wrt its weight matrices: (groups, M/groups,
     C/groups * prod(kernel)) for float32 input x (N, C, D, H, W) and output gradient g
     (N, M, *out_size)."""
-    x, padded = _fit("conv_stride1_weight", x, padding, g.shape[2:], kernel, dilation)
-    g = _float32("conv_stride1_weight", g)
+    x, padded, phases = _fit("conv_gemm_weight", x, padding, g.shape[2:], kernel, stride,
+                             dilation)
+    g = _float32("conv_gemm_weight", g)
     channels = x.shape[1] // groups
     dw = np.empty((groups, g.shape[1] // groups, channels * math.prod(kernel)), x.dtype)
     if g.shape[0] != x.shape[0]:
-        raise ValueError(f"conv_stride1_weight: gradient {list(g.shape)} does not match "
+        raise ValueError(f"conv_gemm_weight: gradient {list(g.shape)} does not match "
                          f"input {list(x.shape)}")
     if dw.size == 0 or g.size == 0:
         dw[...] = 0
         return dw
     _run_gemm(x, g, np.empty((1, 1, 1), x.dtype),
-              tap_offsets(channels, groups, kernel, dilation, padded), np.empty(0, x.dtype),
-              np.empty((1,) * 5, x.dtype), dw, padding, padded, True, 2 * g.size * dw.shape[2])
+              tap_offsets(channels, groups, kernel, stride, dilation, padded), phases,
+              np.empty(0, x.dtype), np.empty((1,) * 5, x.dtype), dw, padding, padded, True,
+              2 * g.size * dw.shape[2])
     return dw
 
 

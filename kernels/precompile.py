@@ -72,9 +72,10 @@ def _conv(dtype) -> None:
     conv.max_pool2d_fwd(x, (3, 3), (2, 2), (1, 1), (1, 1), (3, 3))  # any window
     values, index = conv.max_pool2d_fwd(x, (2, 2), (2, 2), (0, 0), (1, 1), (2, 2))  # 2x2
     conv.max_pool2d_bwd(values, index, x.shape)
-    if dtype == conv.GEMM_DTYPE:  # the stride-1 convolution GEMM has this one signature
+    if dtype == conv.GEMM_DTYPE:  # the convolution GEMM has this one signature
         volume, weights = x[:, :, None], _grid(dtype, 1, 2, 18)
-        conv.conv_stride1(volume, weights, None, (1, 3, 3), (1, 1, 1), (0, 1, 1), (1, 5, 5))
+        conv.conv_gemm(volume, weights, None, (1, 3, 3), (1, 1, 1), (1, 1, 1), (0, 1, 1),
+                       (1, 5, 5))
 
 
 def _depthwise(dtype) -> None:

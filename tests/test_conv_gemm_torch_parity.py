@@ -1,7 +1,7 @@
-"""Stride-1 convolutions (the kernels' GEMM over padded images, and the input gradient as a
-convolution or col2im) against PyTorch live: random 1-, 2- and 3-D shapes, groups,
-dilation, padding (integers and 'same'), transposed with output_padding; values, the three
-gradients and result dtypes, float32 and float64."""
+"""Convolutions on the kernels' GEMM (over padded images or their stride phases; the input
+gradient as a convolution at stride 1, else col2im) against PyTorch live: random 1-, 2- and
+3-D shapes, strides, groups, dilation, padding (integers and 'same'), transposed with
+output_padding; values, the three gradients and result dtypes, float32 and float64."""
 import numpy as np
 import pytest
 from hypothesis import given, settings
@@ -12,7 +12,7 @@ import autograd_engine.nn.functional as F
 
 torch = pytest.importorskip("torch")
 TF = torch.nn.functional
-pytestmark = pytest.mark.usefixtures("numba_matmul")  # the ops then take the stride-1 kernels
+pytestmark = pytest.mark.usefixtures("numba_matmul")  # the ops then take the GEMM kernels
 
 
 @st.composite
@@ -23,17 +23,21 @@ def conv_case(draw):
     c_in, c_out = groups * draw(st.integers(1, 9)), groups * draw(st.integers(1, 9))
     kernel = tuple(draw(st.integers(1, 3)) for _ in range(rank))
     dilation = tuple(draw(st.integers(1, 2)) for _ in range(rank))
-    kwargs = dict(groups=groups, dilation=dilation)
+    stride = tuple(draw(st.integers(1, 3)) for _ in range(rank))
+    kwargs = dict(groups=groups, dilation=dilation, stride=stride)
     if transposed:
         kwargs["padding"] = tuple(draw(st.integers(0, d * (k - 1)))
                                   for k, d in zip(kernel, dilation))
-        kwargs["output_padding"] = tuple(draw(st.integers(0, d - 1)) for d in dilation)
+        kwargs["output_padding"] = tuple(draw(st.integers(0, max(s, d) - 1))
+                                         for s, d in zip(stride, dilation))
         size = tuple(draw(st.integers(max(1, 2 * p - d * (k - 1) + 1), 6))
                      for k, d, p in zip(kernel, dilation, kwargs["padding"]))
         w_shape = (c_in, c_out // groups) + kernel
     else:
         kwargs["padding"] = draw(st.one_of(
             st.just("same"), st.tuples(*[st.integers(0, 3) for _ in range(rank)])))
+        if kwargs["padding"] == "same":
+            kwargs["stride"] = 1  # PyTorch's 'same' takes stride 1 only
         pads = (0,) * rank if kwargs["padding"] == "same" else kwargs["padding"]
         size = tuple(draw(st.integers(max(1, d * (k - 1) + 1 - 2 * p), 6))
                      for k, d, p in zip(kernel, dilation, pads))
@@ -51,7 +55,7 @@ def _op(lib, case):
 
 @settings(max_examples=200)
 @given(conv_case(), st.integers(0, 2**31))
-def test_stride1_convolutions_match_torch(case, seed):
+def test_gemm_convolutions_match_torch(case, seed):
     rng = np.random.default_rng(seed)
     x = rng.standard_normal(case["x_shape"])
     w = rng.standard_normal(case["w_shape"])
@@ -110,7 +114,7 @@ def _second_derivatives(lib, case, arrays, seed):
 
 @settings(max_examples=60)
 @given(conv_case(), st.integers(0, 2**31))
-def test_stride1_second_derivatives_match_torch(case, seed):
+def test_gemm_second_derivatives_match_torch(case, seed):
     """float32 runs the GEMM route (gradgradcheck, in float64, runs im2col's)."""
     rng = np.random.default_rng(seed)
     channels = case["w_shape"][1] * case["kwargs"]["groups"] if case["transposed"] \

@@ -1,5 +1,5 @@
-"""The stride-1 float32 convolution kernels (``kernels.conv.conv_stride1`` and
-``conv_stride1_weight``: a GEMM packed straight from zero-padded images) and the routes
+"""The float32 convolution kernels (``kernels.conv.conv_gemm`` and ``conv_gemm_weight``: a
+GEMM packed straight from zero-padded images, or their stride phases) and the routes
 ``ops/conv.py`` takes through them: values against float64 numpy references, first and
 second derivatives against the float64 im2col route (which gradcheck and gradgradcheck
 verify), which route runs, threads, and the edge cases (empty batches, no channels, crops,
@@ -20,25 +20,27 @@ from autograd_engine.kernels import matmul, reference, threads
 PYTHON_MODE = numba.config.DISABLE_JIT  # kernel bodies run as Python: keep shapes small
 
 
-def _windows(x, kernel, padding, dilation, out_size):
-    """(taps, the (N, C, *out_size) window of x each tap reads) of a stride-1 convolution of
+def _windows(x, kernel, stride, padding, dilation, out_size):
+    """(taps, the (N, C, *out_size) window of x each tap reads) of a convolution of
     (N, C, D, H, W) x, zero-padded by ``padding`` before (cropped or padded after to what
     out_size needs)."""
-    padded = [o + d * (k - 1) for o, k, d in zip(out_size, kernel, dilation)]
+    padded = [s * (o - 1) + d * (k - 1) + 1
+              for o, k, s, d in zip(out_size, kernel, stride, dilation)]
     xp = np.zeros(x.shape[:2] + tuple(padded))
     region = tuple(slice(p, min(p + s, t)) for p, s, t in zip(padding, x.shape[2:], padded))
     xp[(slice(None), slice(None)) + region] = x[(slice(None), slice(None)) + tuple(
         slice(0, r.stop - r.start) for r in region)]
     for taps in np.ndindex(*kernel):
         yield taps, xp[(slice(None), slice(None)) + tuple(
-            slice(t * d, t * d + o) for t, d, o in zip(taps, dilation, out_size))]
+            slice(t * d, t * d + s * (o - 1) + 1, s)
+            for t, s, d, o in zip(taps, stride, dilation, out_size))]
 
 
-def _reference(x, w, bias, dilation, padding, out_size, groups):
-    """float64 stride-1 convolution of x with (M, C/groups, kd, kh, kw) w, plus bias."""
+def _reference(x, w, bias, stride, dilation, padding, out_size, groups):
+    """float64 convolution of x with (M, C/groups, kd, kh, kw) w, plus bias."""
     y = np.zeros((x.shape[0], w.shape[0]) + tuple(out_size))
     mg, cg = w.shape[0] // groups, x.shape[1] // groups
-    for taps, window in _windows(x, w.shape[2:], padding, dilation, out_size):
+    for taps, window in _windows(x, w.shape[2:], stride, padding, dilation, out_size):
         for g in range(groups):
             y[:, g * mg:(g + 1) * mg] += np.einsum(
                 "mc,nc...->nm...", w[(slice(g * mg, (g + 1) * mg), slice(None)) + taps],
@@ -46,11 +48,11 @@ def _reference(x, w, bias, dilation, padding, out_size, groups):
     return y if bias is None else y + bias.reshape(-1, 1, 1, 1)
 
 
-def _reference_weight(x, g, kernel, dilation, padding, groups):
+def _reference_weight(x, g, kernel, stride, dilation, padding, groups):
     """float64 gradient of ``_reference`` wrt w for output gradient g."""
     mg, cg = g.shape[1] // groups, x.shape[1] // groups
     dw = np.zeros((g.shape[1], cg) + tuple(kernel))
-    for taps, window in _windows(x, kernel, padding, dilation, g.shape[2:]):
+    for taps, window in _windows(x, kernel, stride, padding, dilation, g.shape[2:]):
         for group in range(groups):
             dw[(slice(group * mg, (group + 1) * mg), slice(None)) + taps] = np.einsum(
                 "nmdhw,ncdhw->mc", g[:, group * mg:(group + 1) * mg],
@@ -59,41 +61,43 @@ def _reference_weight(x, g, kernel, dilation, padding, groups):
 
 
 @st.composite
-def stride1_geometry(draw):
+def gemm_geometry(draw):
     rank = draw(st.integers(1, 3))
     kernel = tuple(draw(st.integers(1, 3)) for _ in range(rank))
+    stride = tuple(draw(st.integers(1, 3)) for _ in range(rank))
     dilation = tuple(draw(st.integers(1, 2)) for _ in range(rank))
     padding = tuple(draw(st.integers(0, 2)) for _ in range(rank))
-    size = tuple(draw(st.integers(max(1, d * (k - 1) + 1 - 2 * p), 6))
+    size = tuple(draw(st.integers(max(1, d * (k - 1) + 1 - 2 * p), 7))
                  for k, d, p in zip(kernel, dilation, padding))
-    out_size = tuple(s + 2 * p - d * (k - 1) for s, p, d, k in zip(size, padding, dilation,
-                                                                    kernel))
+    out_size = tuple((n + 2 * p - d * (k - 1) - 1) // s + 1
+                     for n, p, d, k, s in zip(size, padding, dilation, kernel, stride))
     groups = draw(st.integers(1, 3))
     cg, mg = draw(st.integers(1, 4)), draw(st.integers(1, 10))
     n_images = draw(st.integers(1, 3))
     pad3 = lambda v, fill: (fill,) * (3 - rank) + v  # noqa: E731
     return dict(shape=(n_images, cg * groups) + pad3(size, 1), groups=groups, mg=mg,
-                kernel=pad3(kernel, 1), dilation=pad3(dilation, 1), padding=pad3(padding, 0),
+                kernel=pad3(kernel, 1), stride=pad3(stride, 1), dilation=pad3(dilation, 1),
+                padding=pad3(padding, 0),
                 out_size=pad3(out_size, 1), bias=draw(st.booleans()))
 
 
 @settings(max_examples=20 if PYTHON_MODE else 150)
-@given(stride1_geometry(), st.integers(0, 2**31))
-def test_stride1_kernels_match_numpy(case, seed):
+@given(gemm_geometry(), st.integers(0, 2**31))
+def test_gemm_kernels_match_numpy(case, seed):
     rng = np.random.default_rng(seed)
     groups, mg, kernel = case["groups"], case["mg"], case["kernel"]
     x = rng.standard_normal(case["shape"]).astype(np.float32)
     w = rng.standard_normal((groups * mg, case["shape"][1] // groups) + kernel).astype(
         np.float32)
     bias = rng.standard_normal(groups * mg).astype(np.float32) if case["bias"] else None
-    geometry = (case["dilation"], case["padding"])
+    geometry = (case["stride"], case["dilation"], case["padding"])
     expected = _reference(x, w, bias, *geometry, case["out_size"], groups)
-    y = kconv.conv_stride1(x, w.reshape(groups, mg, -1), bias, kernel, *geometry,
-                           case["out_size"])
+    y = kconv.conv_gemm(x, w.reshape(groups, mg, -1), bias, kernel, *geometry,
+                        case["out_size"])
     assert y.dtype == np.float32 and y.shape == expected.shape
     np.testing.assert_allclose(y, expected, rtol=1e-4, atol=1e-4 * math.prod(kernel) * 4)
     g = rng.standard_normal(expected.shape).astype(np.float32)
-    dw = kconv.conv_stride1_weight(x, g, kernel, *geometry, groups)
+    dw = kconv.conv_gemm_weight(x, g, kernel, *geometry, groups)
     expected_dw = _reference_weight(x, g, kernel, *geometry, groups)
     assert dw.dtype == np.float32 and dw.shape == (groups, mg, expected_dw[0].size)
     scale = math.prod(expected.shape) / expected.shape[1]  # terms summed per weight
@@ -106,14 +110,15 @@ def test_kernels_read_past_the_padding_as_a_crop():
     rng = np.random.default_rng(0)
     x = rng.standard_normal((2, 3, 1, 4, 7)).astype(np.float32)
     w = rng.standard_normal((5, 3, 1, 2, 2)).astype(np.float32)
-    args = ((1, 2, 2), (1, 1, 1), (0, 0, 0), (1, 3, 5))  # kernel, dilation, padding, out
-    expected = _reference(x[..., :6], w, None, *args[1:], 1)
-    y = kconv.conv_stride1(x, w.reshape(1, 5, 12), None, *args)
-    np.testing.assert_allclose(y, expected, rtol=1e-5, atol=1e-5)
-    g = rng.standard_normal(expected.shape).astype(np.float32)
-    dw = kconv.conv_stride1_weight(x, g, *args[:3], 1)
-    expected_dw = _reference_weight(x[..., :6], g, *args[:3], 1)
-    np.testing.assert_allclose(dw.reshape(w.shape), expected_dw, rtol=1e-5, atol=1e-5)
+    for stride, kept, out in (((1, 1, 1), 6, (1, 3, 5)), ((1, 1, 2), 6, (1, 3, 3))):
+        args = ((1, 2, 2), stride, (1, 1, 1), (0, 0, 0), out)  # kernel, stride, dilation, ...
+        expected = _reference(x[..., :kept], w, None, *args[1:], 1)
+        y = kconv.conv_gemm(x, w.reshape(1, 5, 12), None, *args)
+        np.testing.assert_allclose(y, expected, rtol=1e-5, atol=1e-5)
+        g = rng.standard_normal(expected.shape).astype(np.float32)
+        dw = kconv.conv_gemm_weight(x, g, *args[:4], 1)
+        expected_dw = _reference_weight(x[..., :kept], g, *args[:4], 1)
+        np.testing.assert_allclose(dw.reshape(w.shape), expected_dw, rtol=1e-5, atol=1e-5)
 
 
 @pytest.mark.parametrize("x_shape,w_shape,padding", [
@@ -126,13 +131,13 @@ def test_kernels_with_several_row_blocks_and_slices(x_shape, w_shape, padding):
     rng = np.random.default_rng(8)
     x = rng.standard_normal(x_shape).astype(np.float32)
     w = rng.standard_normal(w_shape).astype(np.float32)
-    args = (w_shape[2:], (1, 1, 1), padding, x_shape[2:])  # kernel, dilation, padding, out
+    args = (w_shape[2:], (1, 1, 1), (1, 1, 1), padding, x_shape[2:])  # kernel, stride, ...
     expected = _reference(x, w, None, *args[1:], 1)
-    y = kconv.conv_stride1(x, w.reshape(1, w_shape[0], -1), None, *args)
+    y = kconv.conv_gemm(x, w.reshape(1, w_shape[0], -1), None, *args)
     np.testing.assert_allclose(y, expected, rtol=1e-4, atol=1e-4)
     g = rng.standard_normal(expected.shape).astype(np.float32)
-    dw = kconv.conv_stride1_weight(x, g, *args[:3], 1)
-    np.testing.assert_allclose(dw.reshape(w.shape), _reference_weight(x, g, *args[:3], 1),
+    dw = kconv.conv_gemm_weight(x, g, *args[:4], 1)
+    np.testing.assert_allclose(dw.reshape(w.shape), _reference_weight(x, g, *args[:4], 1),
                                rtol=1e-4, atol=1e-3)
 
 
@@ -141,38 +146,44 @@ def test_kernels_on_non_contiguous_and_empty_inputs():
     base = rng.standard_normal((3, 1, 6, 5, 4)).astype(np.float32)
     x = base.transpose(0, 4, 1, 2, 3)  # (3, 4, 1, 6, 5), not contiguous
     w = rng.standard_normal((2, 4, 1, 3, 3)).astype(np.float32)
-    args = ((1, 3, 3), (1, 1, 1), (0, 1, 1), (1, 6, 5))
-    y = kconv.conv_stride1(x, w.reshape(1, 2, -1), None, *args)
+    args = ((1, 3, 3), (1, 1, 1), (1, 1, 1), (0, 1, 1), (1, 6, 5))
+    y = kconv.conv_gemm(x, w.reshape(1, 2, -1), None, *args)
     np.testing.assert_allclose(y, _reference(x, w, None, *args[1:], 1), rtol=1e-5, atol=1e-5)
     g = rng.standard_normal(y.shape).astype(np.float32)
-    dw = kconv.conv_stride1_weight(x, g.transpose(1, 0, 2, 3, 4).copy().transpose(
-        1, 0, 2, 3, 4), *args[:3], 1)
-    np.testing.assert_allclose(dw.reshape(w.shape), _reference_weight(x, g, *args[:3], 1),
+    dw = kconv.conv_gemm_weight(x, g.transpose(1, 0, 2, 3, 4).copy().transpose(
+        1, 0, 2, 3, 4), *args[:4], 1)
+    np.testing.assert_allclose(dw.reshape(w.shape), _reference_weight(x, g, *args[:4], 1),
                                rtol=1e-4, atol=1e-4)
-    empty = kconv.conv_stride1(x[:0], w.reshape(1, 2, -1), None, *args)
+    empty = kconv.conv_gemm(x[:0], w.reshape(1, 2, -1), None, *args)
     assert empty.shape == (0, 2, 1, 6, 5)
-    dw = kconv.conv_stride1_weight(x[:0], g[:0], *args[:3], 1)
+    dw = kconv.conv_gemm_weight(x[:0], g[:0], *args[:4], 1)
+    assert dw.shape == (1, 2, 36) and not dw.any()
+    strided = (args[0], (1, 2, 2)) + args[2:4] + ((1, 3, 3),)  # through the phase split
+    assert kconv.conv_gemm(x[:0], w.reshape(1, 2, -1), None, *strided).shape == (0, 2, 1, 3, 3)
+    dw = kconv.conv_gemm_weight(x[:0], g[:0, :, :, :3, :3], *strided[:4], 1)
     assert dw.shape == (1, 2, 36) and not dw.any()
     # no input channels: the bias alone
     bias = np.array([1.5, -2.0], np.float32)
-    y = kconv.conv_stride1(x[:, :0], w[:, :0].reshape(1, 2, 0), bias, *args)
+    y = kconv.conv_gemm(x[:, :0], w[:, :0].reshape(1, 2, 0), bias, *args)
     np.testing.assert_array_equal(y, np.broadcast_to(bias.reshape(1, 2, 1, 1, 1), y.shape))
 
 
 def test_kernel_argument_errors():
     x = np.zeros((1, 2, 1, 4, 4), np.float32)
     w = np.zeros((1, 3, 18), np.float32)
-    geometry = ((1, 3, 3), (1, 1, 1), (0, 1, 1))
-    with pytest.raises(ValueError, match="conv_stride1: weights"):
-        kconv.conv_stride1(x, w[:, :, :17], None, *geometry, (1, 4, 4))
-    with pytest.raises(ValueError, match="conv_stride1: negative padding"):
-        kconv.conv_stride1(x, w, None, (1, 3, 3), (1, 1, 1), (0, -1, 1), (1, 4, 4))
-    with pytest.raises(ValueError, match="conv_stride1_weight: gradient"):
-        kconv.conv_stride1_weight(x, np.zeros((2, 3, 1, 4, 4), np.float32), *geometry, 1)
-    with pytest.raises(TypeError, match="conv_stride1: expected float32, got float64"):
-        kconv.conv_stride1(x.astype(np.float64), w, None, *geometry, (1, 4, 4))
-    with pytest.raises(TypeError, match="conv_stride1_weight: expected float32, got int32"):
-        kconv.conv_stride1_weight(x, np.zeros((1, 3, 1, 4, 4), np.int32), *geometry, 1)
+    geometry = ((1, 3, 3), (1, 1, 1), (1, 1, 1), (0, 1, 1))
+    with pytest.raises(ValueError, match="conv_gemm: weights"):
+        kconv.conv_gemm(x, w[:, :, :17], None, *geometry, (1, 4, 4))
+    with pytest.raises(ValueError, match="conv_gemm: negative padding"):
+        kconv.conv_gemm(x, w, None, (1, 3, 3), (1, 1, 1), (1, 1, 1), (0, -1, 1), (1, 4, 4))
+    with pytest.raises(ValueError, match="conv_gemm: stride"):
+        kconv.conv_gemm(x, w, None, (1, 3, 3), (1, 0, 1), (1, 1, 1), (0, 1, 1), (1, 4, 4))
+    with pytest.raises(ValueError, match="conv_gemm_weight: gradient"):
+        kconv.conv_gemm_weight(x, np.zeros((2, 3, 1, 4, 4), np.float32), *geometry, 1)
+    with pytest.raises(TypeError, match="conv_gemm: expected float32, got float64"):
+        kconv.conv_gemm(x.astype(np.float64), w, None, *geometry, (1, 4, 4))
+    with pytest.raises(TypeError, match="conv_gemm_weight: expected float32, got int32"):
+        kconv.conv_gemm_weight(x, np.zeros((1, 3, 1, 4, 4), np.int32), *geometry, 1)
 
 
 # --- the ops' routes ------------------------------------------------------------------------
@@ -180,28 +191,32 @@ def test_kernel_argument_errors():
 
 @pytest.fixture
 def routes(monkeypatch, numba_matmul):
-    """Counts of the stride-1 kernel calls the ops make: {"conv": n, "weight": n}."""
+    """Counts of the GEMM kernel calls the ops make: {"conv": n, "weight": n}."""
     counts = {"conv": 0, "weight": 0}
-    conv, weight = kconv.conv_stride1, kconv.conv_stride1_weight
+    conv, weight = kconv.conv_gemm, kconv.conv_gemm_weight
 
     def counted(name, fn):
         def call(*args):
             counts[name] += 1
             return fn(*args)
         return call
-    monkeypatch.setattr(kconv, "conv_stride1", counted("conv", conv))
-    monkeypatch.setattr(kconv, "conv_stride1_weight", counted("weight", weight))
+    monkeypatch.setattr(kconv, "conv_gemm", counted("conv", conv))
+    monkeypatch.setattr(kconv, "conv_gemm_weight", counted("weight", weight))
     return counts
 
 
-# (x shape, weight shape, kwargs, stride-1 kernel calls of forward + backward: conv, weight)
+# (x shape, weight shape, kwargs, GEMM kernel calls of forward + backward: conv, weight)
 CONV2D_CASES = [
     ((2, 8, 4, 5), (8, 8, 3, 2), dict(padding=1), (2, 1)),  # dx as a convolution
     ((2, 3, 6, 5), (8, 3, 3, 2), dict(padding=(1, 0)), (1, 1)),  # few channels: col2im dx
     ((2, 4, 7, 6), (6, 2, 3, 3), dict(padding=2, dilation=2, groups=2), (2, 1)),
-    ((1, 8, 3, 3), (8, 8, 2, 2), dict(padding=2), (1, 1)),  # padding > k - 1: col2im dx
+    ((1, 8, 3, 3), (8, 8, 2, 2), dict(padding=2), (2, 1)),  # padding > k - 1: g cropped
     ((2, 2, 6, 6), (4, 2, 2, 2), dict(padding="same", dilation=1), (1, 1)),  # even 'same'
-    ((2, 3, 6, 5), (4, 3, 3, 3), dict(stride=2, padding=1), (0, 0)),  # strided: im2col
+    ((2, 3, 6, 5), (4, 3, 3, 3), dict(stride=2, padding=1), (1, 1)),  # few channels: col2im
+    # taps that skip stride phases of x: im2col forward and weight gradient; dx per phase
+    ((2, 8, 9, 7), (6, 8, 3, 2), dict(stride=(3, 2), dilation=(1, 2)), (3, 0)),
+    ((2, 8, 8, 8), (8, 8, 1, 1), dict(stride=2), (1, 0)),  # 1x1 downsampling: 1 phase of 4
+    ((2, 8, 7, 6), (8, 8, 3, 3), dict(stride=2, padding=1), (5, 1)),  # 2x2 phases of dx
 ]
 
 
@@ -260,8 +275,7 @@ def _check_derivatives(fn, shapes, seed):
 def test_conv2d_route_derivatives(routes, x_shape, w_shape, kwargs, calls):
     _check_derivatives(lambda x, w, b: F.conv2d(x, w, b, **kwargs),
                        (x_shape, w_shape, (w_shape[0],)), 3)
-    if calls != (0, 0):
-        assert routes["conv"] > 0 and routes["weight"] > 0
+    assert (routes["conv"] > 0, routes["weight"] > 0) == (calls[0] > 0, calls[1] > 0)
 
 
 @pytest.mark.parametrize("op,x_shape,w_shape,kwargs", [
@@ -287,7 +301,7 @@ def _conv_step(dtype=ae.float32, stride=1):
 
 
 def test_blas_backend_keeps_convolutions_on_im2col(routes):
-    """Beside BLAS matmuls, OpenBLAS's spinning workers would slow the stride-1 GEMM's
+    """Beside BLAS matmuls, OpenBLAS's spinning workers would slow the convolution GEMM's
     threads: with large matmuls pinned to BLAS, convolutions take im2col + BLAS."""
     matmul.set_matmul_backend("blas")
     _conv_step()
@@ -299,11 +313,12 @@ def test_a_convolution_moves_auto_matmuls_to_the_numba_gemm(routes, monkeypatch)
     matmul.set_matmul_backend("auto")
     large = 1 << 10
     assert matmul.blas_selected(large, large, large)
-    _conv_step(dtype=ae.float64)  # im2col: neither claims the cores
-    _conv_step(stride=2)
+    _conv_step(dtype=ae.float64)  # im2col: it does not claim the cores
     assert routes == {"conv": 0, "weight": 0} and matmul.blas_selected(large, large, large)
     _conv_step()
     assert routes == {"conv": 2, "weight": 1}  # forward, input gradient; weight gradient
+    _conv_step(stride=2)
+    assert routes == {"conv": 7, "weight": 2}  # strided: a convolution per phase of dx
     assert not matmul.blas_selected(large, large, large)
     assert matmul.blas_selected(64, 64, 64)  # small products stay on single-threaded BLAS
     assert matmul.get_matmul_backend() == "auto"

@@ -2,10 +2,12 @@
 (or unbatched (C, *spatial)); and 2-D max-pooling.
 
 A depthwise convolution (one input channel per group, 1-D or 2-D) runs direct kernels
-(kernels/depthwise.py, see ``_depthwise``). At stride 1 a float32 convolution is a GEMM
-packed straight from zero-padded images (kernels/conv.py, ``conv_stride1``), in every rank,
-unless large matmuls are pinned to BLAS (see ``_padded_gemm``); others are im2col + batched
-GEMM (im2col and col2im per rank are in conv_nd.py). Its two gradients are convolutions too,
+(kernels/depthwise.py, see ``_depthwise``). A float32 convolution is a GEMM packed
+straight from zero-padded images, or at stride s from their s x s stride phases
+(kernels/conv.py, ``conv_gemm``), in every rank, unless large matmuls are pinned to BLAS
+(see ``_padded_gemm``); so are its weight gradient and its input gradient (one stride-1
+convolution per stride phase of x). Others are im2col + batched GEMM (im2col and col2im
+per rank are in conv_nd.py). Its two gradients are convolutions too,
 and the three products are bilinear and closed under differentiation, so every order of
 derivative reuses the same kernels: with ``conv(x, w)``, ``conv_t(g, w)`` (the transposed
 convolution: gradient wrt x) and ``conv_w(x, g)`` (gradient wrt w), ``<conv(x, w), g> = <x,
@@ -17,6 +19,7 @@ transposed convolution's output_padding needs nothing more.
 from __future__ import annotations
 
 import functools
+import itertools
 import math
 
 from typing import Any, Callable, NamedTuple, Optional, Union
@@ -212,19 +215,24 @@ def _check_conv_transpose(op: str, x: Tensor, weight: Tensor, bias: Optional[Ten
 
 
 # --- array-level products ------------------------------------------------------------------
-# Stride-1 float32 products run the kernels' GEMM over padded images (kernels/conv.py,
-# ``conv_stride1``) unless large matmuls are pinned to BLAS: no im2col matrix, the padding,
-# packing and bias done per image in cache. Others use im2col + GEMM (the columns of the
-# forward kept for the weight gradient).
+# float32 products run the kernels' GEMM over padded images (kernels/conv.py, ``conv_gemm``)
+# unless large matmuls are pinned to BLAS: no im2col matrix, the padding (and stride phases),
+# packing and bias done per image in cache; the input gradient as convolutions of g, one
+# per stride phase of x. Others use im2col + GEMM (the columns of the forward kept for the
+# weight gradient).
 
 
-def _padded_gemm(a: np.ndarray, geometry: Geometry) -> bool:
-    """Whether a product on ``a`` runs ``conv_stride1``: stride 1, float32 (its one compiled
-    dtype), and the cores free of OpenBLAS's spinning workers (``claim_cores``: with the
+def _padded_gemm(a: np.ndarray, geometry: Geometry, kernel: tuple = ()) -> bool:
+    """Whether a product on ``a`` runs ``conv_gemm``: float32 (its one compiled dtype), the
+    taps of ``kernel`` (if given: the products on x) reading every stride phase of x
+    (``reads_every_phase``), and the cores free of OpenBLAS's spinning workers
+    (``claim_cores``: with the
     ``auto`` backend, this moves large matmuls to the Numba GEMM). Beside BLAS matmuls this
     GEMM's threads ran at half speed, and a CNN training step took 43 ms against 32-37 ms
     on im2col + BLAS, and 28 ms with the matmuls on the Numba GEMM."""
-    return (a.dtype == _conv_kernels.GEMM_DTYPE and all(s == 1 for s in geometry.stride)
+    return (a.dtype == _conv_kernels.GEMM_DTYPE
+            and (not kernel or _conv_kernels.reads_every_phase(kernel, geometry.stride,
+                                                               geometry.dilation))
             and _matmul_kernels.claim_cores())
 
 
@@ -234,7 +242,7 @@ def _dims(values: tuple, fill: int, rank: int) -> tuple:
 
 
 def _spatial(a: np.ndarray, rank: int) -> np.ndarray:
-    """(N, C, *spatial) with ``rank`` spatial dims, unit ones in front: the stride-1 GEMM
+    """(N, C, *spatial) with ``rank`` spatial dims, unit ones in front: the convolution GEMM
     takes every rank as 3-D, the depthwise kernels 1-D as 2-D."""
     return a.reshape(a.shape[:2] + (1,) * (rank + 2 - a.ndim) + a.shape[2:])
 
@@ -307,21 +315,81 @@ def _conv(x: np.ndarray, w: np.ndarray, geometry: Geometry, out_size: tuple,
             *_planes(geometry, out_size), parts=_depthwise_parts())
         return _add_bias(y.reshape(shape), bias), None
     w_mat = w.reshape(groups, w.shape[0] // groups, -1)
-    if _padded_gemm(x, geometry):
-        y = _conv_kernels.conv_stride1(
-            _spatial(x, 3), w_mat, bias, _dims(w.shape[2:], 1, 3), _dims(geometry.dilation, 1, 3),
-            _dims(geometry.padding, 0, 3), _dims(out_size, 1, 3))
+    if _padded_gemm(x, geometry, w.shape[2:]):
+        y = _conv_kernels.conv_gemm(
+            _spatial(x, 3), w_mat, bias, _dims(w.shape[2:], 1, 3), _dims(geometry.stride, 1, 3),
+            _dims(geometry.dilation, 1, 3), _dims(geometry.padding, 0, 3), _dims(out_size, 1, 3))
         return y.reshape(shape), None
     cols = _columns(x, w.shape[2:], geometry, out_size)
     return _add_bias(matmul_arrays(w_mat, cols).reshape(shape), bias), cols
+
+
+class _Phase(NamedTuple):
+    """One stride phase of x along one dim, for ``_phase_convolutions``."""
+    taps: slice  # the kernel taps that reach it, last first
+    count: int  # its taps
+    dilation: int  # between those taps, in pixels of g
+    padding: int  # g's zero padding before (cropped from g if negative)
+    size: int  # pixels of x in it
+    start: int  # its first pixel of x
+
+
+def _phases(kernel: int, stride: int, padding: int, dilation: int, size: int) -> list:
+    """The phases along one dim of x (size ``size``) that a convolution's taps reach. Pixel
+    i = s*u + r - padding of x (phase r) receives g[u - q] from each tap t with
+    d*t = s*q + r, so phase r is a stride-1 convolution of g with those taps reversed."""
+    phases = []
+    for r in range(stride):
+        taps = [t for t in range(kernel) if (dilation * t) % stride == r]
+        first = -(-(padding - r) // stride)  # the first u whose pixel lies in x
+        pixels = (padding + size - 1 - r) // stride - first + 1
+        if taps and pixels > 0:
+            step = taps[1] - taps[0] if len(taps) > 1 else stride  # then any dilation will do
+            last_q = (dilation * taps[-1] - r) // stride
+            phases.append(_Phase(slice(taps[-1], taps[0] - 1 if taps[0] else None, -step),
+                                 len(taps), max(1, dilation * step // stride), last_q - first,
+                                 pixels, stride * first + r - padding))
+    return phases
+
+
+def _phase_convolutions(g: np.ndarray, w: np.ndarray, in_size: tuple, geometry: Geometry,
+                        bias: Optional[np.ndarray]) -> np.ndarray:
+    """The input gradient of a float32 convolution (plus bias) as stride-1 convolutions on
+    the GEMM, one per stride phase of x: at stride 1 one of all x, the bias added in the
+    kernel; else each written into its phase of x, pixels no tap reaches left 0."""
+    groups, rank = geometry.groups, len(in_size)
+
+    def convolve(phases: tuple, bias: Optional[np.ndarray]) -> np.ndarray:
+        taps = w[(slice(None), slice(None)) + tuple(p.taps for p in phases)]
+        w_mat = taps.reshape((groups, w.shape[0] // groups) + taps.shape[1:]).swapaxes(1, 2)
+        crop = tuple(slice(max(0, -p.padding), None) for p in phases)
+        y = _conv_kernels.conv_gemm(
+            _spatial(g[(slice(None), slice(None)) + crop], 3),
+            w_mat.reshape(groups, w.shape[1], -1), bias,
+            _dims(tuple(p.count for p in phases), 1, 3), (1, 1, 1),
+            _dims(tuple(p.dilation for p in phases), 1, 3),
+            _dims(tuple(max(0, p.padding) for p in phases), 0, 3),
+            _dims(tuple(p.size for p in phases), 1, 3))
+        return y.reshape(y.shape[:2] + y.shape[5 - rank:])
+
+    combinations = list(itertools.product(*map(
+        _phases, w.shape[2:], geometry.stride, geometry.padding, geometry.dilation, in_size)))
+    if max(geometry.stride) == 1:
+        return convolve(combinations[0], bias)
+    dx = np.zeros((g.shape[0], w.shape[1] * groups) + tuple(in_size), g.dtype)
+    for phases in combinations:
+        dx[(slice(None), slice(None)) + tuple(
+            slice(p.start, p.start + stride * (p.size - 1) + 1, stride)
+            for p, stride in zip(phases, geometry.stride))] = convolve(phases, None)
+    return _add_bias(dx, bias)
 
 
 @_in_opmath
 def _conv_t(g: np.ndarray, w: np.ndarray, in_size: tuple, geometry: Geometry,
             bias: Optional[np.ndarray] = None) -> np.ndarray:
     """Gradient of ``_conv`` wrt x, onto an input of spatial size in_size (plus bias):
-    col2im(w^T @ g), or (stride 1, float32) the convolution of g with the flipped,
-    transposed w, zero-padded by dilation * (kernel - 1) - padding. That one packs a row per
+    col2im(w^T @ g), or (float32) convolutions of g with the flipped, transposed w, one per
+    stride phase of x (``_phase_convolutions``). Those pack a row per
     (channel of g, tap) and fills a GEMM row per channel of x, col2im writes a row per
     (channel of x, tap): the convolution is used when x has at least half g's channels per group and
     fills a whole 8-row panel of the GEMM (measured on one thread: 0.5-0.9x col2im's time
@@ -336,16 +404,9 @@ def _conv_t(g: np.ndarray, w: np.ndarray, in_size: tuple, geometry: Geometry,
             (n_batch, groups) + _dims(in_size, 1, 2), stride, padding, dilation,
             parts=_depthwise_parts())
         return _add_bias(dx.reshape(shape), bias)
-    pads = tuple(d * (k - 1) - p for k, p, d in zip(kernel, geometry.padding,
-                                                     geometry.dilation))
-    if (_padded_gemm(g, geometry) and min(pads) >= 0 and 2 * channels * groups >= w.shape[0]
+    if (_padded_gemm(g, geometry) and 2 * channels * groups >= w.shape[0]
             and (channels >= 8 or groups > 1)):
-        flipped = w[(slice(None), slice(None)) + (slice(None, None, -1),) * len(kernel)]
-        w_mat = flipped.reshape((groups, w.shape[0] // groups) + w.shape[1:]).swapaxes(1, 2)
-        y = _conv_kernels.conv_stride1(
-            _spatial(g, 3), w_mat.reshape(groups, w.shape[1], -1), bias, _dims(kernel, 1, 3),
-            _dims(geometry.dilation, 1, 3), _dims(pads, 0, 3), _dims(in_size, 1, 3))
-        return y.reshape(shape)
+        return _phase_convolutions(g, w, in_size, geometry, bias)
     g_mat = g.reshape(n_batch, groups, g.shape[1] // groups, math.prod(g.shape[2:]))
     w_mat = w.reshape(groups, w.shape[0] // groups, -1)
     cols = matmul_arrays(w_mat.transpose(0, 2, 1), g_mat).reshape(
@@ -359,7 +420,7 @@ def _conv_t(g: np.ndarray, w: np.ndarray, in_size: tuple, geometry: Geometry,
 def _conv_w(x: np.ndarray, g: np.ndarray, kernel: tuple, geometry: Geometry,
             cols: Optional[np.ndarray]) -> np.ndarray:
     """Gradient of ``_conv`` wrt w: sum over the batch of g @ im2col(x)^T (cols if given;
-    ``conv_stride1_weight`` where ``conv_stride1`` runs)."""
+    ``conv_gemm_weight`` where ``conv_gemm`` runs)."""
     groups = geometry.groups
     shape = (g.shape[1], x.shape[1] // groups) + tuple(kernel)
     if _depthwise(x, x.shape[1] // groups, geometry, g.shape[2:]):
@@ -367,10 +428,10 @@ def _conv_w(x: np.ndarray, g: np.ndarray, kernel: tuple, geometry: Geometry,
         return _depthwise_kernels.depthwise_conv2d_weight(
             _spatial(x, 2), _spatial(g, 2), _dims(kernel, 1, 2), stride, padding, dilation,
             parts=_depthwise_parts()).reshape(shape)
-    if _padded_gemm(x, geometry):
-        return _conv_kernels.conv_stride1_weight(
-            _spatial(x, 3), _spatial(g, 3), _dims(kernel, 1, 3), _dims(geometry.dilation, 1, 3),
-            _dims(geometry.padding, 0, 3), groups).reshape(shape)
+    if _padded_gemm(x, geometry, kernel):
+        return _conv_kernels.conv_gemm_weight(
+            _spatial(x, 3), _spatial(g, 3), _dims(kernel, 1, 3), _dims(geometry.stride, 1, 3),
+            _dims(geometry.dilation, 1, 3), _dims(geometry.padding, 0, 3), groups).reshape(shape)
     if cols is None:
         cols = _columns(x, kernel, geometry, g.shape[2:])
     g_mat = g.reshape(g.shape[0], groups, g.shape[1] // groups, math.prod(g.shape[2:]))
