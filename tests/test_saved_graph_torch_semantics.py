@@ -328,6 +328,10 @@ def test_embedding_double_backward_after_the_change():
     lambda x: ae.nn.functional.max_pool1d(x[0], 2),
     lambda x: ae.nn.MaxPool2d(2)(x),
     lambda x: ae.nn.functional.max_pool3d(x[None], 2),  # the plane gather
+    lambda x: ae.nn.functional.adaptive_max_pool2d(x, (3, 2)),
+    lambda x: ae.nn.functional.adaptive_max_pool2d(x[0], 3),  # unbatched
+    lambda x: ae.nn.functional.adaptive_max_pool1d(x[0], 3),
+    lambda x: ae.nn.functional.adaptive_max_pool3d(x[None], 2),
 ])
 def test_max_pool_saves_its_indices(pool):
     # torch 2.13's MaxPool2DWithIndicesBackward0 saves the indices: backward frees them
@@ -346,6 +350,20 @@ def test_max_pool_double_backward_after_the_change():
     fn = lambda t: ae.nn.functional.max_pool2d(t, 2, stride=1) ** 2  # noqa: E731
     assert ae.autograd.gradcheck(fn, (x,))
     assert ae.autograd.gradgradcheck(fn, (x,))
+
+
+def test_max_poolings_name_their_nodes_as_pytorch():
+    # torch 2.13, batched inputs (an unbatched or 1-D pooling shows our final reshape's node)
+    x = ae.randn(2, 3, 6, 6, requires_grad=True)
+    F = ae.nn.functional
+    cases = [(F.max_pool2d(x, 2), "MaxPool2DWithIndicesBackward0"),
+             (ae.nn.MaxPool2d(3, stride=1)(x), "MaxPool2DWithIndicesBackward0"),
+             (F.adaptive_max_pool2d(x, 4), "AdaptiveMaxPool2DBackward0"),
+             (F.max_pool3d(x[None], 2), "MaxPool3DWithIndicesBackward0"),
+             (F.adaptive_max_pool3d(x[None], 2), "AdaptiveMaxPool3DBackward0")]
+    for out, name in cases:
+        assert out.grad_fn.name() == name
+        out.sum().backward()
 
 
 # -- products' node names -------------------------------------------------------------------

@@ -670,6 +670,8 @@ def max_pool2d(input: Tensor, kernel_size: IntPair, stride: Optional[IntPair] = 
         pool_too_small("max_pool2d", x.shape, out_size)
     indices: list = []
     out = MaxPool2d.apply(x, kernel, Geometry(stride, padding, dilation), out_size, indices)
+    if out.grad_fn is not None:
+        out.grad_fn.name_base = "MaxPool2DWithIndices"  # PyTorch's node
     index = Tensor(indices[0])
     if unbatched:
         out, index = out.squeeze(0), index.squeeze(0)

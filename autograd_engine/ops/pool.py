@@ -14,10 +14,11 @@ from typing import Any, Optional
 
 import numpy as np
 
-from ..function import Function
+from ..function import Function, register
 from ..tensor import Tensor
 from .activation import require_float
-from .conv import IntPair, _check_float, _pair, _pool_out_size, pool_too_small
+from .conv import (IntPair, MaxPool2dBackward, _check_float, _pair, _pool_out_size,
+                   pool_too_small)
 
 
 def _window_matrix(starts: np.ndarray, ends: np.ndarray, size: int,
@@ -222,6 +223,37 @@ def nonempty_planes(input: Tensor, op: str, n: int = 2) -> None:
                            f"dimension {lead + input.shape[lead:].index(0)} being empty")
 
 
+@register
+class PlaneGather(Function):
+    """y[n, c].flat = x[n, c].flat[index[n, c]];  dx = g scatter-added to index (max_pool2d's
+    gradient kernel, on planes flattened to one row)"""
+
+    @staticmethod
+    def forward(ctx, x, index):
+        planes = x.shape[:2]
+        rows = index.reshape(*planes, 1, math.prod(index.shape[2:]))
+        ctx.save_for_backward(rows)  # as PyTorch's indices: freed by backward
+        ctx.in_shape = x.shape
+        return np.take_along_axis(x.reshape(*planes, math.prod(x.shape[2:])),
+                                  rows[:, :, 0], axis=2).reshape(index.shape)
+
+    @staticmethod
+    def backward(ctx, g):
+        index, shape = ctx.saved_tensor(0), ctx.in_shape
+        index = index.data if isinstance(index, Tensor) else index
+        dx = MaxPool2dBackward.apply(g.reshape(*index.shape), index,
+                                     (*shape[:2], 1, math.prod(shape[2:])))
+        return dx.reshape(*shape), None
+
+
+def gather_planes(x: Tensor, index: np.ndarray, name: str) -> Tensor:
+    """``PlaneGather`` of a max pooling, its node named as PyTorch's (``name`` + Backward0)."""
+    out = PlaneGather.apply(x, index)
+    if out.grad_fn is not None:
+        out.grad_fn.name_base = name
+    return out
+
+
 def adaptive_max_pool2d(input: Tensor, output_size: Any, return_indices: bool = False) -> Any:
     """Maximum over adaptive_avg_pool2d's grid of windows; with ``return_indices`` also its
     flat position within each H*W plane (int64), as max_pool2d's (max_unpool2d's input)."""
@@ -234,14 +266,15 @@ def adaptive_max_pool2d(input: Tensor, output_size: Any, return_indices: bool = 
     flat = (rows[:, None, :, None] * width + cols[None, :, None, :]).reshape(
         *out_size, rows.shape[1] * cols.shape[1])
     valid = (row_ok[:, None, :, None] & col_ok[None, :, None, :]).reshape(flat.shape)
-    planes = math.prod(input.shape[:-2])
-    values = np.where(valid, input.data.reshape(planes, height * width)[:, flat], -np.inf)
-    index = np.take_along_axis(flat[None], _window_argmax(values)[..., None], axis=-1)
-    index = index.reshape(planes, math.prod(out_size))
-    out = input.reshape(planes, height * width)[np.arange(planes)[:, None], index]
-    shape = input.shape[:-2] + out_size
-    out = out.reshape(*shape)
-    return (out, Tensor(index.reshape(shape))) if return_indices else out
+    x = input if input.ndim == 4 else input.unsqueeze(0)
+    values = np.where(valid, x.data.reshape(*x.shape[:2], height * width)[:, :, flat], -np.inf)
+    index = np.take_along_axis(np.broadcast_to(flat, values.shape),
+                               _window_argmax(values)[..., None], axis=-1)[..., 0]
+    out = gather_planes(x, np.ascontiguousarray(index), "AdaptiveMaxPool2D")
+    index = Tensor(index)
+    if input.ndim == 3:
+        out, index = out.squeeze(0), index.squeeze(0)
+    return (out, index) if return_indices else out
 
 
 def adaptive_max_pool2d_with_indices(input: Tensor, output_size: Any) -> tuple:

@@ -4,7 +4,8 @@ A 1-D pooling is the 2-D one on a unit height, (N, C, L) -> (N, C, 1, L), as PyT
 computes it, after PyTorch's 1-D argument checks. 3-D average pooling is separable as the
 2-D one is (pool.py): one matrix product per spatial dim. 3-D max pooling finds each
 window's argmax in numpy (the windows are a strided view of the -inf padded input) and
-gathers the values with ``PlaneGather``, whose gradient is max_pool2d's scatter kernel.
+gathers the values with ``PlaneGather`` (pool.py), whose gradient is max_pool2d's scatter
+kernel.
 """
 from __future__ import annotations
 
@@ -14,14 +15,12 @@ from typing import Any, Optional
 import numpy as np
 from numpy.lib.stride_tricks import as_strided
 
-from ..function import Function, register
 from ..tensor import Tensor
 from .activation import relu, require_float
-from .conv import (IntTuple, MaxPool2dBackward, _check_float, _pool_out_size, as_tuple,
-                   max_pool2d)
+from .conv import IntTuple, _check_float, _pool_out_size, as_tuple, max_pool2d
 from .elementwise import sign
 from .index import masked_fill
-from .pool import (window_means, _window_argmax, _window_cells, _window_matrix,
+from .pool import (gather_planes, window_means, _window_argmax, _window_cells, _window_matrix,
                    adaptive_avg_pool2d, adaptive_max_pool2d, adaptive_windows, avg_pool2d,
                    avg_windows, int_avg_pool, max_unpool2d, nonempty_planes, unpool_scatter,
                    unpool_size)
@@ -92,29 +91,6 @@ def _check_windows(op: str, kernel: tuple, stride: tuple, padding: tuple,
 
 
 # --- gathering the chosen positions --------------------------------------------------------
-
-
-@register
-class PlaneGather(Function):
-    """y[n, c].flat = x[n, c].flat[index[n, c]];  dx = g scatter-added to index (max_pool2d's
-    gradient kernel, on planes flattened to one row)"""
-
-    @staticmethod
-    def forward(ctx, x, index):
-        planes = x.shape[:2]
-        rows = index.reshape(*planes, 1, math.prod(index.shape[2:]))
-        ctx.save_for_backward(rows)  # as PyTorch's indices: freed by backward
-        ctx.in_shape = x.shape
-        return np.take_along_axis(x.reshape(*planes, math.prod(x.shape[2:])),
-                                  rows[:, :, 0], axis=2).reshape(index.shape)
-
-    @staticmethod
-    def backward(ctx, g):
-        index, shape = ctx.saved_tensor(0), ctx.in_shape
-        index = index.data if isinstance(index, Tensor) else index
-        dx = MaxPool2dBackward.apply(g.reshape(*index.shape), index,
-                                     (*shape[:2], 1, math.prod(shape[2:])))
-        return dx.reshape(*shape), None
 
 
 def _ravel(coords: list, sizes: tuple) -> np.ndarray:
@@ -209,9 +185,9 @@ def max_pool3d(input: Tensor, kernel_size: IntTuple, stride: Optional[IntTuple] 
         _too_small(op, x.shape, out_size)
     index, empty = _window_max_index(x.data, kernel, stride, padding, dilation, out_size)
     if empty is None:
-        out = PlaneGather.apply(x, index)
+        out = gather_planes(x, index, "MaxPool3DWithIndices")
     else:  # PyTorch's -inf, and its index (past the plane's end) left as it is
-        out = PlaneGather.apply(x, np.where(empty, 0, index))
+        out = gather_planes(x, np.where(empty, 0, index), "MaxPool3DWithIndices")
         out = masked_fill(out, Tensor(np.broadcast_to(empty, out.shape)), -math.inf)
     index = Tensor(index)
     if unbatched:
@@ -338,7 +314,7 @@ def adaptive_max_pool3d(input: Tensor, output_size: Any, return_indices: bool = 
     tap = _window_argmax(values) if values.size else np.zeros(values.shape[:-1], np.int64)
     index = np.take_along_axis(np.broadcast_to(flat, values.shape), tap[..., None], axis=-1)
     index = np.ascontiguousarray(index[..., 0])
-    out, index = PlaneGather.apply(x, index), Tensor(index)
+    out, index = gather_planes(x, index, "AdaptiveMaxPool3D"), Tensor(index)
     if unbatched:
         out, index = out.squeeze(0), index.squeeze(0)
     return (out, index) if return_indices else out
