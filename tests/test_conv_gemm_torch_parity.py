@@ -15,6 +15,14 @@ TF = torch.nn.functional
 pytestmark = pytest.mark.usefixtures("numba_matmul")  # the ops then take the GEMM kernels
 
 
+def transposed_padding(draw, kernel: tuple, stride: tuple, dilation: tuple) -> dict:
+    """A transposed convolution's padding and output_padding, as PyTorch accepts them."""
+    return dict(padding=tuple(draw(st.integers(0, d * (k - 1)))
+                              for k, d in zip(kernel, dilation)),
+                output_padding=tuple(draw(st.integers(0, max(s, d) - 1))
+                                     for s, d in zip(stride, dilation)))
+
+
 @st.composite
 def conv_case(draw):
     rank = draw(st.integers(1, 3))
@@ -26,10 +34,7 @@ def conv_case(draw):
     stride = tuple(draw(st.integers(1, 3)) for _ in range(rank))
     kwargs = dict(groups=groups, dilation=dilation, stride=stride)
     if transposed:
-        kwargs["padding"] = tuple(draw(st.integers(0, d * (k - 1)))
-                                  for k, d in zip(kernel, dilation))
-        kwargs["output_padding"] = tuple(draw(st.integers(0, max(s, d) - 1))
-                                         for s, d in zip(stride, dilation))
+        kwargs.update(transposed_padding(draw, kernel, stride, dilation))
         size = tuple(draw(st.integers(max(1, 2 * p - d * (k - 1) + 1), 6))
                      for k, d, p in zip(kernel, dilation, kwargs["padding"]))
         w_shape = (c_in, c_out // groups) + kernel

@@ -12,6 +12,8 @@ import autograd_engine.nn.functional as F
 torch = pytest.importorskip("torch")
 TF = torch.nn.functional
 
+from .test_conv_gemm_torch_parity import transposed_padding  # noqa: E402
+
 
 @st.composite
 def depthwise_case(draw):
@@ -23,10 +25,7 @@ def depthwise_case(draw):
     stride = (draw(st.integers(1, 3)),) * rank
     kwargs = dict(groups=channels, stride=stride, dilation=dilation)
     if transposed:
-        kwargs["padding"] = tuple(draw(st.integers(0, d * (k - 1)))
-                                  for k, d in zip(kernel, dilation))
-        kwargs["output_padding"] = tuple(draw(st.integers(0, max(s, d) - 1))
-                                         for s, d in zip(stride, dilation))
+        kwargs.update(transposed_padding(draw, kernel, stride, dilation))
         size = tuple(draw(st.integers(1, 6)) for _ in range(rank))
         assume(all((n - 1) * s - 2 * p + d * (k - 1) + q >= 0 for n, s, p, d, k, q in zip(
             size, stride, kwargs["padding"], dilation, kernel, kwargs["output_padding"])))
