@@ -48,6 +48,7 @@ from numba.extending import overload
 
 from . import config, threads
 from .activations import _float_array
+from .depthwise import _split_pairs
 from .matmul import (KC, PARALLEL_MIN_FLOPS, _get32, _macro_kernel, _pack_a, _pack_rows8,
                      _put32, _release, _scratch, _vectorizer_flags)
 from .threads import SplitKernel
@@ -250,16 +251,11 @@ def _to_phases(src, dst, pd, ph, pw, dq, hq, wq, index):
         for r in range(height):
             b, v = (r + ph) % sh, (r + ph) // sh
             row, base = src[z, r], (u * hq + v) * wq
-            if sw == 2 and index[a, b, 0] >= 0 and index[a, b, 1] >= 0:
-                # both column phases of a row in one pass, which LLVM vectorises (a strided
-                # copy per phase stays scalar: 1 ns per pixel, 8x a contiguous copy)
+            if sw == 2 and index[a, b, 0] >= 0 and index[a, b, 1] >= 0:  # both in one pass
                 half = width // 2
                 start0 = index[a, b, first] * plane + base + pw // 2
                 start1 = index[a, b, 1 - first] * plane + base + (pw + 1) // 2
-                even, odd = dst[start0:start0 + half], dst[start1:start1 + half]
-                for i in range(half):
-                    even[i] = row[2 * i]
-                    odd[i] = row[2 * i + 1]
+                _split_pairs(row, dst[start0:start0 + half], dst[start1:start1 + half], half)
                 if width % 2:
                     dst[start0 + half] = row[width - 1]
                 continue

@@ -44,6 +44,16 @@ def _column_runs(width, s, pw, wq):
     return runs
 
 
+@config.jit(_nrt=False, inline="always")  # as a call, 1.5x slower (0.34 vs 0.23 ns/pixel)
+def _split_pairs(src, first, second, pairs):
+    """first[k] = src[2k], second[k] = src[2k + 1] for k < pairs: a row's two stride-2 column
+    phases in one pass, a whole interleaved load group, which LLVM vectorises (a strided copy
+    per phase stays scalar: 1 ns per pixel, 8x a contiguous copy). Also conv.py's."""
+    for k in range(pairs):
+        first[k] = src[2 * k]
+        second[k] = src[2 * k + 1]
+
+
 @config.jit()
 def _to_phases(plane, phases, runs, s, ph, hq, wq):
     """Copy ``plane`` (H, W), zero-padded by (ph, pw) before, into its s x s phases (flat,
@@ -55,20 +65,16 @@ def _to_phases(plane, phases, runs, s, ph, hq, wq):
         if r >= hq:
             break
         src = plane[y]
-        if s == 2:  # both phases at once: a whole interleaved load group, which LLVM vectorises
+        if s == 2:  # both phases at once
             at = a * 2 * size + r * wq
             even = phases[at + runs[0, 1]:at + runs[0, 1] + runs[0, 2]]
             odd = phases[at + size + runs[1, 1]:at + size + runs[1, 1] + runs[1, 2]]
             pairs = min(runs[0, 2], runs[1, 2])
             f0, f1 = runs[0, 0], runs[1, 0]
-            if f0 == 0:  # offsets LLVM can see: columns 2k and 2k + 1
-                for k in range(pairs):
-                    even[k] = src[2 * k]
-                    odd[k] = src[2 * k + 1]
+            if f0 == 0:
+                _split_pairs(src, even, odd, pairs)
             else:
-                for k in range(pairs):
-                    odd[k] = src[2 * k]
-                    even[k] = src[2 * k + 1]
+                _split_pairs(src, odd, even, pairs)
             for k in range(pairs, runs[0, 2]):
                 even[k] = src[f0 + 2 * k]
             for k in range(pairs, runs[1, 2]):
